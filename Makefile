@@ -1,0 +1,58 @@
+# Expenditure Statistics — developer entry points.
+#   make run    install runtime requirements, init the database, load demo data
+#               if empty, serve on http://127.0.0.1:8050
+#   make test   install dev requirements, ensure PostgreSQL/Redis/Chromium,
+#               run pytest (extra arguments: make test PYTEST_ARGS="-k foo")
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+FLASK  := $(VENV)/bin/flask
+
+PYTEST_ARGS ?=
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
+
+.PHONY: help venv install install-dev run test
+
+help:
+	@echo "make run     - install runtime deps, init db, load demo data, serve on 127.0.0.1:8050"
+	@echo "make test    - install dev deps, ensure services, run pytest (PYTEST_ARGS=...)"
+	@echo "make install / install-dev - only (re)install requirements into $(VENV)"
+
+# The virtualenv itself; created only if missing.
+$(PYTHON):
+	python3 -m venv $(VENV)
+
+venv: $(PYTHON)
+
+# Stamp files: reinstall only when a requirements file is newer than the stamp.
+$(VENV)/.installed-install: requirements.txt | $(PYTHON)
+	$(PIP) install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-install-dev: requirements-dev.txt requirements.txt | $(PYTHON)
+	$(PIP) install -q -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed-install
+
+install-dev: $(VENV)/.installed-install-dev
+
+run: install
+	$(FLASK) --app app db init
+	$(FLASK) --app app demo load --if-empty
+	$(FLASK) --app app run --host 127.0.0.1 --port 8050
+
+# Under CI (CI set non-empty) PostgreSQL tests must fail rather than skip.
+test: export TEST_DATABASE_URL := $(TEST_DATABASE_URL)
+test: export REDIS_URL_TEST := $(REDIS_URL_TEST)
+ifneq ($(strip $(CI)),)
+test: export REQUIRE_POSTGRES := 1
+endif
+test: install-dev
+	bash scripts/ensure_services.sh
+	$(PYTHON) -m pytest -q -p no:cacheprovider -n 2 $(PYTEST_ARGS)

@@ -1,0 +1,144 @@
+"""Export build speed and memory: rows per second and peak memory of build_export for about
+100 thousand and 1 million rows, as .xlsx and .csv.
+
+    .venv/bin/python -m bench.export_bench [--customers 1750 --days 400] [--url URL] [--formats xlsx csv]
+
+Builds (once, kept in bench/.data/) a demo dataset, then for each size and format creates an
+export task of partner P1 over a time range holding that many rows and runs
+exports.builder.build_export in a fresh subprocess (as a worker would), which reports its
+time and how far its resident memory rose during the build (sampled from /proc), next to the
+process's peak (ru_maxrss, which includes opening the database). Flat memory shows as the same
+rise for 100 thousand and 1 million rows.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench.datasets import DATA_DIR, demo_database
+from data_access import export_tasks, stats
+from data_access.db import make_engine
+from data_access.query import ExpenditureQuery, Scope
+from data_access.schema import expenditures
+
+PARTNER = "P1"
+SIZES = (100_000, 1_000_000)
+
+
+def query_with_about(engine: sa.Engine, rows: int) -> ExpenditureQuery:
+    """The shortest range ending on the last day that holds at least `rows` rows (or all)."""
+    with engine.connect() as conn:
+        first, last = conn.execute(sa.select(sa.func.min(expenditures.c.day), sa.func.max(expenditures.c.day))
+                                   .where(expenditures.c.partner_id == PARTNER)).one()
+        low, high = 0, (last - first).days  # days before `last` to start from
+        while low < high:
+            middle = (low + high) // 2
+            q = ExpenditureQuery(Scope(PARTNER), last - timedelta(days=middle), last, hide_zero=False)
+            if stats.count_rows(conn, q) >= rows:
+                high = middle
+            else:
+                low = middle + 1
+    return ExpenditureQuery(Scope(PARTNER), last - timedelta(days=low), last, hide_zero=False)
+
+
+def resident_mib() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2 ** 20
+
+
+class RssSampler(threading.Thread):
+    """The highest resident memory seen, every 50 ms, while the build runs."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak, self.stop = resident_mib(), threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.05):
+            self.peak = max(self.peak, resident_mib())
+
+
+def child(url: str, task_id: str, export_dir: str, trace: bool) -> None:
+    """In the subprocess: build one export and report."""
+    from exports.builder import build_export
+
+    if trace:
+        tracemalloc.start()
+    engine = make_engine(url)
+    with engine.connect() as conn:  # the database opened before the measurement starts
+        conn.execute(sa.select(sa.func.count()).select_from(expenditures)).scalar()
+    before = resident_mib()
+    sampler = RssSampler()
+    sampler.start()
+    started = time.perf_counter()
+    status = build_export(engine, task_id, Path(export_dir))
+    seconds = time.perf_counter() - started
+    sampler.stop.set()
+    sampler.join()
+    with engine.connect() as conn:
+        task = export_tasks.get(conn, task_id)
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    size_mib = (Path(export_dir) / task.file_name).stat().st_size / 2 ** 20 if task.file_name else 0
+    print(json.dumps({"status": status, "error": task.error, "rows": task.rows, "seconds": seconds,
+                      "rise_mib": sampler.peak - before, "peak_mib": peak_mib, "file_mib": size_mib,
+                      "heap_mib": tracemalloc.get_traced_memory()[1] / 2 ** 20 if trace else None}))
+
+
+def measure(url: str, rows: int, file_format: str, export_dir: Path, trace: bool) -> dict:
+    engine = make_engine(url)
+    q = query_with_about(engine, rows)
+    with engine.begin() as conn:
+        task_id = export_tasks.create(conn, "bench", q, "bench", file_format, timedelta(days=1))
+    engine.dispose()  # a DuckDB file is open in one process at a time
+    command = [sys.executable, "-m", "bench.export_bench", "--child", url, task_id, str(export_dir)]
+    output = subprocess.run(command + ["--tracemalloc"] * trace, check=True, capture_output=True,
+                            text=True).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    (export_dir / f"{task_id}.{file_format}").unlink(missing_ok=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1750)
+    parser.add_argument("--days", type=int, default=400)
+    parser.add_argument("--url", help="database URL (default: a DuckDB file in bench/.data/)")
+    parser.add_argument("--formats", nargs="+", default=["xlsx", "csv"], choices=["xlsx", "csv"])
+    parser.add_argument("--sizes", nargs="+", type=int, default=list(SIZES))
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also trace the Python heap's peak (slows the build down)")
+    parser.add_argument("--child", nargs=3, metavar=("URL", "TASK", "DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child, trace=args.tracemalloc)
+        return
+    url = demo_database(args.url, "export", args.customers, args.days)
+    export_dir = DATA_DIR / "exports"
+    export_dir.mkdir(parents=True, exist_ok=True)
+    heap = " Python heap peak |" if args.tracemalloc else ""
+    print(f"| rows | format | seconds | rows/s | RSS rise during the build | peak RSS |{heap} file |")
+    print("|---|---|---|---|---|---|" + "---|" * bool(heap) + "---|")
+    for rows in args.sizes:
+        for file_format in args.formats:
+            result = measure(url, rows, file_format, export_dir, args.tracemalloc)
+            if result["status"] != "Completed":
+                raise SystemExit(f"the export failed: {result['error']}")
+            print(f"| {result['rows']:,} | .{file_format} | {result['seconds']:.1f} | "
+                  f"{result['rows'] / result['seconds']:,.0f} | {result['rise_mib']:.0f} MiB | "
+                  f"{result['peak_mib']:.0f} MiB |"
+                  + (f" {result['heap_mib']:.1f} MiB |" if args.tracemalloc else "")
+                  + f" {result['file_mib']:.1f} MiB |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

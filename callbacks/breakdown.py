@@ -1,0 +1,87 @@
+"""Trend and distribution: the chart, the groups' table and the detail grid of the query in
+the store, and the grid's pages."""
+from __future__ import annotations
+
+from dash import MATCH, Input, Output, State
+from dash.exceptions import PreventUpdate
+
+from auth.identity import current_scope
+from callbacks.common import empty_message, partner_facts, stored_query
+from dashboard import breakdown_tab, ids
+from dashboard.colors import group_colors
+from dashboard.figures import donut_figure, trend_figure
+from dashboard.view_state import BREAKDOWN_TABS, DEFAULTS, MEASURES
+from data_access import stats
+from data_access.query import QueryError, Scope
+from data_access.stats import DETAIL_COLUMN_KEYS
+from runtime import Runtime
+
+HIDDEN = {"display": "none"}
+MAX_PAGE_ROWS = 500
+NO_ROWS = {"rowData": [], "rowCount": 0}
+
+
+def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure) -> tuple:
+    """-> (figure, graph style, groups table, detail grid, message or None)."""
+    if tab not in BREAKDOWN_TABS:
+        raise PreventUpdate
+    try:
+        query = stored_query(scope, params)
+    except QueryError as error:
+        return {}, HIDDEN, None, None, str(error)
+    measure = measure if measure in MEASURES else DEFAULTS["measure"]
+    currency = partner_facts(runtime, scope).currency
+    trend = tab == ids.TAB_TREND
+    answer = runtime.answer(stats.breakdown, query, trend)  # the donut needs no series
+    if not answer.groups:
+        return {}, HIDDEN, None, None, empty_message(runtime, query)
+    colors = group_colors(group.key for group in answer.groups)
+    figure = (trend_figure(answer, measure, query.granularity, currency, colors) if trend
+              else donut_figure(answer, measure, currency, colors))
+    return (figure, {}, breakdown_tab.group_table(answer, measure, currency, colors),
+            breakdown_tab.detail_grid(tab, query.to_params(), currency), None)
+
+
+def _sort(sort_model) -> tuple[str, bool] | None:
+    """The grid's sort model -> (column key, descending), or None for the query's own order."""
+    if not sort_model:
+        return None
+    first = sort_model[0] if isinstance(sort_model, list) else None
+    if (not isinstance(first, dict) or first.get("colId") not in DETAIL_COLUMN_KEYS
+            or first.get("sort") not in ("asc", "desc")):
+        raise QueryError("cannot sort by that column")
+    return first["colId"], first["sort"] == "desc"
+
+
+def detail_rows(runtime: Runtime, scope: Scope, request) -> dict:
+    """One block of the grid's rows. The request comes from the browser: its query (the
+    grid's context) is validated and scoped again, its bounds and sort checked."""
+    if not isinstance(request, dict):
+        return NO_ROWS
+    start, end = request.get("startRow"), request.get("endRow")
+    if not all(isinstance(bound, int) and not isinstance(bound, bool) for bound in (start, end)) \
+            or not 0 <= start < end or end - start > MAX_PAGE_ROWS:
+        return NO_ROWS
+    try:
+        query = stored_query(scope, request.get("context"))
+        sort = _sort(request.get("sortModel"))
+    except (QueryError, PreventUpdate):
+        return NO_ROWS
+    page = runtime.answer(stats.detail_page, query, start, end - start, sort)
+    return {"rowData": [breakdown_tab.grid_row(row) for row in page.rows], "rowCount": page.total_rows}
+
+
+def register(app, runtime: Runtime) -> None:
+    @app.callback(Output(ids.BREAKDOWN_GRAPH, "figure"), Output(ids.BREAKDOWN_GRAPH, "style"),
+                  Output(ids.BREAKDOWN_GROUPS, "children"), Output(ids.DETAIL_GRID_BOX, "children"),
+                  Output(ids.BREAKDOWN_MESSAGE, "children"), Output(ids.BREAKDOWN_MESSAGE, "is_open"),
+                  Input(ids.QUERY_PARAMS, "data"), Input(ids.MEASURE, "value"),
+                  State(ids.TABS, "active_tab"))
+    def _breakdown(params, measure, tab):
+        *view, message = breakdown_view(runtime, current_scope(), tab, params, measure)
+        return *view, message, message is not None
+
+    @app.callback(Output(ids.detail_grid(MATCH), "getRowsResponse"),
+                  Input(ids.detail_grid(MATCH), "getRowsRequest"), prevent_initial_call=True)
+    def _rows(request):
+        return detail_rows(runtime, current_scope(), request)

@@ -1,0 +1,134 @@
+"""Exports: Export Selected / Export create a task and answer at once with a toast (the file is
+built in the background); View Export opens the Export History, which refreshes itself while a
+task runs; Retry queues a failed task again.
+
+Everything from the browser is checked here: the query is rebuilt from the store with the
+signed-in user's scope, and the selected record ids (at most MAX_SELECTED) can only narrow it.
+"""
+from __future__ import annotations
+
+import time
+
+from dash import ALL, Input, Output, State, ctx
+from dash.exceptions import PreventUpdate
+
+from auth.identity import current_scope
+from callbacks.common import partner_facts, stored_query
+from dashboard import export_history, ids
+from data_access.export_tasks import FORMATS, Viewer, is_task_id
+from data_access.query import QueryError, Scope
+from exports.service import ExportService, current_exports, current_viewer
+from runtime import Runtime
+
+CREATED = "Export task created."
+MAX_SELECTED = 10_000
+MAX_RECORD_ID_LENGTH = 64  # the schema's
+
+
+class Refusal(ValueError):
+    """An export that cannot be created; the message is for the user."""
+
+
+def selected_record_ids(rows) -> list[str]:
+    """The record ids of the grid's selected rows, checked."""
+    if not rows:
+        raise Refusal("Select the records to export first: tick them in the table.")
+    if not isinstance(rows, list):
+        raise Refusal("The selection could not be read; select the records again.")
+    if len(rows) > MAX_SELECTED:
+        raise Refusal(f"Select at most {MAX_SELECTED:,} records, or export everything the query "
+                      f"matches from the Overview.")
+    record_ids = [row.get("record_id") if isinstance(row, dict) else None for row in rows]
+    if not all(isinstance(rid, str) and 0 < len(rid) <= MAX_RECORD_ID_LENGTH for rid in record_ids):
+        raise Refusal("The selection could not be read; select the records again.")
+    return record_ids
+
+
+def create_export(service: ExportService, viewer: Viewer, scope: Scope, params, file_format,
+                  rows=None, everything: bool = False) -> tuple[str, bool]:
+    """-> (message, created). `rows`: the selected grid rows, unless `everything`."""
+    try:
+        if file_format not in FORMATS:
+            raise Refusal("Choose the file format: .xlsx or .csv.")
+        record_ids = None if everything else selected_record_ids(rows)
+        query = stored_query(scope, params)
+    except (Refusal, QueryError) as error:
+        return str(error), False
+    service.create(viewer, query, file_format, record_ids)
+    return CREATED, True
+
+
+def _by_tab(component_ids, values) -> dict:
+    """{tab: value} of an ALL-pattern state; from the browser, so anything else is dropped."""
+    if not isinstance(component_ids, list) or not isinstance(values, list):
+        return {}
+    return {component_id.get("tab"): value
+            for component_id, value in zip(component_ids, values, strict=False)
+            if isinstance(component_id, dict)}
+
+
+def _clicked(key: str | None = None):
+    """The id (or its `key` part) of the component whose click fired the callback; no update
+    for a component that was merely rendered (n_clicks still empty), or an unreadable id."""
+    clicked = ctx.triggered_id
+    if not clicked or not ctx.triggered[0]["value"]:
+        raise PreventUpdate
+    if key is None:
+        return clicked
+    if not isinstance(clicked, dict) or not isinstance(clicked.get(key), str):
+        raise PreventUpdate
+    return clicked[key]
+
+
+def history_view(runtime: Runtime, service: ExportService, viewer: Viewer, scope: Scope) -> tuple:
+    """-> (table, interval disabled): the interval ticks only while a task is on its way."""
+    tasks = service.history(viewer)
+    time_zone = partner_facts(runtime, scope).time_zone
+    return (export_history.history_table(tasks, time_zone, viewer.login),
+            not export_history.any_running(tasks))
+
+
+def register_export_callbacks(app, runtime: Runtime) -> None:
+    formats = (State(ids.export_format(ALL), "value"), State(ids.export_format(ALL), "id"))
+
+    @app.callback(Output(ids.TOASTS, "children", allow_duplicate=True),
+                  Input(ids.export_selected(ALL), "n_clicks"),
+                  State(ids.detail_grid(ALL), "selectedRows"), State(ids.detail_grid(ALL), "id"),
+                  *formats, State(ids.QUERY_PARAMS, "data"), prevent_initial_call=True)
+    def _export_selected(_clicks, selections, grid_ids, format_values, format_ids, params):
+        tab = _clicked("tab")
+        message, created = create_export(
+            current_exports(), current_viewer(), current_scope(), params,
+            _by_tab(format_ids, format_values).get(tab, FORMATS[0]),
+            rows=_by_tab(grid_ids, selections).get(tab))
+        return export_history.toast(message, created)
+
+    @app.callback(Output(ids.TOASTS, "children", allow_duplicate=True),
+                  Input(ids.OVERVIEW_EXPORT, "n_clicks"), *formats, State(ids.QUERY_PARAMS, "data"),
+                  prevent_initial_call=True)
+    def _export_overview(_clicks, format_values, format_ids, params):
+        _clicked()
+        message, created = create_export(
+            current_exports(), current_viewer(), current_scope(), params,
+            _by_tab(format_ids, format_values).get(ids.TAB_OVERVIEW, FORMATS[0]), everything=True)
+        return export_history.toast(message, created)
+
+    @app.callback(Output(ids.TABS, "active_tab", allow_duplicate=True),
+                  Input(ids.view_export(ALL), "n_clicks"), prevent_initial_call=True)
+    def _view_export(_clicks):
+        _clicked()
+        return ids.TAB_EXPORTS
+
+    @app.callback(Output(ids.EXPORT_HISTORY, "children"), Output(ids.EXPORT_REFRESH, "disabled"),
+                  Input(ids.EXPORT_REFRESH, "n_intervals"), Input(ids.EXPORT_RETRIED, "data"))
+    def _history(_ticks, _retried):
+        return history_view(runtime, current_exports(), current_viewer(), current_scope())
+
+    @app.callback(Output(ids.EXPORT_RETRIED, "data"),
+                  Output(ids.TOASTS, "children", allow_duplicate=True),
+                  Input(ids.export_retry(ALL), "n_clicks"), prevent_initial_call=True)
+    def _retry(_clicks):
+        task_id = _clicked("task")
+        retried = is_task_id(task_id) and current_exports().retry(current_viewer(), task_id)
+        message = "Export task queued again." if retried else "This export cannot be retried."
+        return {"task": task_id, "at": time.time()}, export_history.toast(message, retried)

@@ -1,0 +1,150 @@
+"""The view's state: the URL's query string is its one source. Controls write the URL; the
+URL (on load, and on back / forward) sets the controls; both set the query store the tabs draw
+from. One callback does both directions, so there is no cycle between callbacks."""
+from __future__ import annotations
+
+from datetime import date
+
+import flask_login
+from dash import Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+
+from auth.csrf import csrf_token
+from auth.identity import current_scope
+from callbacks.common import partner_facts, partner_today
+from dashboard import ids, shell
+from dashboard.controls import filter_title
+from dashboard.time_range import CUSTOM
+from dashboard.view_state import (FILTER_KINDS, TABS, View, filter_name, from_controls, from_search,
+                                  to_controls, to_search)
+from data_access import stats
+from data_access.query import MAX_SEARCH_LENGTH, Basis, QueryError, Scope
+from runtime import Runtime
+
+# Each view setting's control (component id, property), by its URL name.
+CONTROLS = {
+    "tab": (ids.TABS, "active_tab"), "range": (ids.RANGE_PRESET, "value"),
+    "from": (ids.RANGE_FROM, "value"), "to": (ids.RANGE_TO, "value"), "search": (ids.SEARCH, "value"),
+    "group_by": (ids.GROUP_BY, "value"), "granularity": (ids.GRANULARITY, "value"),
+    "sort_by": (ids.SORT_BY, "value"), "order": (ids.SORT_ORDER, "value"),
+    "measure": (ids.MEASURE, "value"), "hide_zero": (ids.HIDE_ZERO, "value"),
+    "top_n": (ids.TOP_N, "value"),
+    **{filter_name(kind, basis): (ids.filter_values(kind, basis), "value")
+       for kind in FILTER_KINDS for basis in Basis},
+}
+CONTROL_NAMES = {component_id: name for name, (component_id, _) in CONTROLS.items()}
+FILTERS = [(kind, basis) for kind in FILTER_KINDS for basis in Basis]
+LINK_MESSAGE = "Some settings in this link could not be used and were reset: "
+
+
+def _changes(view: View, controls: dict, keep: str | None = None) -> dict:
+    """The control values that differ from the view's (never the one the user is editing)."""
+    return {name: value for name, value in to_controls(view).items()
+            if name != keep and value != controls.get(name)}
+
+
+def sync_view(runtime: Runtime, scope: Scope, trigger: str | None, url_search: str | None,
+              controls: dict, params: dict | None, today: date | None = None) -> tuple:
+    """-> (new URL search or None, {control: new value}, new query params or None, message or
+    None). `trigger` is the name of the control the user changed, or None for the URL;
+    `today` defaults to today in the partner's time zone."""
+    today = today or partner_today(partner_facts(runtime, scope))
+    if trigger is None:
+        view, problems = from_search(scope, today, url_search)
+        search, message = None, (LINK_MESSAGE + "; ".join(problems) + ".") if problems else None
+    else:
+        values = {**controls, "range": CUSTOM} if trigger in ("from", "to") else controls
+        try:
+            view = from_controls(scope, today, values)
+        except QueryError as error:  # the screen keeps the last good view; nothing is lost
+            return None, {}, None, str(error)
+        search, message = to_search(view), None
+        if search == (url_search or ""):
+            search = None
+    shown = view.shown_query().to_params()
+    return search, _changes(view, controls, keep=trigger), shown if shown != params else None, message
+
+
+def tab_view(tab) -> tuple:
+    """The tab's content and the classes that show the parts of the page it uses."""
+    if tab not in TABS:
+        raise PreventUpdate
+    return shell.tab_content(tab), shell.tab_classes(tab)
+
+
+def page_context(runtime: Runtime, scope: Scope, login: str, token: str) -> tuple[list, dict]:
+    """The header, and each dimension's filter options."""
+    facts = partner_facts(runtime, scope)
+    latest = runtime.answer(stats.freshness, scope)
+    options = {basis: [{"label": label, "value": key}
+                       for key, label in runtime.answer(stats.dimension_values, scope, basis)]
+               for basis in Basis}
+    return shell.header(facts.name, latest, facts.time_zone, login, token), options
+
+
+def filter_titles(values: dict) -> dict:
+    """{basis: accordion title} from the filter dropdowns' values {(kind, basis): [keys]}."""
+    def count(kind, basis):
+        chosen = values.get((kind, basis))
+        return len(chosen) if isinstance(chosen, list) else 0
+    return {basis: filter_title(basis, count("include", basis), count("exclude", basis)) for basis in Basis}
+
+
+def search_suggestions(runtime: Runtime, scope: Scope, text) -> list:
+    """The search box's datalist: manager and customer account names containing `text`."""
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_SEARCH_LENGTH:
+        return []
+    return [html.Option(value=name) for name in runtime.answer(stats.search_suggestions, scope, text)]
+
+
+def register(app, runtime: Runtime) -> None:
+    @app.callback(
+        Output(ids.URL, "search"),
+        *(Output(component_id, prop) for component_id, prop in CONTROLS.values()),
+        Output(ids.QUERY_PARAMS, "data"),
+        Output(ids.VIEW_MESSAGE, "children"), Output(ids.VIEW_MESSAGE, "is_open"),
+        Input(ids.URL, "search"), *(Input(component_id, prop) for component_id, prop in CONTROLS.values()),
+        State(ids.QUERY_PARAMS, "data"))
+    def _sync(url_search, *values):
+        *control_values, params = values
+        trigger = CONTROL_NAMES.get(ctx.triggered_id)
+        controls = dict(zip(CONTROLS, control_values))
+        search, changes, shown, message = sync_view(runtime, current_scope(), trigger, url_search,
+                                                    controls, params)
+        return (no_update if search is None else search,
+                *(changes.get(name, no_update) for name in CONTROLS),
+                no_update if shown is None else shown, message, message is not None)
+
+    classes = shell.tab_classes(ids.TAB_OVERVIEW)
+
+    @app.callback(Output(ids.TAB_CONTENT, "children"),
+                  *(Output(component_id, "className") for component_id in classes),
+                  Input(ids.TABS, "active_tab"))
+    def _tab(tab):
+        content, tab_classes = tab_view(tab)
+        return content, *(tab_classes[component_id] for component_id in classes)
+
+    @app.callback(Output(ids.HEADER, "children"),
+                  *(Output(ids.filter_values(kind, basis), "options") for kind, basis in FILTERS),
+                  Input(ids.URL, "pathname"))
+    def _context(_pathname):
+        header, options = page_context(runtime, current_scope(), flask_login.current_user.login,
+                                       csrf_token())
+        return header, *(options[basis] for _kind, basis in FILTERS)
+
+    @app.callback(*(Output(ids.filter_section(basis), "title") for basis in Basis),
+                  *(Input(ids.filter_values(kind, basis), "value") for kind, basis in FILTERS))
+    def _filter_titles(*values):
+        titles = filter_titles(dict(zip(FILTERS, values)))
+        return tuple(titles[basis] for basis in Basis)
+
+    @app.callback(Output(ids.SEARCH_SUGGESTIONS, "children"), Input(ids.SEARCH, "value"),
+                  prevent_initial_call=True)
+    def _suggestions(text):
+        return search_suggestions(runtime, current_scope(), text)
+
+    # Opening the side panel on a narrow screen needs no server.
+    app.clientside_callback("(clicks, open) => !open",
+                            Output(ids.SIDE_PANEL_COLLAPSE, "is_open"),
+                            Input(ids.SIDE_PANEL_TOGGLE, "n_clicks"),
+                            State(ids.SIDE_PANEL_COLLAPSE, "is_open"), prevent_initial_call=True)

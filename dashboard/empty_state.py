@@ -1,0 +1,34 @@
+"""Why a view shows nothing, in words: no data at all, none in the range, or the search and
+filters exclude everything in it."""
+from __future__ import annotations
+
+from datetime import date
+
+from data_access.query import ExpenditureQuery
+
+
+def narrowing(query: ExpenditureQuery) -> list[str]:
+    """What, besides the time range, the query leaves out."""
+    parts = []
+    if query.search:
+        parts.append(f"the search \u201c{query.search}\u201d")
+    if query.include or query.exclude:
+        parts.append("the filters in Advanced Settings")
+    if query.hide_zero:
+        parts.append("hiding zero expenditures")
+    return parts
+
+
+def empty_reason(query: ExpenditureQuery, latest_day: date | None, range_has_records: bool) -> str:
+    """The message for a query that matches no record. `latest_day` is the data's freshness;
+    `range_has_records` says whether the time range alone holds any record."""
+    if latest_day is None:
+        return "No expenditure data has been loaded yet."
+    span = f"from {query.start} to {query.end}"
+    if not range_has_records:
+        hint = (f" The data goes up to {latest_day}: choose an earlier range."
+                 if latest_day < query.start else "")
+        return f"No expenditures {span}.{hint}"
+    parts = narrowing(query)
+    causes = " and ".join(filter(None, [", ".join(parts[:-1]), parts[-1]]))
+    return f"Every record {span} is excluded by {causes}."

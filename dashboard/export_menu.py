@@ -1,0 +1,40 @@
+"""The export controls each tab carries; callbacks/exports.py wires their clicks."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard import ids
+from dashboard.controls import button_group
+from data_access.export_tasks import FORMATS
+
+
+def titled(title: str, controls) -> html.Div:
+    """A card header: the title, and the export controls at its right (below it on a phone)."""
+    return html.Div([html.Span(title, className="fw-semibold"), controls],
+                    className="d-flex flex-wrap gap-2 justify-content-between align-items-center")
+
+
+def _file_format(tab: str) -> dbc.RadioItems:
+    return button_group(ids.export_format(tab), [{"label": f".{f}", "value": f} for f in FORMATS],
+                        FORMATS[0])
+
+
+def overview_export() -> html.Div:
+    """Export: every record the overview's query matches."""
+    return html.Div([
+        _file_format(ids.TAB_OVERVIEW),
+        dbc.Button([html.I(className="bi bi-download me-1"), "Export"], id=ids.OVERVIEW_EXPORT,
+                   size="sm", color="primary"),
+    ], className="d-flex gap-2 align-items-center")
+
+
+def export_menu(tab: str) -> html.Div:
+    """Export > Export Selected / View Export, for the detail table of `tab`."""
+    menu = dbc.DropdownMenu([
+        dbc.DropdownMenuItem([html.I(className="bi bi-check2-square me-2"), "Export Selected"],
+                             id=ids.export_selected(tab)),
+        dbc.DropdownMenuItem([html.I(className="bi bi-clock-history me-2"), "View Export"],
+                             id=ids.view_export(tab)),
+    ], label="Export", size="sm", color="primary", align_end=True)
+    return html.Div([_file_format(tab), menu], className="d-flex gap-2 align-items-center")

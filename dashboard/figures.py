@@ -1,0 +1,94 @@
+"""Plotly figures as plain dicts (building go.Figure objects costs ~5x more), from the answers
+of data_access.stats. Coordinates may be float; every number a person reads (hover, labels) is
+formatted from the Decimal."""
+from __future__ import annotations
+
+from collections import Counter
+
+from data_access.query import Granularity
+from data_access.stats import Breakdown, Group, Overview
+from dashboard.format import MEASURE_LABELS, money_text, share_text
+from data_access.money import share
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+CONFIG = {"displaylogo": False, "responsive": True,
+          "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+AMOUNT_COLOR, AMOUNT_PAID_COLOR = "#4e79a7", "#59a14f"
+MARKED_POINTS = 31
+
+
+def _layout(**extra) -> dict:
+    return {"font": {"family": FONT, "size": 12}, "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
+            "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+            "legend": {"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
+            "separators": ".,", **extra}
+
+
+def _time_axes(granularity: Granularity, currency: str) -> dict:
+    month = granularity is Granularity.MONTH
+    xaxis = {"type": "date", "automargin": True, "showgrid": False,
+             "hoverformat": "%Y-%m" if month else "%Y-%m-%d"}
+    if month:
+        xaxis.update(tickformat="%b %Y", dtick="M1")
+    return {"hovermode": "x unified", "xaxis": xaxis,
+            "yaxis": {"automargin": True, "rangemode": "tozero", "tickformat": ",.0f",
+                      "gridcolor": "#e9ecef", "title": {"text": currency}}}
+
+
+def _line(name: str, color: str, points, measure: str, granularity: Granularity, currency: str) -> dict:
+    values = [point.money.measure(measure) for point in points]
+    # Markers where points are few enough to tell apart (a single month is a single point).
+    mode = "lines+markers" if len(points) <= MARKED_POINTS else "lines"
+    return {"type": "scatter", "mode": mode, "name": name, "line": {"color": color, "width": 2},
+            "marker": {"size": 5},
+            "x": [granularity.period_text(point.period) for point in points],
+            "y": [float(value) for value in values],
+            "customdata": [money_text(value, currency) for value in values],
+            "hovertemplate": "%{fullData.name}: %{customdata}<extra></extra>"}
+
+
+def overview_figure(overview: Overview, granularity: Granularity, currency: str) -> dict:
+    """Amount and Amount paid over time."""
+    return {"data": [_line(MEASURE_LABELS[measure], color, overview.series, measure, granularity, currency)
+                     for measure, color in (("amount", AMOUNT_COLOR), ("amount_paid", AMOUNT_PAID_COLOR))],
+            "layout": _layout(**_time_axes(granularity, currency))}
+
+
+def group_labels(groups: tuple[Group, ...]) -> dict[str, str]:
+    """{key: label}, with the key added to a label that two groups share (two customers may
+    have the same account name), so that no chart merges or confuses them."""
+    counts = Counter(group.label for group in groups)
+    return {group.key: group.label if counts[group.label] == 1 else f"{group.label} ({group.key})"
+            for group in groups}
+
+
+def trend_figure(breakdown: Breakdown, measure: str, granularity: Granularity, currency: str,
+                 colors: dict[str, str]) -> dict:
+    """One line per group (the top N, then "Others")."""
+    labels = group_labels(breakdown.groups)
+    return {"data": [_line(labels[group.key], colors[group.key], group.series, measure, granularity, currency)
+                     for group in breakdown.groups],
+            "layout": _layout(**_time_axes(granularity, currency))}
+
+
+def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> dict:
+    """The groups' shares of the measure. A slice cannot show a negative total (a group whose
+    refunds exceed its spend), so such groups are left out; the group table still lists them."""
+    labels = group_labels(breakdown.groups)
+    whole = breakdown.total.measure(measure)
+    drawn = [group for group in breakdown.groups if group.money.measure(measure) > 0]
+    return {"data": [{
+        "type": "pie", "hole": 0.55, "sort": False, "direction": "clockwise",
+        "labels": [labels[group.key] for group in drawn],
+        "values": [float(group.money.measure(measure)) for group in drawn],
+        "marker": {"colors": [colors[group.key] for group in drawn], "line": {"color": "#fff", "width": 1}},
+        "text": [share_text(share(group.money.measure(measure), whole)) for group in drawn],
+        "textinfo": "text", "textposition": "inside", "insidetextorientation": "horizontal",
+        "customdata": [[money_text(group.money.amount, currency),
+                        money_text(group.money.amount_paid, currency)] for group in drawn],
+        "hovertemplate": ("<b>%{label}</b><br>Amount: %{customdata[0]}<br>"
+                          "Amount paid: %{customdata[1]}<br>Share: %{text}<extra></extra>"),
+    }], "layout": _layout(showlegend=False,  # the groups' table below is the legend
+                          uniformtext={"minsize": 10, "mode": "hide"}, annotations=[{
+        "text": f"{MEASURE_LABELS[measure]}<br><b>{money_text(whole, currency)}</b>",
+        "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper"}])}

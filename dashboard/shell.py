@@ -1,0 +1,82 @@
+"""The page: header, tabs, the view's controls and the active tab's content."""
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from auth.csrf import FIELD_NAME
+from dashboard import breakdown_tab, export_history, ids, overview
+from dashboard.controls import side_panel, toolbar
+from dashboard.view_state import BREAKDOWN_TABS, DEFAULTS
+from data_access.export_tasks import zone_label
+
+TAB_LABELS = {ids.TAB_OVERVIEW: "Overview", ids.TAB_TREND: "Expenditure Trend",
+              ids.TAB_DISTRIBUTION: "Expenditure Distribution", ids.TAB_EXPORTS: "Export History"}
+
+
+def layout() -> html.Div:
+    classes = tab_classes(DEFAULTS["tab"])
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh="callback-nav"),
+        dcc.Store(id=ids.QUERY_PARAMS),
+        html.Div(id=ids.TOASTS, className="toast-container position-fixed top-0 end-0 p-3"),
+        html.Header(dbc.Container([
+            html.Div([html.I(className="bi bi-bar-chart-line-fill text-primary me-2"),
+                      html.Span("Expenditure Statistics", className="fw-semibold")],
+                     className="brand d-flex align-items-center"),
+            html.Div(id=ids.HEADER, className="d-flex flex-wrap align-items-center gap-2 gap-md-3"),
+        ], fluid=True, className="d-flex flex-wrap justify-content-between align-items-center gap-2 py-2"),
+            className="app-header border-bottom bg-white"),
+        dbc.Container([
+            dbc.Tabs([dbc.Tab(label=label, tab_id=tab) for tab, label in TAB_LABELS.items()],
+                     id=ids.TABS, active_tab=DEFAULTS["tab"], className="mt-2 flex-nowrap app-tabs"),
+            toolbar(classes),
+            dbc.Alert(id=ids.VIEW_MESSAGE, color="warning", is_open=False, dismissable=True),
+            html.Div([
+                html.Div(html.Div(id=ids.TAB_CONTENT), id=ids.MAIN_COLUMN,
+                         className=classes[ids.MAIN_COLUMN]),
+                html.Div(side_panel(), id=ids.SIDE_PANEL, className=classes[ids.SIDE_PANEL]),
+            ], className="row g-3 mb-4"),
+        ], fluid=True),
+    ])
+
+
+def header(partner_name: str, latest_day: date | None, time_zone: str, login: str, csrf_token: str) -> list:
+    """Whose data, how fresh, in which time zone; who is signed in, and sign-out."""
+    freshness = f"Data up to {latest_day}" if latest_day else "No data loaded yet"
+    sign_out = html.Form([
+        dcc.Input(type="hidden", name=FIELD_NAME, value=csrf_token),
+        html.Button([html.I(className="bi bi-box-arrow-right me-1"), "Sign out"], type="submit",
+                    className="btn btn-sm btn-outline-secondary"),
+    ], action="/logout", method="POST", className="m-0")
+    facts = ((partner_name, "bi-building", "partner-name fw-semibold"),
+             (freshness, "bi-database-check", "freshness small text-muted"),
+             (zone_label(time_zone), "bi-globe2", "time-zone small text-muted"),
+             (login, "bi-person-circle", "login small"))
+    return [*(html.Span([html.I(className=f"bi {icon} me-1"), text], className=class_name)
+              for text, icon, class_name in facts), sign_out]
+
+
+def tab_content(tab: str):
+    if tab == ids.TAB_OVERVIEW:
+        return overview.layout()
+    if tab in BREAKDOWN_TABS:
+        return breakdown_tab.layout(tab)
+    return export_history.layout()
+
+
+def tab_classes(tab: str) -> dict[str, str]:
+    """The classes that show the parts of the page a tab uses, by component id (for dbc
+    components, the classes added to their own)."""
+    breakdown = tab in BREAKDOWN_TABS
+    hidden = "d-none"
+    return {
+        ids.TOOLBAR: "g-2 align-items-end my-3" + (f" {hidden}" if tab == ids.TAB_EXPORTS else ""),
+        ids.GROUPING: "" if breakdown else hidden,
+        ids.GRANULARITY_BOX: "" if tab in (ids.TAB_OVERVIEW, ids.TAB_TREND) else hidden,
+        ids.SIDE_PANEL_TOGGLE: "d-lg-none" if breakdown else hidden,
+        ids.MAIN_COLUMN: "col-12 col-lg-9" if breakdown else "col-12",
+        ids.SIDE_PANEL: "col-12 col-lg-3 order-first order-lg-last" if breakdown else hidden,
+    }

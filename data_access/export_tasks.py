@@ -1,0 +1,275 @@
+"""Export tasks: what a user asked to export, and how far the building of its file has come.
+
+Every read and every user-initiated change is scoped to a `Viewer` (the partner, and the owner
+unless the viewer is the partner's admin). The builder's own steps (claim, heartbeat, complete,
+fail) take a task id only: they run on the server, for a task it has already stored. Each
+status change is one UPDATE guarded by the status it starts from, so two workers, or a worker
+and the stale-task check, can never both win.
+
+Times are naive UTC, like every timestamp in the schema.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+import sqlalchemy as sa
+
+from data_access.query import ExpenditureQuery, Scope
+from data_access.schema import export_tasks as t
+
+PENDING, PROCESSING, COMPLETED, FAILED, EXPIRED = "Pending", "Processing", "Completed", "Failed", "Expired"
+RUNNING = (PENDING, PROCESSING)
+FORMATS = ("xlsx", "csv")
+TASK_ID = re.compile(r"[0-9a-f]{32}")
+INTERRUPTED = "interrupted: the worker stopped"
+STALE_AFTER = timedelta(minutes=2)  # a Processing task silent this long has lost its worker
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def is_task_id(value) -> bool:
+    """Task ids come back from the browser and URLs: only our own shape is accepted."""
+    return isinstance(value, str) and TASK_ID.fullmatch(value) is not None
+
+
+@dataclasses.dataclass(frozen=True)
+class Viewer:
+    """Who is looking: a user sees their own tasks; the partner's admin sees all the partner's."""
+    login: str
+    partner_id: str
+    is_admin: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportTask:
+    task_id: str
+    owner_login: str
+    partner_id: str
+    name: str
+    file_format: str
+    parameters: dict
+    status: str
+    rows: int | None
+    rows_done: int
+    file_name: str | None
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    heartbeat_at: datetime | None
+    finished_at: datetime | None
+    expires_at: datetime
+
+    @property
+    def query(self) -> ExpenditureQuery:
+        """The stored query, with the scope it was created under (never the browser's)."""
+        scope = Scope(**self.parameters["scope"])
+        return ExpenditureQuery.from_params(scope, self.parameters["query"])
+
+    @property
+    def record_ids(self) -> list[str] | None:
+        """The selected records, or None for everything the query matches."""
+        return self.parameters["record_ids"]
+
+    @property
+    def selection(self) -> str:
+        """Which records, in words."""
+        if self.record_ids is None:
+            return "All records matching the query"
+        count = len(self.record_ids)
+        return f"{count:,} selected record{'s' if count != 1 else ''}"
+
+    @property
+    def progress(self) -> int:
+        """Whole percent done, below 100 until the file is in place."""
+        if self.status == COMPLETED:
+            return 100
+        if not self.rows:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows)
+
+
+def _task(row) -> ExportTask:
+    values = row._asdict()
+    values["parameters"] = json.loads(values["parameters"])
+    return ExportTask(**values)
+
+
+def _visible_to(viewer: Viewer) -> list:
+    conditions = [t.c.partner_id == viewer.partner_id]
+    if not viewer.is_admin:
+        conditions.append(t.c.owner_login == viewer.login)
+    return conditions
+
+
+def change(engine: sa.Engine, step, *args, **kwargs):
+    """`step(conn, *args, **kwargs)` (a status change of this module) in a transaction of its
+    own. Two concurrent changes of one task: PostgreSQL makes the second wait and re-check its
+    WHERE, DuckDB refuses it; either way it did not happen, so a refusal answers None."""
+    try:
+        with engine.begin() as conn:
+            return step(conn, *args, **kwargs)
+    except sa.exc.DBAPIError as error:
+        if isinstance(error.orig, duckdb.TransactionException):
+            return None
+        raise
+
+
+# --- the user's side -------------------------------------------------------------------------
+
+def create(conn: sa.Connection, owner_login: str, query: ExpenditureQuery, name: str,
+           file_format: str, retention: timedelta, record_ids: Sequence[str] | None = None,
+           now: datetime | None = None) -> str:
+    """Store a Pending task for `query` (narrowed to `record_ids` if given); returns its id."""
+    if file_format not in FORMATS:
+        raise ValueError(f"unknown export format {file_format!r}")
+    now = now or utc_now()
+    task_id = uuid.uuid4().hex
+    parameters = {"scope": dataclasses.asdict(query.scope), "query": query.to_params(),
+                  "record_ids": None if record_ids is None else sorted(set(record_ids))}
+    conn.execute(t.insert().values(
+        task_id=task_id, owner_login=owner_login, partner_id=query.scope.partner_id, name=name,
+        file_format=file_format, parameters=json.dumps(parameters), status=PENDING,
+        created_at=now, expires_at=now + retention))
+    return task_id
+
+
+def get_for(conn: sa.Connection, viewer: Viewer, task_id: str) -> ExportTask | None:
+    if not is_task_id(task_id):
+        return None
+    row = conn.execute(sa.select(t).where(t.c.task_id == task_id, *_visible_to(viewer))).first()
+    return _task(row) if row else None
+
+
+def list_for(conn: sa.Connection, viewer: Viewer, limit: int = 100) -> list[ExportTask]:
+    """The viewer's tasks, newest first."""
+    rows = conn.execute(sa.select(t).where(*_visible_to(viewer))
+                        .order_by(t.c.created_at.desc(), t.c.task_id).limit(limit))
+    return [_task(row) for row in rows]
+
+
+def retry(conn: sa.Connection, viewer: Viewer, task_id: str, retention: timedelta,
+          now: datetime | None = None) -> bool:
+    """Put a Failed task back to Pending, as a fresh attempt. False if it is not the viewer's
+    or not Failed."""
+    if not is_task_id(task_id):
+        return False
+    now = now or utc_now()
+    result = conn.execute(t.update().where(t.c.task_id == task_id, t.c.status == FAILED,
+                                           *_visible_to(viewer))
+                          .values(status=PENDING, rows=None, rows_done=0, error=None,
+                                  started_at=None, heartbeat_at=None, finished_at=None,
+                                  expires_at=now + retention))
+    return result.rowcount == 1
+
+
+# --- the builder's side ----------------------------------------------------------------------
+
+def get(conn: sa.Connection, task_id: str) -> ExportTask | None:
+    row = conn.execute(sa.select(t).where(t.c.task_id == task_id)).first()
+    return _task(row) if row else None
+
+
+def claim(conn: sa.Connection, task_id: str, now: datetime | None = None) -> datetime | None:
+    """Pending -> Processing, for the one caller that makes the change: it gets the attempt's
+    start time, which its later steps present, so that a builder declared stale (whose task
+    was retried and claimed again) can no longer touch the task. None for everyone else."""
+    now = now or utc_now()
+    result = conn.execute(t.update().where(t.c.task_id == task_id, t.c.status == PENDING)
+                          .values(status=PROCESSING, started_at=now, heartbeat_at=now, rows_done=0))
+    return now if result.rowcount == 1 else None
+
+
+def _attempt(task_id: str, attempt: datetime) -> list:
+    return [t.c.task_id == task_id, t.c.status == PROCESSING, t.c.started_at == attempt]
+
+
+def heartbeat(conn: sa.Connection, task_id: str, attempt: datetime, rows_done: int,
+              rows: int | None = None, now: datetime | None = None) -> bool:
+    """Record progress and that the builder is alive. False when the attempt is over (the
+    task was declared stale, or expired): the builder must then stop."""
+    values = {"rows_done": rows_done, "heartbeat_at": now or utc_now()}
+    if rows is not None:
+        values["rows"] = rows
+    return conn.execute(t.update().where(*_attempt(task_id, attempt)).values(**values)).rowcount == 1
+
+
+def complete(conn: sa.Connection, task_id: str, attempt: datetime, file_name: str, rows: int,
+             now: datetime | None = None) -> bool:
+    now = now or utc_now()
+    result = conn.execute(t.update().where(*_attempt(task_id, attempt))
+                          .values(status=COMPLETED, file_name=file_name, rows=rows, rows_done=rows,
+                                  heartbeat_at=now, finished_at=now))
+    return result.rowcount == 1
+
+
+def fail(conn: sa.Connection, task_id: str, error: str, attempt: datetime | None = None,
+         now: datetime | None = None) -> bool:
+    """Fail the attempt (or, without one, a task not yet started: it could not be queued)."""
+    where = _attempt(task_id, attempt) if attempt else [t.c.task_id == task_id, t.c.status == PENDING]
+    result = conn.execute(t.update().where(*where)
+                          .values(status=FAILED, error=error, finished_at=now or utc_now()))
+    return result.rowcount == 1
+
+
+def pending_ids(conn: sa.Connection) -> list[str]:
+    """Tasks waiting for a worker, oldest first (an in-process queue lost them on restart)."""
+    return list(conn.execute(sa.select(t.c.task_id).where(t.c.status == PENDING)
+                             .order_by(t.c.created_at)).scalars())
+
+
+# --- housekeeping ----------------------------------------------------------------------------
+
+def fail_stale(conn: sa.Connection, now: datetime | None = None,
+               stale_after: timedelta = STALE_AFTER) -> int:
+    """Processing tasks whose builder stopped beating (a crash, a restart) become Failed, so
+    they can be retried. Returns how many."""
+    now = now or utc_now()
+    result = conn.execute(t.update().where(t.c.status == PROCESSING,
+                                           t.c.heartbeat_at < now - stale_after)
+                          .values(status=FAILED, error=INTERRUPTED, finished_at=now))
+    return result.rowcount
+
+
+def expire(conn: sa.Connection, now: datetime | None = None) -> int:
+    """Tasks past their retention become Expired (their files are deleted by the cleanup).
+    A task still running expires too: its builder sees that at its next heartbeat."""
+    now = now or utc_now()
+    result = conn.execute(t.update().where(t.c.status != EXPIRED, t.c.expires_at <= now)
+                          .values(status=EXPIRED, finished_at=sa.func.coalesce(t.c.finished_at, now)))
+    return result.rowcount
+
+
+def forget_expired(conn: sa.Connection, before: datetime) -> int:
+    """Delete the rows of tasks that expired before `before`: the history stays bounded."""
+    return conn.execute(t.delete().where(t.c.status == EXPIRED, t.c.expires_at < before)).rowcount
+
+
+def live_file_names(conn: sa.Connection) -> set[str]:
+    """Files that must stay: those of Completed tasks."""
+    return set(conn.execute(sa.select(t.c.file_name).where(t.c.status == COMPLETED,
+                                                           t.c.file_name.is_not(None))).scalars())
+
+
+def processing_ids(conn: sa.Connection) -> set[str]:
+    return set(conn.execute(sa.select(t.c.task_id).where(t.c.status == PROCESSING)).scalars())
+
+
+# --- display ---------------------------------------------------------------------------------
+
+def local_time(moment: datetime, time_zone: str) -> datetime:
+    """A stored (naive UTC) time as the partner's wall-clock time, naive again (for spreadsheets).
+    `time_zone` is the partner's offset, e.g. "+08:00"."""
+    offset = datetime.strptime(time_zone, "%z").tzinfo
+    return moment.replace(tzinfo=UTC).astimezone(offset).replace(tzinfo=None)
+
+
+def zone_label(time_zone: str) -> str:
+    return f"UTC{time_zone}"

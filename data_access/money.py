@@ -1,0 +1,57 @@
+"""Exact money: Decimal from the database to the screen and the spreadsheet, never float."""
+from __future__ import annotations
+
+import dataclasses
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+SHARE = Decimal("0.0001")
+
+
+def to_decimal(value) -> Decimal:
+    """NUMERIC sums arrive as Decimal; NULL sums of nothing arrive as None."""
+    if value is None:
+        return ZERO
+    if isinstance(value, float):  # a driver handing us a float would be a bug to surface
+        raise TypeError("money must not pass through float")
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money_text(value: Decimal) -> str:
+    """'1234.50': the command line's and the files' plain form."""
+    return str(value.quantize(CENT))
+
+
+@dataclasses.dataclass(frozen=True)
+class Money:
+    amount: Decimal = ZERO
+    cash_coupon: Decimal = ZERO
+
+    @property
+    def amount_paid(self) -> Decimal:
+        return self.amount - self.cash_coupon
+
+    def __add__(self, other: Money) -> Money:
+        return Money(self.amount + other.amount, self.cash_coupon + other.cash_coupon)
+
+    @property
+    def is_zero(self) -> bool:
+        return not self.amount and not self.cash_coupon
+
+    def measure(self, name: str) -> Decimal:
+        """'amount', 'amount_paid' or 'cash_coupon'."""
+        return getattr(self, name)
+
+    def as_text(self) -> dict:
+        return {"amount": money_text(self.amount), "cash_coupon": money_text(self.cash_coupon),
+                "amount_paid": money_text(self.amount_paid)}
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal:
+    """part / whole to four places (0.4120 = 41.20%); zero of a zero whole."""
+    return (part / whole).quantize(SHARE, rounding=ROUND_HALF_UP) if whole else SHARE * 0
+
+
+def total(moneys) -> Money:
+    return sum(moneys, Money())

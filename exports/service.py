@@ -1,0 +1,173 @@
+"""What the web app asks of exports: create, retry, list; and the housekeeping that keeps the
+tasks honest (stale tasks failed, old ones expired, their files deleted)."""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import flask
+import flask_login
+import sqlalchemy as sa
+
+from config import Config
+from data_access import export_tasks
+from data_access.export_tasks import ExportTask, Viewer, utc_now
+from data_access.query import ExpenditureQuery
+from exports.builder import TEMPORARY_SUFFIX, file_name
+from exports.runners import CeleryRunner, ThreadRunner
+
+log = logging.getLogger(__name__)
+
+# The only files the cleanup may delete: those the builder names (the directory may hold others).
+OUR_FILE = re.compile(rf"\.?([0-9a-f]{{32}})(\.(xlsx|csv)|\.[0-9a-f]{{32}}{re.escape(TEMPORARY_SUFFIX)})")
+HOUSEKEEPING_SECONDS = 60
+
+
+def current_viewer() -> Viewer:
+    """The signed-in user, as export_tasks knows them; 401 for nobody."""
+    user = flask_login.current_user
+    if not user or not user.is_authenticated:
+        flask.abort(401)
+    return Viewer(user.login, user.partner_id, is_admin=user.role == "admin")
+
+
+def current_exports() -> ExportService:
+    return flask.current_app.extensions["exports"]
+
+
+def task_name(query: ExpenditureQuery) -> str:
+    return f"Expenditures {query.start} to {query.end}"
+
+
+def download_name(task: ExportTask) -> str:
+    """The name the browser saves the file under: from server-side values only."""
+    start, end = task.parameters["query"]["start"], task.parameters["query"]["end"]
+    return f"expenditures_{start}_{end}_{task.task_id[:8]}.{task.file_format}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Cleanup:
+    failed_stale: int
+    expired: int
+    files_deleted: int
+    tasks_forgotten: int
+
+
+class ExportService:
+    def __init__(self, engine: sa.Engine, config: Config):
+        self.engine, self.config = engine, config
+        self.export_dir = Path(config.export_dir)
+        self.retention = timedelta(days=config.export_retention_days)
+        self.in_process = not config.redis_url
+        self.runner = (ThreadRunner(engine, self.export_dir, config.export_workers)
+                       if self.in_process else CeleryRunner(config.redis_url, config.export_queue))
+        self._stop = threading.Event()
+        self._start_lock = threading.Lock()
+        self.started = False
+
+    # --- the user's requests ------------------------------------------------------------------
+
+    def create(self, viewer: Viewer, query: ExpenditureQuery, file_format: str,
+               record_ids: list[str] | None = None) -> str:
+        """Store the task and queue it; the file is built in the background."""
+        if query.scope.partner_id != viewer.partner_id:
+            raise PermissionError("the query is not of the viewer's partner")
+        with self.engine.begin() as conn:
+            task_id = export_tasks.create(conn, viewer.login, query, task_name(query), file_format,
+                                          self.retention, record_ids)
+        self._submit(task_id)
+        return task_id
+
+    def retry(self, viewer: Viewer, task_id: str) -> bool:
+        retried = export_tasks.change(self.engine, export_tasks.retry, viewer, task_id, self.retention)
+        if retried:
+            self._submit(task_id)
+        return retried
+
+    def history(self, viewer: Viewer) -> list[ExportTask]:
+        """The viewer's tasks, after the stale/expiry check, so what is shown is true now."""
+        self.check()
+        with self.engine.connect() as conn:
+            return export_tasks.list_for(conn, viewer)
+
+    def task(self, viewer: Viewer, task_id: str) -> ExportTask | None:
+        with self.engine.connect() as conn:
+            return export_tasks.get_for(conn, viewer, task_id)
+
+    def file_path(self, task: ExportTask) -> Path:
+        return self.export_dir / file_name(task)
+
+    def _submit(self, task_id: str) -> None:
+        try:
+            self.runner.submit(task_id)
+        except Exception:  # noqa: BLE001 - e.g. Redis down: say so, and let the user retry
+            log.exception("export %s could not be queued", task_id)
+            export_tasks.change(self.engine, export_tasks.fail, task_id,
+                                "the export queue is unavailable; please retry")
+
+    # --- housekeeping -------------------------------------------------------------------------
+
+    def check(self) -> tuple[int, int]:
+        """Fail stale tasks and expire old ones: (failed, expired)."""
+        return (export_tasks.change(self.engine, export_tasks.fail_stale) or 0,
+                export_tasks.change(self.engine, export_tasks.expire) or 0)
+
+    def cleanup(self) -> Cleanup:
+        """The check, then delete the files no task needs (expired, orphaned, half-written by a
+        builder that stopped), and forget tasks expired for another retention period."""
+        failed, expired = self.check()
+        forgotten = export_tasks.change(self.engine, export_tasks.forget_expired,
+                                        utc_now() - self.retention) or 0
+        with self.engine.connect() as conn:
+            live = export_tasks.live_file_names(conn)
+            building = export_tasks.processing_ids(conn)
+        deleted = 0
+        for path in self.export_dir.glob("*") if self.export_dir.is_dir() else ():
+            match = OUR_FILE.fullmatch(path.name)
+            if match and path.name not in live and match.group(1) not in building:
+                path.unlink(missing_ok=True)
+                deleted += 1
+        return Cleanup(failed, expired, deleted, forgotten)
+
+    def resume_pending(self) -> int:
+        """Queue the Pending tasks again: an in-process queue does not survive a restart. (A
+        task queued twice is built once: the builder claims it.)"""
+        with self.engine.connect() as conn:
+            pending = export_tasks.pending_ids(conn)
+        for task_id in pending:
+            self.runner.submit(task_id)
+        return len(pending)
+
+    def ensure_started(self, housekeeping: bool = True) -> None:
+        """Once per process, at its first request (not at import: command-line runs must not
+        start builders): the check, re-queue what a restart dropped, then housekeeping."""
+        if self.started:
+            return
+        with self._start_lock:
+            if self.started:
+                return
+            try:
+                self.check()
+                if self.in_process:
+                    self.resume_pending()
+            except Exception:  # noqa: BLE001 - the dashboard must not depend on it; next request retries
+                log.warning("export startup check failed", exc_info=True)
+                return
+            if housekeeping:
+                threading.Thread(target=self._housekeeping, name="export-housekeeping",
+                                 daemon=True).start()
+            self.started = True
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _housekeeping(self) -> None:
+        while not self._stop.wait(HOUSEKEEPING_SECONDS):
+            try:
+                self.cleanup()
+            except Exception:  # noqa: BLE001 - a database blip must not end the loop
+                log.warning("export housekeeping failed; trying again later", exc_info=True)

@@ -1,0 +1,59 @@
+"""Pytest fixtures for browser tests (registered by tests/conftest.py)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import empty
+from tests.helpers.live import BROWSER_ARGS, CHROMIUM, LiveServer
+
+
+@pytest.fixture
+def duckdb_engine(duckdb_database):
+    """The DuckDB engine only, emptied: for browser tests, whose subject does not depend on the
+    database (the `engine` fixture would run them twice)."""
+    return empty(duckdb_database)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (the system's: never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in a context of its own (no cookies shared between tests)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(30_000)  # generous: CI shares two cores with the server
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def console_errors(page) -> list[str]:
+    """Every console error and uncaught exception of `page`, as text; assert it stays empty."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    return errors
+
+
+@pytest.fixture
+def live_server():
+    """serve(app) -> base URL; every app served is stopped after the test."""
+    servers: list[LiveServer] = []
+
+    def serve(app) -> str:
+        servers.append(LiveServer(app).start())
+        return servers[-1].url
+
+    yield serve
+    for server in servers:
+        server.stop()

@@ -1,0 +1,422 @@
+"""The dashboard's callbacks, called as plain functions with the real app's runtime and a scope:
+every control, the URL, the tabs' answers, the grid's pages, and what a forged or bad input
+gets (a message, never a traceback, never another scope's data)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from dash.exceptions import PreventUpdate
+
+from callbacks.breakdown import NO_ROWS, breakdown_view, detail_rows
+from callbacks.overview import overview_view
+from callbacks.view import (CONTROLS, filter_titles, page_context, search_suggestions, sync_view,
+                            tab_view)
+from dashboard import ids
+from dashboard.colors import OTHERS_COLOR
+from dashboard.view_state import NAMES, from_search, to_controls
+from data_access import stats
+from data_access.query import ExpenditureQuery, Scope
+from tests.builders import load
+from tests.conftest import empty
+from tests.helpers import make_app, seed_small
+
+ADMIN_A, ALICE, ADMIN_B = Scope("A"), Scope("A", "A-M1"), Scope("B")
+TODAY = date(2025, 2, 10)  # "last month" is January 2025, the small data's month
+JANUARY = "?range=custom&from=2025-01-01&to=2025-01-31"
+JANUARY_PARAMS = {"start": "2025-01-01", "end": "2025-01-31"}
+
+
+# The callbacks only read: one dataset per module and engine (seeding hashes passwords: slow).
+@pytest.fixture(scope="module")
+def data(database):
+    return seed_small(empty(database))
+
+
+@pytest.fixture(scope="module")
+def runtime(database, data, tmp_path_factory):
+    return make_app(database, tmp_path_factory.mktemp("app")).server.extensions["runtime"]
+
+
+def params(search: str, scope: Scope = ADMIN_A) -> dict:
+    """The store's value for a link, as the view callback would set it."""
+    view, problems = from_search(scope, TODAY, search)
+    assert problems == []
+    return view.shown_query().to_params()
+
+
+def controls(search: str = "") -> dict:
+    return to_controls(from_search(ADMIN_A, TODAY, search)[0])
+
+
+def texts(component) -> str:
+    """All the text a component tree shows."""
+    if component is None or isinstance(component, (str, int, float)):
+        return "" if component is None else str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(texts(child) for child in component)
+    return texts(getattr(component, "children", None))
+
+
+def find(component, component_id):
+    if isinstance(component, (list, tuple)):
+        return next((found for child in component if (found := find(child, component_id)) is not None), None)
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    return None if children is None or isinstance(children, str) else find(children, component_id)
+
+
+# --- the view: URL <-> controls -> query store ------------------------------------------------
+
+def test_every_view_setting_has_its_control():
+    assert tuple(CONTROLS) == NAMES
+    assert len({component_id for component_id, _prop in CONTROLS.values()}) == len(NAMES)
+
+
+def test_a_link_sets_every_control_and_the_query(runtime):
+    link = JANUARY + "&tab=trend&group_by=account_manager&top_n=2&sort_by=name&order=asc"
+    search, changes, shown, message = sync_view(runtime, ADMIN_A, None, link, controls(), None, TODAY)
+    assert search is None and message is None  # the URL is not rewritten: back stays back
+    assert changes == {"tab": "trend", "range": "custom", "from": "2025-01-01", "to": "2025-01-31",
+                       "group_by": "account_manager", "top_n": 2, "sort_by": "name", "order": "asc"}
+    assert ExpenditureQuery.from_params(ADMIN_A, shown) == from_search(ADMIN_A, TODAY, link)[0].query
+
+
+def test_a_bad_link_is_explained_and_shows_the_rest(runtime):
+    _search, changes, shown, message = sync_view(
+        runtime, ADMIN_A, None, JANUARY + "&top_n=lots&tab=nope", controls(), None, TODAY)
+    assert message == ("Some settings in this link could not be used and were reset: "
+                       "tab: unknown value 'nope'; top N must be a whole number, not 'lots'.")
+    assert shown["start"] == "2025-01-01" and "tab" not in changes
+
+
+def test_choosing_a_preset_sets_the_days_and_the_url(runtime):
+    current = {**controls(JANUARY), "range": "last_7_days"}
+    search, changes, shown, message = sync_view(runtime, ADMIN_A, "range", JANUARY, current, None, TODAY)
+    assert search == "?range=last_7_days" and message is None
+    assert changes == {"from": "2025-02-04", "to": "2025-02-10"}
+    assert (shown["start"], shown["end"]) == ("2025-02-04", "2025-02-10")
+
+
+def test_typing_a_day_makes_the_range_custom(runtime):
+    current = {**controls("?range=last_month"), "from": "2025-01-05"}
+    search, changes, shown, _ = sync_view(runtime, ADMIN_A, "from", "?range=last_month", current, None, TODAY)
+    assert changes == {"range": "custom"}
+    assert search == "?range=custom&from=2025-01-05&to=2025-01-31"
+    assert shown["start"] == "2025-01-05"
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("to", "2024-12-01", "from (2025-01-01) is after to (2024-12-01)"),
+    ("top_n", 99, "top N must be between 1 and 50, not 99"),
+    ("top_n", None, "top N must be a whole number, not None"),
+    ("search", "x" * 101, "search is longer than 100 characters"),
+    ("group_by", {"partner_id": "B"}, "group by: unknown value"),
+])
+def test_an_unusable_control_value_gets_a_message_and_changes_nothing(runtime, name, value, message):
+    link = JANUARY + "&tab=trend"
+    current = {**controls(link), name: value}
+    search, changes, shown, said = sync_view(runtime, ADMIN_A, name, link, current, params(link), TODAY)
+    assert said.startswith(message)
+    assert (search, changes, shown) == (None, {}, None)  # the last good view stays on screen
+
+
+def test_the_control_being_edited_is_never_rewritten(runtime):
+    current = {**controls(), "search": "  alice   able "}
+    search, changes, shown, _ = sync_view(runtime, ADMIN_A, "search", "", current, None, TODAY)
+    assert "search" not in changes  # normalising it would move the caret while typing
+    assert search == "?search=alice+able" and shown["search"] == "alice able"
+
+
+def test_every_control_reaches_the_url_and_the_query(runtime):
+    link = JANUARY + "&tab=trend"
+    changed = {"group_by": "customer_account", "granularity": "month", "sort_by": "cash_coupon",
+               "order": "asc", "measure": "amount_paid", "hide_zero": False, "top_n": 3,
+               "include.service_type": ["Elastic Cloud Server"], "exclude.account_manager": [""]}
+    current = controls(link)
+    for name, value in changed.items():
+        current[name] = value
+        search, _changes, shown, message = sync_view(runtime, ADMIN_A, name, link, current, None, TODAY)
+        assert message is None and search is not None
+        view = from_search(ADMIN_A, TODAY, search)[0]
+        assert to_controls(view)[name] == value, name
+        assert view.shown_query().to_params() == shown
+        link = search
+    assert {part.split("=")[0] for part in link.lstrip("?").split("&")} == {
+        *changed, "tab", "range", "from", "to"}
+
+
+def test_switching_between_overview_and_trend_changes_what_is_asked(runtime):
+    link = JANUARY + "&group_by=billing_mode&exclude.service_type=Elastic+Cloud+Server"
+    current = {**controls(link), "tab": "trend"}
+    search, _changes, shown, _ = sync_view(runtime, ADMIN_A, "tab", link, current, params(link), TODAY)
+    assert "tab=trend" in search
+    assert shown["exclude"] == {"service_type": ["Elastic Cloud Server"]}
+    assert params(link)["exclude"] == {}  # the overview does not answer the side panel's filters
+
+
+def test_nothing_is_sent_again_when_nothing_changed(runtime):
+    link = "?tab=trend&range=custom&from=2025-01-01&to=2025-01-31"  # as the app writes it
+    search, changes, shown, _ = sync_view(runtime, ADMIN_A, "tab", link, controls(link), params(link), TODAY)
+    assert (search, changes, shown) == (None, {}, None)
+
+
+def test_today_is_the_partners_today_by_default(runtime):
+    _search, _changes, shown, _ = sync_view(runtime, ADMIN_A, None, "?range=this_year", controls(), None)
+    assert shown["start"].endswith("-01-01")
+
+
+# --- the page around the view ------------------------------------------------------------------
+
+def test_the_header_names_the_partner_freshness_time_zone_and_user(runtime, data):
+    header, options = page_context(runtime, ADMIN_A, "admin@a", "token-1")
+    text = texts(header)
+    for part in ("Alpha Partners", f"Data up to {data.start + timedelta(days=27)}",  # A-R5's day
+                 "UTC+08:00", "admin@a", "Sign out"):
+        assert part in text
+    form = header[-1]
+    assert (form.action, form.method) == ("/logout", "POST")
+    assert form.children[0].value == "token-1"
+    assert options["account_manager"] == [{"label": "Alice Able", "value": "A-M1"},
+                                          {"label": "Bob Baker", "value": "A-M2"},
+                                          {"label": "Unassigned", "value": ""}]
+    assert [o["label"] for o in options["customer_account"]] == ["alpha-games", "alpha-labs", "alpha-retail"]
+
+
+def test_an_account_manager_sees_only_their_own_options(runtime):
+    _header, options = page_context(runtime, ALICE, "alice@a", "t")
+    assert options["account_manager"] == [{"label": "Alice Able", "value": "A-M1"}]
+    assert "alpha-labs" not in str(options)
+
+
+def test_a_partner_without_data_yet(runtime, database):
+    load(database, "C", name="Charlie Partners")
+    header, options = page_context(runtime, Scope("C"), "admin@c", "t")
+    assert "No data loaded yet" in texts(header)
+    assert all(values == [] for values in options.values())
+
+
+def test_search_suggestions_come_from_the_users_own_data(runtime, data):
+    def suggested(scope, text):
+        return [option.value for option in search_suggestions(runtime, scope, text)]
+
+    assert suggested(ADMIN_A, "al") == ["Alice Able", "alpha-games", "alpha-labs", "alpha-retail"]
+    assert suggested(ADMIN_A, "ba") == ["Bob Baker"]
+    assert suggested(ADMIN_A, "bravo") == []
+    assert suggested(ALICE, "bob") == []
+    for nothing in ("", "   ", None, ["al"], "a" * 101):
+        assert suggested(ADMIN_A, nothing) == []
+
+
+def test_filter_titles_count_the_chosen_values():
+    titles = filter_titles({("include", "account_manager"): ["", "A-M1"],
+                            ("exclude", "account_manager"): ["A-M2"], ("exclude", "service_type"): None})
+    assert texts(titles["account_manager"]) == "Account manager 2 only 1 excluded"
+    assert texts(titles["service_type"]) == "Service type"
+    assert texts(titles["billing_mode"]) == "Billing mode"
+
+
+@pytest.mark.parametrize("tab, content_id, hidden", [
+    (ids.TAB_OVERVIEW, ids.OVERVIEW_GRAPH, {ids.GROUPING, ids.SIDE_PANEL, ids.SIDE_PANEL_TOGGLE}),
+    (ids.TAB_TREND, ids.BREAKDOWN_GRAPH, set()),
+    (ids.TAB_DISTRIBUTION, ids.BREAKDOWN_GRAPH, {ids.GRANULARITY_BOX}),
+    (ids.TAB_EXPORTS, ids.EXPORT_HISTORY, {ids.TOOLBAR, ids.GROUPING, ids.GRANULARITY_BOX,
+                                           ids.SIDE_PANEL, ids.SIDE_PANEL_TOGGLE}),
+])
+def test_each_tab_shows_its_content_and_the_controls_it_uses(tab, content_id, hidden):
+    content, classes = tab_view(tab)
+    assert find(content, content_id) is not None
+    assert {component for component, names in classes.items() if "d-none" in names.split()} == hidden
+
+
+def test_the_trend_and_distribution_tabs_carry_the_export_menu():
+    for tab in (ids.TAB_TREND, ids.TAB_DISTRIBUTION):
+        content, _ = tab_view(tab)
+        assert find(content, ids.export_selected(tab)) is not None
+        assert find(content, ids.view_export(tab)) is not None
+    assert find(tab_view(ids.TAB_OVERVIEW)[0], ids.OVERVIEW_EXPORT) is not None
+
+
+@pytest.mark.parametrize("tab", [None, "admin", ["overview"], {"tab": "trend"}])
+def test_an_unknown_tab_changes_nothing(tab):
+    with pytest.raises(PreventUpdate):
+        tab_view(tab)
+
+
+# --- overview --------------------------------------------------------------------------------
+
+def card_values(cards) -> dict[str, str]:
+    return {measure: texts(find(cards, ids.overview_total(measure) + "-value"))
+            for measure in ("amount", "amount_paid", "cash_coupon")}
+
+
+def test_overview_cards_and_trend(runtime):
+    cards, figure, style, message = overview_view(runtime, ADMIN_A, params(JANUARY))
+    assert card_values(cards) == {"amount": "CNY 12,677.82", "amount_paid": "CNY 12,657.82",
+                                  "cash_coupon": "CNY 20.00"}
+    assert message is None and style == {}
+    assert [line["name"] for line in figure["data"]] == ["Amount", "Amount paid"]
+    assert len(figure["data"][0]["x"]) == 31
+
+
+def test_overview_answers_the_search(runtime, database):
+    cards, *_ = overview_view(runtime, ADMIN_A, params(JANUARY + "&search=alpha-labs"))
+    assert card_values(cards)["amount"] == "CNY 3,303.03"
+    with database.connect() as conn:
+        expected = stats.overview(conn, ExpenditureQuery(ADMIN_A, date(2025, 1, 1), date(2025, 1, 31),
+                                                         search="Bob")).total
+    cards, *_ = overview_view(runtime, ADMIN_A, params(JANUARY + "&search=Bob"))
+    assert card_values(cards)["amount"] == f"CNY {expected.amount:,.2f}" == "CNY 7,771.17"
+
+
+def test_an_account_manager_overview_is_their_own_spend(runtime):
+    cards, *_ = overview_view(runtime, ALICE, params(JANUARY, ALICE))
+    assert card_values(cards)["amount"] == "CNY 1,603.62"
+
+
+@pytest.mark.parametrize("link, reason", [
+    ("?range=custom&from=2024-01-01&to=2024-01-31",
+     "No expenditures from 2024-01-01 to 2024-01-31."),
+    ("?range=custom&from=2026-01-01&to=2026-01-31",
+     "No expenditures from 2026-01-01 to 2026-01-31. The data goes up to 2025-01-28: "
+     "choose an earlier range."),
+    (JANUARY + "&search=nobody",
+     "Every record from 2025-01-01 to 2025-01-31 is excluded by the search \u201cnobody\u201d"),
+])
+def test_an_empty_overview_says_why(runtime, link, reason):
+    cards, _figure, style, message = overview_view(runtime, ADMIN_A, params(link))
+    assert message.startswith(reason) and style == {"display": "none"}
+    assert card_values(cards)["amount"] == "CNY 0.00"
+
+
+@pytest.mark.parametrize("forged, message", [
+    ({"start": "2025-02-01", "end": "2025-01-01"}, "from (2025-02-01) is after to"),
+    ({**JANUARY_PARAMS, "partner_id": "B"}, "unknown query parameter(s): partner_id"),
+    ({**JANUARY_PARAMS, "scope": {"partner_id": "B"}}, "unknown query parameter(s): scope"),
+    ("?partner_id=B", "the query is not readable"),
+    ([1, 2], "the query is not readable"),
+])
+def test_a_forged_query_gets_a_message(runtime, forged, message):
+    cards, _figure, _style, said = overview_view(runtime, ADMIN_A, forged)
+    assert said.startswith(message)
+    assert card_values(cards)["amount"] == "\u2014"
+
+
+def test_nothing_is_drawn_before_the_view_is_known(runtime):
+    with pytest.raises(PreventUpdate):
+        overview_view(runtime, ADMIN_A, None)
+
+
+# --- trend and distribution -------------------------------------------------------------------
+
+def test_trend_by_account_manager(runtime):
+    link = JANUARY + "&tab=trend&group_by=account_manager"
+    figure, style, groups, grid, message = breakdown_view(runtime, ADMIN_A, "trend", params(link), "amount")
+    assert message is None and style == {}
+    assert [line["name"] for line in figure["data"]] == ["Bob Baker", "Unassigned", "Alice Able"]
+    rows = texts(groups)
+    for part in ("Bob Baker CNY 7,771.17", "Unassigned CNY 3,303.03", "Alice Able CNY 1,603.62",
+                 "Total CNY 12,677.82 CNY 20.00 CNY 12,657.82 100.00%"):
+        assert part in rows
+    table = find(grid, ids.detail_grid("trend"))
+    assert table.rowModelType == "infinite"
+    assert table.dashGridOptions["context"] == params(link)
+    assert table.dashGridOptions["rowSelection"]["checkboxes"] is True
+
+
+def test_the_chart_draws_the_chosen_amount_and_a_bad_choice_falls_back(runtime):
+    link = JANUARY + "&tab=trend&group_by=account_manager"
+    paid, *_ = breakdown_view(runtime, ADMIN_A, "trend", params(link), "amount_paid")
+    alice = next(line for line in paid["data"] if line["name"] == "Alice Able")
+    assert "CNY 1,183.41" in alice["customdata"]  # 1203.41 less the 20.00 coupon, on its day
+    fallback, *_ = breakdown_view(runtime, ADMIN_A, "trend", params(link), {"x": 1})
+    alice = next(line for line in fallback["data"] if line["name"] == "Alice Able")
+    assert "CNY 1,203.41" in alice["customdata"]
+
+
+def test_top_n_puts_the_rest_in_others_with_the_same_colour_on_both_tabs(runtime):
+    link = JANUARY + "&group_by=customer_account&top_n=1"
+    trend, *_ = breakdown_view(runtime, ADMIN_A, "trend", params(link + "&tab=trend"), "amount")
+    donut, *_ = breakdown_view(runtime, ADMIN_A, "distribution", params(link + "&tab=distribution"), "amount")
+    assert [line["name"] for line in trend["data"]] == ["alpha-games", "Others"]
+    pie = donut["data"][0]
+    assert pie["labels"] == ["alpha-games", "Others"]
+    assert pie["marker"]["colors"] == [line["line"]["color"] for line in trend["data"]]
+    assert pie["marker"]["colors"][1] == OTHERS_COLOR
+
+
+def test_include_and_exclude_filters(runtime):
+    link = JANUARY + "&tab=distribution&group_by=account_manager"
+    only = params(link + "&include.account_manager=&include.account_manager=A-M2")
+    donut, *_ = breakdown_view(runtime, ADMIN_A, "distribution", only, "amount")
+    assert sorted(donut["data"][0]["labels"]) == ["Bob Baker", "Unassigned"]
+    without = params(link + "&exclude.service_type=Elastic+Cloud+Server")
+    donut, *_ = breakdown_view(runtime, ADMIN_A, "distribution", without, "amount")
+    assert donut["data"][0]["labels"] == ["Bob Baker"]
+
+
+def test_an_empty_breakdown_says_why_and_shows_no_table(runtime):
+    link = JANUARY + "&tab=trend" + "".join(f"&exclude.account_manager={key}" for key in ("", "A-M1", "A-M2"))
+    figure, style, groups, grid, message = breakdown_view(runtime, ADMIN_A, "trend", params(link), "amount")
+    assert message == ("Every record from 2025-01-01 to 2025-01-31 is excluded by the filters in "
+                       "Advanced Settings and hiding zero expenditures.")
+    assert (style, groups, grid) == ({"display": "none"}, None, None)
+
+
+def test_a_breakdown_only_for_its_tabs(runtime):
+    for tab in (ids.TAB_OVERVIEW, "nope", None):
+        with pytest.raises(PreventUpdate):
+            breakdown_view(runtime, ADMIN_A, tab, params(JANUARY), "amount")
+
+
+# --- the detail grid's pages -------------------------------------------------------------------
+
+def request(link=JANUARY + "&tab=trend", scope=ADMIN_A, **changes):
+    return {"startRow": 0, "endRow": 20, "sortModel": [], "filterModel": {},
+            "context": params(link, scope), **changes}
+
+
+def test_rows_come_a_page_at_a_time_in_the_querys_order(runtime):
+    first = detail_rows(runtime, ADMIN_A, request(endRow=2))
+    assert first["rowCount"] == 5
+    assert [row["record_id"] for row in first["rowData"]] == ["A-R2", "A-R4"]  # by amount, descending
+    rest = detail_rows(runtime, ADMIN_A, request(startRow=2, endRow=20))
+    assert [row["record_id"] for row in rest["rowData"]] == ["A-R1", "A-R3", "A-R5"]
+    refund = rest["rowData"][-1]
+    assert (refund["day"], refund["amount"], refund["amount_paid"], refund["account_manager"]) == (
+        "2025-01-28", "-50.05", "-50.05", "Alice Able")
+
+
+def test_rows_sorted_by_a_column_header(runtime):
+    page = detail_rows(runtime, ADMIN_A, request(sortModel=[{"colId": "day", "sort": "asc"}]))
+    assert [row["record_id"] for row in page["rowData"]] == ["A-R1", "A-R2", "A-R3", "A-R4", "A-R5"]
+    page = detail_rows(runtime, ADMIN_A, request(sortModel=[{"colId": "amount", "sort": "asc"}]))
+    assert page["rowData"][0]["record_id"] == "A-R5"
+
+
+def test_rows_follow_the_sorting_dimension_and_the_filters(runtime):
+    link = JANUARY + "&tab=trend&sort_by=amount&order=asc&exclude.service_type=Object+Storage+Service"
+    page = detail_rows(runtime, ADMIN_A, request(link))
+    assert [row["record_id"] for row in page["rowData"]] == ["A-R5", "A-R3", "A-R1", "A-R4"]
+
+
+def test_an_account_manager_gets_only_their_rows_whatever_the_grid_asks(runtime):
+    page = detail_rows(runtime, ALICE, request(scope=ADMIN_A))  # an admin's context, replayed
+    assert sorted(row["record_id"] for row in page["rowData"]) == ["A-R1", "A-R3", "A-R5"]
+    assert detail_rows(runtime, ADMIN_B, request())["rowCount"] == 2  # B's own, never A's
+
+
+@pytest.mark.parametrize("changes", [
+    {"startRow": -1}, {"startRow": 5, "endRow": 5}, {"endRow": 100000}, {"startRow": "0"},
+    {"endRow": True}, {"sortModel": [{"colId": "password_hash", "sort": "asc"}]},
+    {"sortModel": [{"colId": "day", "sort": "sideways"}]}, {"sortModel": "day"},
+    {"context": None}, {"context": "?partner_id=B"},
+    {"context": {"start": "2025-01-01", "end": "2025-01-31", "partner_id": "B"}},
+])
+def test_a_bad_row_request_gets_no_rows(runtime, changes):
+    assert detail_rows(runtime, ADMIN_A, request(**changes)) == NO_ROWS
+
+
+def test_a_request_that_is_not_a_request(runtime):
+    assert detail_rows(runtime, ADMIN_A, ["startRow", 0]) == NO_ROWS

@@ -1,0 +1,78 @@
+"""The command line on a hand-computed case: import CSVs, then `stats` must print exactly the
+figures worked out by hand from SPEC.md's attribution rule (see tests/data/handcase/)."""
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import cli_invoker, make_app
+
+HANDCASE = Path(__file__).parent / "data" / "handcase"
+
+
+@pytest.fixture
+def cli(engine, tmp_path):
+    run = cli_invoker(make_app(engine, tmp_path))
+    for kind in ("managers", "customers", "assignments", "expenditures"):
+        code, output = run("import", kind, str(HANDCASE / f"{kind}.csv"), "--partner", "P1")
+        assert code == 0, output
+    return run
+
+
+def stats(cli, view, *options):
+    code, output = cli("stats", view, "--partner", "P1", "--from", "2025-01-01", "--to", "2025-03-31",
+                       "--format", "json", *options)
+    assert code == 0, output
+    return json.loads(output)
+
+
+def test_overview_by_month(cli):
+    document = stats(cli, "overview", "--granularity", "month")
+    assert document == {
+        "partner": "P1", "from": "2025-01-01", "to": "2025-03-31", "currency": "CNY",
+        "group_by": "service_type", "granularity": "month",
+        "total": {"amount": "636.86", "cash_coupon": "20.75", "amount_paid": "616.11"},
+        "series": [{"period": "2025-01", "amount": "360.75", "amount_paid": "340.00"},
+                   {"period": "2025-02", "amount": "271.11", "amount_paid": "271.11"},
+                   {"period": "2025-03", "amount": "5.00", "amount_paid": "5.00"}],
+    }
+
+
+def test_trend_by_account_manager_follows_the_attribution_rule(cli):
+    document = stats(cli, "trend", "--group-by", "account_manager", "--granularity", "month")
+    assert [(g["label"], g["amount"], g["cash_coupon"], g["amount_paid"], g["share"])
+            for g in document["groups"]] == [
+        ("Wang Wei", "281.36", "0.25", "281.11", "0.4418"),   # c1 from 02-01 (same day), c2 until 02-28
+        ("Li Na", "250.50", "20.50", "230.00", "0.3933"),     # c1 from 01-10 (same day) to 01-31
+        ("Unassigned", "105.00", "0.00", "105.00", "0.1649"),  # c1 before 01-10, c2 unassigned 03-01
+    ]
+    wang_wei = document["groups"][0]["series"]
+    assert [(p["period"], p["amount"], p["amount_paid"]) for p in wang_wei] == [
+        ("2025-01", "10.25", "10.00"), ("2025-02", "271.11", "271.11"), ("2025-03", "0.00", "0.00")]
+
+
+def test_next_day_attribution_moves_the_assignment_days(cli):
+    code, output = cli("partner", "set-attribution", "P1", "next-day")
+    assert code == 0 and "3 records re-attributed" in output
+    document = stats(cli, "distribution", "--group-by", "account_manager")
+    assert {g["label"]: g["amount"] for g in document["groups"]} == {
+        "Li Na": "350.50", "Unassigned": "300.00", "Wang Wei": "-13.64"}
+
+
+def test_top_and_search(cli):
+    document = stats(cli, "distribution", "--group-by", "customer_account", "--top", "1",
+                     "--search", "wang")
+    assert [(g["label"], g["amount"]) for g in document["groups"]] == [("acme01", "270.00"),
+                                                                        ("Others", "11.36")]
+    assert document["total"]["amount"] == "281.36"
+
+
+@pytest.mark.parametrize("options, message", [
+    (("--from", "2025-04-01"), "Error: from (2025-04-01) is after to (2025-03-31)"),
+    (("--top", "0"), "Error: top N must be between 1 and 50, not 0"),
+    (("--partner", "NOPE"), "Error: unknown partner 'NOPE'"),
+])
+def test_bad_questions_exit_non_zero_with_one_line(cli, options, message):
+    code, output = cli("stats", "overview", "--partner", "P1", "--from", "2025-01-01",
+                       "--to", "2025-03-31", *options)
+    assert code != 0 and output.strip().splitlines()[-1] == message

@@ -1,0 +1,325 @@
+"""Building export files (exports.builder, exports.writers) on both engines: the file sums to
+stats to the cent, no data cell is a formula, a selection only narrows the query, the row
+limit of a sheet, a build interrupted midway, a task run twice."""
+from __future__ import annotations
+
+import csv
+import random
+import threading
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from data_access import export_tasks, stats
+from data_access.money import CENT
+from data_access.query import ExpenditureQuery, Scope
+from data_access.stats import DETAIL_COLUMNS
+from exports import builder
+from exports.builder import build_export
+from exports.writers import FileHeader, write_xlsx
+from tests.builders import load
+
+PAYLOADS = ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "\uff1d1+1")
+HEADERS = [column.header for column in DETAIL_COLUMNS]
+
+
+# --- reading a file back ------------------------------------------------------------------------
+
+def read_xlsx(path: Path) -> dict:
+    """{"about": {label: value}, "rows": [{header: cell}], "totals": {header: value},
+    "sheets": [titles], "cells": every data cell (openpyxl Cell)}."""
+    workbook = openpyxl.load_workbook(path)
+    about, rows, totals, cells = {}, [], None, []
+    for sheet in workbook.worksheets:
+        in_rows = False
+        for row in sheet.iter_rows():
+            values = [cell.value for cell in row]
+            if values[:len(HEADERS)] == HEADERS:
+                in_rows = True
+            elif not in_rows:
+                if values and values[0] and len(values) > 1:
+                    about[values[0]] = values[1]
+            elif isinstance(values[0], str) and values[0].startswith("Total of"):
+                totals = dict(zip(HEADERS, values, strict=True))
+            else:
+                rows.append(dict(zip(HEADERS, values, strict=True)))
+                cells.extend(row)
+    return {"about": about, "rows": rows, "totals": totals, "cells": cells,
+            "sheets": workbook.sheetnames, "workbook": workbook}
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def cents(value) -> Decimal:
+    """A number read back from the file, to the cent (openpyxl reads numbers as float)."""
+    assert isinstance(value, (int, float)), f"money cell is not a number: {value!r}"
+    return Decimal(repr(value)).quantize(CENT)
+
+
+# --- data -------------------------------------------------------------------------------------
+
+def random_records(count: int, customers: list[str], seed: int = 7) -> list[dict]:
+    """Skewed amounts with cents, refunds, coupons and some zero records, over Jan-Mar 2025."""
+    rng = random.Random(seed)
+    records = []
+    for index in range(count):
+        amount = Decimal(rng.randint(0, 10 ** rng.randint(1, 9))) / 100
+        kind = rng.random()
+        bill_type = "Refund" if kind < 0.08 else "Expenditure"
+        amount = -amount if bill_type == "Refund" else (Decimal("0.00") if kind > 0.97 else amount)
+        coupon = (amount * Decimal(rng.choice(["0", "0", "0.1", "0.25"]))).quantize(CENT) if amount > 0 else 0
+        records.append({"record_id": f"R{index:05d}", "customer_id": rng.choice(customers),
+                        "day": date(2025, 1, 1) + timedelta(days=rng.randrange(90)),
+                        "amount": str(amount), "cash_coupon": str(coupon), "bill_type": bill_type,
+                        "service_type": rng.choice(["Elastic Cloud Server", "Object Storage Service",
+                                                    "Elastic IP"]),
+                        "resource_id": rng.choice(PAYLOADS + ("res-1", "res-2"))})
+    return records
+
+
+@pytest.fixture
+def dataset(engine):
+    """Partner P1: managers and customers whose names are formula payloads; partner P2 with
+    records that no P1 export may contain."""
+    customers = [("c1", "=1+1"), ("c2", "+cmd"), ("c3", "-2+3"), ("c4", "@SUM(A1)"), ("c5", "plain")]
+    load(engine, "P1", managers=[("m1", "=HYPERLINK(\"http://evil\")"), ("m2", "Li Na")],
+         customers=customers, assignments=[("c1", "m1", "2025-01-01"), ("c2", "m2", "2025-02-01")],
+         records=random_records(600, [c for c, _ in customers]), name="Partner One", currency="CNY")
+    load(engine, "P2", customers=[("c1", "other")],
+         records=[{"record_id": "P2-R1", "customer_id": "c1", "day": "2025-01-05", "amount": "999.99"}])
+    return engine
+
+
+def query(**params) -> ExpenditureQuery:
+    return ExpenditureQuery(Scope("P1"), **{"start": "2025-01-01", "end": "2025-03-31", **params})
+
+
+def new_task(engine, q: ExpenditureQuery, file_format="xlsx", record_ids=None, owner="admin@p1") -> str:
+    with engine.begin() as conn:
+        return export_tasks.create(conn, owner, q, "test export", file_format, timedelta(days=7),
+                                   record_ids)
+
+
+def task(engine, task_id):
+    with engine.connect() as conn:
+        return export_tasks.get(conn, task_id)
+
+
+def overview_total(engine, q):
+    with engine.connect() as conn:
+        return stats.overview(conn, q).total
+
+
+# --- the file equals the screen ----------------------------------------------------------------
+
+@pytest.mark.parametrize("params", [{}, {"search": "Li Na"}, {"include": {"service_type": ["Elastic IP"]},
+                                                            "hide_zero": False}])
+def test_xlsx_sums_to_stats_to_the_cent(dataset, tmp_path, params):
+    q = query(**params)
+    task_id = new_task(dataset, q)
+    assert build_export(dataset, task_id, tmp_path) == export_tasks.COMPLETED
+    done = task(dataset, task_id)
+    assert done.status == export_tasks.COMPLETED and done.file_name == f"{task_id}.xlsx"
+    content = read_xlsx(tmp_path / done.file_name)
+    expected = overview_total(dataset, q)
+    with dataset.connect() as conn:
+        assert done.rows == len(content["rows"]) == stats.count_rows(conn, q) > 0
+    for header, value in (("Amount", expected.amount), ("Cash coupons used", expected.cash_coupon),
+                          ("Amount paid", expected.amount_paid)):
+        assert cents(content["totals"][header]) == value
+        assert sum(cents(row[header]) for row in content["rows"]) == value
+
+
+def test_xlsx_cells_are_typed(dataset, tmp_path):
+    task_id = new_task(dataset, query())
+    build_export(dataset, task_id, tmp_path)
+    content = read_xlsx(tmp_path / f"{task_id}.xlsx")
+    sheet = content["workbook"].worksheets[0]
+    header_row = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Day")
+    assert sheet.freeze_panes == f"A{header_row + 1}"
+    assert sheet.column_dimensions["C"].width >= 20
+    row = content["rows"][0]
+    assert isinstance(row["Day"], datetime) and row["Day"].time() == datetime.min.time()
+    by_header = {cell.column: cell for cell in content["cells"][:len(HEADERS)]}
+    assert by_header[1].number_format == "yyyy-mm-dd"
+    assert by_header[HEADERS.index("Amount") + 1].number_format == '#,##0.00 "CNY"'
+    about = content["about"]
+    assert about["Partner"] == "Partner One (P1)" and about["Time zone"] == "UTC+08:00"
+    assert about["Query"] == query().describe() and about["Currency"] == "CNY"
+    assert about["Records"] == "All records matching the query"
+    assert isinstance(about["Generated"], datetime)
+
+
+def test_csv_has_the_same_rows_with_plain_numbers(dataset, tmp_path):
+    q = query()
+    task_id = new_task(dataset, q, file_format="csv")
+    build_export(dataset, task_id, tmp_path)
+    rows = read_csv(tmp_path / f"{task_id}.csv")
+    assert list(rows[0]) == HEADERS
+    assert sum(Decimal(row["Amount paid"]) for row in rows) == overview_total(dataset, q).amount_paid
+    assert all(row["Day"] == date.fromisoformat(row["Day"]).isoformat() for row in rows)
+    assert any(row["Amount"].startswith("-") for row in rows)  # negative numbers stay numbers
+
+
+# --- formula injection ----------------------------------------------------------------------------
+
+def test_no_data_cell_is_a_formula(dataset, tmp_path):
+    xlsx, csv_ = new_task(dataset, query()), new_task(dataset, query(), file_format="csv")
+    build_export(dataset, xlsx, tmp_path)
+    build_export(dataset, csv_, tmp_path)
+    content = read_xlsx(tmp_path / f"{xlsx}.xlsx")
+    assert not [cell for cell in content["cells"] if cell.data_type == "f"]
+    texts = {cell.value for cell in content["cells"] if cell.data_type == "s"}
+    for payload in ("=1+1", "+cmd", "-2+3", "@SUM(A1)", "=1+1 Ltd", '=HYPERLINK("http://evil")'):
+        assert "'" + payload in texts and payload not in texts
+    for payload in PAYLOADS:  # (XML reads a carriage return back as a line feed)
+        assert "'" + payload.replace("\r", "\n") in texts
+    for row in read_csv(tmp_path / f"{csv_}.csv"):
+        for header in ("Customer", "Account name", "Account manager", "Resource ID"):
+            assert not row[header].startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert {"'=1+1", "'-2+3", "'@SUM(A1)", "'+cmd"} <= {row["Account name"]
+                                                       for row in read_csv(tmp_path / f"{csv_}.csv")}
+
+
+# --- a selection only narrows ---------------------------------------------------------------------
+
+def test_selected_ids_only_narrow_the_query(dataset, tmp_path):
+    q = query(end="2025-01-31")
+    with dataset.connect() as conn:
+        in_range = [row["record_id"] for row in stats.detail_rows(conn, q)][:5]
+        out_of_range = [row["record_id"] for row in stats.detail_rows(conn, query(start="2025-03-01"))][:3]
+    chosen = in_range + out_of_range + ["P2-R1", "no-such-record"]
+    task_id = new_task(dataset, q, record_ids=chosen)
+    build_export(dataset, task_id, tmp_path)
+    content = read_xlsx(tmp_path / f"{task_id}.xlsx")
+    assert sorted(row["Record ID"] for row in content["rows"]) == sorted(in_range)
+    assert content["about"]["Records"] == f"{len(set(chosen))} selected records"
+    assert task(dataset, task_id).rows == len(in_range)
+
+
+def test_an_account_manager_export_holds_only_their_spend(dataset, tmp_path):
+    q = ExpenditureQuery(Scope("P1", "m2"), start="2025-01-01", end="2025-03-31")
+    task_id = new_task(dataset, q, owner="li@p1")
+    build_export(dataset, task_id, tmp_path)
+    rows = read_xlsx(tmp_path / f"{task_id}.xlsx")["rows"]
+    assert rows and {row["Account manager"] for row in rows} == {"Li Na"}
+
+
+# --- the row limit of a sheet ---------------------------------------------------------------------
+
+def test_rows_past_a_sheet_continue_on_the_next_with_headers(tmp_path):
+    rows = [{"day": date(2025, 1, 1), "record_id": f"r{i}", "customer_name": "c", "account_name": "a",
+             "association_type": "Reseller", "account_manager": "m", "service_type": "s",
+             "billing_mode": "Pay-per-use", "bill_type": "Expenditure", "region": "r",
+             "resource_id": "x", "amount": Decimal("1.01"), "cash_coupon": Decimal("0.01"),
+             "amount_paid": Decimal("1.00")} for i in range(25)]
+    header = FileHeader("P (P1)", "q", "All", datetime(2025, 1, 1), "UTC+08:00", "CNY")
+    assert write_xlsx(tmp_path / "x.xlsx", header, iter(rows), max_sheet_rows=13) == 25
+    content = read_xlsx(tmp_path / "x.xlsx")
+    assert content["sheets"] == ["Expenditures", "Expenditures (2)", "Expenditures (3)"]
+    assert [row["Record ID"] for row in content["rows"]] == [f"r{i}" for i in range(25)]
+    assert cents(content["totals"]["Amount"]) == Decimal("25.25")
+    for sheet in content["workbook"].worksheets:
+        assert sheet.max_row <= 13
+    second = content["workbook"].worksheets[1]
+    assert [cell.value for cell in second[1]] == HEADERS and second.freeze_panes == "A2"
+
+
+def test_large_amounts_round_trip_to_the_cent(tmp_path):
+    amounts = [Decimal("9999999999.99"), Decimal("-123456789.07"), Decimal("0.01"), Decimal("1234567.89")]
+    rows = [{"day": date(2025, 1, 1), "record_id": f"r{i}", "customer_name": "c", "account_name": "a",
+             "association_type": "Reseller", "account_manager": "m", "service_type": "s",
+             "billing_mode": "Pay-per-use", "bill_type": "Expenditure", "region": "r",
+             "resource_id": "x", "amount": amount, "cash_coupon": Decimal("0.00"),
+             "amount_paid": amount} for i, amount in enumerate(amounts)]
+    header = FileHeader("P (P1)", "q", "All", datetime(2025, 1, 1), "UTC+08:00", "CNY")
+    write_xlsx(tmp_path / "x.xlsx", header, iter(rows))
+    content = read_xlsx(tmp_path / "x.xlsx")
+    assert [cents(row["Amount"]) for row in content["rows"]] == amounts
+    assert cents(content["totals"]["Amount"]) == sum(amounts)
+
+
+# --- interruptions, retries, double runs ----------------------------------------------------------
+
+class Crash(BaseException):
+    """Stands for the process dying: not an Exception, so the builder cannot record it."""
+
+
+def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_path, monkeypatch):
+    q = query()
+    task_id = new_task(dataset, q)
+    real_rows = stats.detail_rows
+
+    def dying_rows(conn, q, record_ids=None):
+        for index, row in enumerate(real_rows(conn, q, record_ids)):
+            if index == 300:
+                raise Crash
+            yield row
+
+    monkeypatch.setattr(builder.stats, "detail_rows", dying_rows)
+    monkeypatch.setattr(builder._Progress, "CHECK_EVERY_ROWS", 100)
+    with pytest.raises(Crash):
+        build_export(dataset, task_id, tmp_path, heartbeat_seconds=0)
+    stuck = task(dataset, task_id)
+    assert stuck.status == export_tasks.PROCESSING and 0 < stuck.rows_done <= 300
+    assert not list(tmp_path.glob(f"{task_id}.xlsx"))  # nothing under the final name
+
+    with dataset.begin() as conn:  # the heartbeat check, before and after the stale limit
+        assert export_tasks.fail_stale(conn, now=stuck.heartbeat_at + timedelta(seconds=30)) == 0
+        assert export_tasks.fail_stale(conn, now=stuck.heartbeat_at + timedelta(minutes=3)) == 1
+    failed = task(dataset, task_id)
+    assert (failed.status, failed.error) == (export_tasks.FAILED, export_tasks.INTERRUPTED)
+
+    monkeypatch.setattr(builder.stats, "detail_rows", real_rows)
+    viewer = export_tasks.Viewer("admin@p1", "P1")
+    with dataset.begin() as conn:
+        assert export_tasks.retry(conn, viewer, task_id, timedelta(days=7))
+    assert build_export(dataset, task_id, tmp_path) == export_tasks.COMPLETED
+    content = read_xlsx(tmp_path / f"{task_id}.xlsx")
+    assert sum(cents(row["Amount"]) for row in content["rows"]) == overview_total(dataset, q).amount
+
+
+def test_an_error_midway_fails_the_task_with_a_reason_and_leaves_no_file(dataset, tmp_path, monkeypatch):
+    task_id = new_task(dataset, query())
+
+    def broken_rows(conn, q, record_ids=None):
+        yield from ()
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(builder.stats, "detail_rows", broken_rows)
+    assert build_export(dataset, task_id, tmp_path) == export_tasks.FAILED
+    failed = task(dataset, task_id)
+    assert failed.error == "the file could not be written: No space left on device"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stale_builder_cannot_finish_a_task_that_was_retried(dataset, tmp_path):
+    task_id = new_task(dataset, query())
+    with dataset.begin() as conn:
+        first = export_tasks.claim(conn, task_id, now=datetime(2025, 1, 1, 0, 0))
+        assert export_tasks.fail_stale(conn, now=datetime(2025, 1, 1, 0, 5)) == 1
+        assert export_tasks.retry(conn, export_tasks.Viewer("admin@p1", "P1"), task_id, timedelta(days=7))
+        second = export_tasks.claim(conn, task_id)
+        assert not export_tasks.heartbeat(conn, task_id, first, 10)
+        assert not export_tasks.complete(conn, task_id, first, "x.xlsx", 10)
+        assert export_tasks.heartbeat(conn, task_id, second, 10)
+
+
+def test_running_a_task_twice_builds_one_file(dataset, tmp_path):
+    task_id = new_task(dataset, query())
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(build_export(dataset, task_id, tmp_path)))
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results, key=str) == [export_tasks.COMPLETED, None]
+    assert [path.name for path in tmp_path.iterdir()] == [f"{task_id}.xlsx"]
+    assert build_export(dataset, task_id, tmp_path) is None  # done: nothing to claim

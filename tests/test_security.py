@@ -1,0 +1,483 @@
+"""Every door checks: sign-in on every route, the scope from the session only, CSRF, rate
+limits, production secrets, and scope in cache keys."""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import time
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+import redis
+import sqlalchemy as sa
+from dash import Input, Output, dcc, html
+
+from app import create_app
+from auth.guard import OPEN_PATHS
+from auth.identity import current_scope
+from auth.secret_key import instance_key, secret_key, weakness
+from config import Config
+from data_access import export_tasks, stats
+from data_access.query import Basis, ExpenditureQuery, Scope
+from data_access.schema import customers
+from tests.conftest import POSTGRES_URL
+from tests.helpers import client, make_app, seed_small, sign_in, signed_in_client
+
+STRONG_KEY = "kq3VtX9-pL0sRw2ZyB7nHc4fJd8aGm6e"
+
+
+@pytest.fixture
+def data(duckdb_engine):
+    """The small dataset, on DuckDB: the checks of the web layer do not depend on the database
+    (those of the data layer seed the `engine` of each kind themselves)."""
+    return seed_small(duckdb_engine)
+
+
+def add_probe_callback(app) -> dict:
+    """A callback answering with the scope it runs under; returns a request body for it."""
+    @app.callback(Output("probe-out", "children"), Input("probe-in", "value"))
+    def probe(value):
+        scope = current_scope()
+        return f"{scope.partner_id}/{scope.manager_id}/{value}"
+
+    return {"output": "probe-out.children", "outputs": {"id": "probe-out", "property": "children"},
+            "inputs": [{"id": "probe-in", "property": "value", "value": "hello"}],
+            "changedPropIds": ["probe-in.value"], "state": []}
+
+
+# --- every route needs a signed-in user ----------------------------------------------------------
+
+def concrete_path(rule) -> str:
+    """The rule's path with every variable filled in."""
+    return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>",
+                  lambda m: "1" if m.group(1) in ("int", "float") else "x", rule.rule)
+
+
+def test_every_route_refuses_a_stranger(duckdb_engine, tmp_path):
+    app = make_app(duckdb_engine, tmp_path)
+    rules = [rule for rule in app.server.url_map.iter_rules()]
+    assert {"/_dash-update-component", "/logout", "/<path:path>"} <= {rule.rule for rule in rules}
+    stranger = client(app)
+    for rule in rules:
+        path = concrete_path(rule)
+        if path in OPEN_PATHS:
+            continue
+        for method in sorted(rule.methods):
+            response = stranger.open(path, method=method, headers={"Accept": "application/json"})
+            assert response.status_code == 401, (method, rule.rule)
+            if method != "HEAD":
+                assert response.json == {"error": "Sign-in required."}, (method, rule.rule)
+            if method == "GET" and not path.startswith("/_dash-"):  # the renderer's own: always 401
+                page = stranger.get(path, headers={"Accept": "text/html,*/*;q=0.8"})
+                assert page.status_code == 302, rule.rule
+                assert page.location.startswith("/login"), rule.rule
+
+
+def test_routes_added_later_are_covered_too(duckdb_engine, tmp_path):
+    app = make_app(duckdb_engine, tmp_path)
+    app.server.add_url_rule("/added-later", "added_later", lambda: "secret")
+    assert client(app).get("/added-later").status_code == 401
+
+
+def test_only_the_sign_in_page_and_what_it_loads_are_open(duckdb_engine, tmp_path):
+    stranger = client(make_app(duckdb_engine, tmp_path))
+    assert stranger.get("/login").status_code == 200
+    assert stranger.get("/assets/vendor/bootstrap.min.css").status_code == 200
+    assert stranger.get("/assets/vendor/bootstrap-icons/bootstrap-icons.min.css").status_code == 401
+    assert stranger.get("/assets/vendor/../vendor/bootstrap.min.css").status_code == 401
+
+
+# --- CSRF -------------------------------------------------------------------------------------------
+
+def test_callbacks_need_the_csrf_header_equal_to_the_cookie_and_session(duckdb_engine, tmp_path, data):
+    app = make_app(duckdb_engine, tmp_path)
+    body = add_probe_callback(app)
+    browser = signed_in_client(app, data.manager_a.login, data.manager_a.password)
+    token = browser.get_cookie("_csrf_token").value
+
+    assert browser.post("/_dash-update-component", json=body).json["response"] == {
+        "probe-out": {"children": "A/A-M1/hello"}}  # the client adds the header like the renderer
+
+    for headers in ({"X-CSRFToken": ""}, {"X-CSRFToken": token[:-1] + "x"}, {"X-CSRFToken": token + "x"}):
+        assert browser.post("/_dash-update-component", json=body, headers=headers).status_code == 403
+    # A cookie planted by someone else (and sent back in the header) is not this session's.
+    browser.set_cookie("_csrf_token", "planted-token-planted-token-0000")
+    response = browser.post("/_dash-update-component", json=body,
+                            headers={"X-CSRFToken": "planted-token-planted-token-0000"})
+    assert response.status_code == 403
+    # The header alone (no cookie) does not do either.
+    browser.delete_cookie("_csrf_token")
+    response = browser.post("/_dash-update-component", json=body, headers={"X-CSRFToken": token})
+    assert response.status_code == 403
+    assert b"A/A-M1" not in response.data
+
+
+def test_every_state_changing_method_is_checked(duckdb_engine, tmp_path, data):
+    app = make_app(duckdb_engine, tmp_path)
+    browser = signed_in_client(app, data.admin_a.login, data.admin_a.password)
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        response = browser.open("/_dash-update-component", method=method, json={},
+                                headers={"X-CSRFToken": "wrong"})
+        assert response.status_code == 403, method
+
+
+def test_sign_in_and_out_forms_need_the_token(duckdb_engine, tmp_path, data):
+    app = make_app(duckdb_engine, tmp_path)
+    browser = app.server.test_client()  # a plain client: sends no header by itself
+    browser.get("/login")
+    form = {"login": data.admin_a.login, "password": data.admin_a.password}
+    assert browser.post("/login", data=form).status_code == 403
+    assert browser.post("/login", data={**form, "_csrf_token": "guess"}).status_code == 403
+    token = browser.get_cookie("_csrf_token").value
+    assert browser.post("/login", data={**form, "_csrf_token": token}).status_code == 302
+    assert browser.post("/logout").status_code == 403
+    token = browser.get_cookie("_csrf_token").value
+    assert browser.post("/logout", data={"_csrf_token": token}).location == "/login"
+
+
+# --- rate limits ---------------------------------------------------------------------------------------
+
+def attempt(browser, login: str, password: str = "wrong-password", address: str = "10.0.0.1"):
+    return browser.post("/login", data={"login": login, "password": password},
+                        environ_base={"REMOTE_ADDR": address})
+
+
+def test_sign_in_attempts_are_limited_per_login(duckdb_engine, tmp_path, data):
+    app = make_app(duckdb_engine, tmp_path)
+    browser = client(app)
+    browser.get("/login")
+    for number in range(5):
+        assert attempt(browser, data.admin_a.login, address=f"10.0.1.{number}").status_code == 200
+    # Even the right password, from yet another address, waits now; other logins do not.
+    response = attempt(browser, data.admin_a.login, data.admin_a.password, address="10.0.1.99")
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.get_data(as_text=True)
+    assert attempt(browser, "ADMIN@a ", address="10.0.1.98").status_code == 429  # same name, spelt otherwise
+    assert attempt(browser, data.admin_b.login, data.admin_b.password, address="10.0.1.97").status_code == 302
+
+
+def test_sign_in_attempts_are_limited_per_address(duckdb_engine, tmp_path, data):
+    app = make_app(duckdb_engine, tmp_path)
+    browser = client(app)
+    browser.get("/login")
+    for number in range(10):
+        assert attempt(browser, f"guess-{number}@a", address="10.0.2.1").status_code == 200
+    assert attempt(browser, data.admin_a.login, data.admin_a.password, address="10.0.2.1").status_code == 429
+    assert browser.get("/login", environ_base={"REMOTE_ADDR": "10.0.2.1"}).status_code == 200  # only POSTs count
+    assert attempt(browser, data.admin_a.login, data.admin_a.password, address="10.0.2.2").status_code == 302
+
+
+def test_workers_share_the_counts_through_redis(duckdb_engine, tmp_path, data):
+    url = os.environ.get("REDIS_URL_TEST", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis unreachable: {error}")
+    workers = [client(make_app(duckdb_engine, tmp_path / str(n), redis_url=url)) for n in range(2)]
+    login = f"someone-{uuid.uuid4().hex}"  # the counts outlive the test: a name of its own
+    for number in range(5):
+        worker = workers[number % 2]
+        worker.get("/login")
+        assert attempt(worker, login, address=f"10.0.3.{number}").status_code == 200
+    assert attempt(workers[1], login, address="10.0.3.99").status_code == 429
+
+
+# --- production secrets -----------------------------------------------------------------------------
+
+def production(tmp_path, **settings) -> Config:
+    return Config.from_env(**{"instance_dir": tmp_path, "debug": False, "testing": False, **settings})
+
+
+def test_production_will_not_start_without_a_secret_key(tmp_path):
+    with pytest.raises(SystemExit, match="SECRET_KEY is not set: it is required with a PostgreSQL"):
+        create_app(production(tmp_path, database_url=POSTGRES_URL, secret_key=None))
+    assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize("key, problem", [
+    ("dev", "is a well-known default"), ("changeme", "is a well-known default"),
+    ("Change-Me-In-Production", "is a well-known default"),
+    ("short-but-random-Xy7", "is shorter than 32 characters"),
+    ("ab" * 20, "has fewer than 10 different characters"),
+])
+def test_production_will_not_start_with_a_weak_secret_key(tmp_path, key, problem):
+    assert weakness(key) == problem
+    for url in (POSTGRES_URL, f"duckdb:///{tmp_path}/x.duckdb"):
+        with pytest.raises(SystemExit, match=f"SECRET_KEY {problem}"):
+            create_app(production(tmp_path, database_url=url, secret_key=key))
+
+
+def test_a_strong_secret_key_is_used(tmp_path):
+    app = create_app(production(tmp_path, database_url=POSTGRES_URL, secret_key=STRONG_KEY))
+    assert app.server.secret_key == STRONG_KEY
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_debug_and_testing_accept_any_key(tmp_path):
+    for mode in ({"debug": True}, {"testing": True}):
+        assert secret_key(production(tmp_path, database_url=POSTGRES_URL, secret_key="dev", **mode)) == "dev"
+
+
+def test_embedded_database_makes_its_own_key_once(tmp_path):
+    config = production(tmp_path / "instance", database_url=f"duckdb:///{tmp_path}/x.duckdb", secret_key=None)
+    first = create_app(config).server.secret_key
+    key_file = tmp_path / "instance" / "secret_key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert weakness(first) is None and key_file.read_text() == first
+    assert create_app(config).server.secret_key == first  # kept: sessions survive a restart
+    assert [path.name for path in key_file.parent.iterdir()] == ["secret_key"]  # no leftovers
+
+
+def test_a_damaged_key_file_is_reported(tmp_path):
+    (tmp_path / "secret_key").write_text("\n")
+    with pytest.raises(SystemExit, match="does not hold a usable key"):
+        instance_key(tmp_path)
+
+
+# --- the scope, in the data and in the cache ------------------------------------------------------
+
+def test_account_manager_totals_are_the_admins_filtered_to_that_manager(engine):
+    data = seed_small(engine)
+    admin = ExpenditureQuery(Scope("A"), data.start, data.end, include={"account_manager": ["A-M1"]})
+    manager = ExpenditureQuery(Scope("A", "A-M1"), data.start, data.end)
+    with engine.connect() as conn:
+        overview = stats.overview(conn, manager)
+        assert overview == stats.overview(conn, admin)
+        assert overview.total.amount == Decimal("1603.62")  # A-R1 + A-R3 (after the handover) + A-R5
+        for basis in Basis:
+            assert (stats.breakdown(conn, manager.replace(group_by=basis))
+                    == stats.breakdown(conn, admin.replace(group_by=basis))), basis
+        assert list(stats.detail_rows(conn, manager)) == list(stats.detail_rows(conn, admin))
+        # Search and grouping work inside the scope, and never reach outside it.
+        games = stats.overview(conn, manager.replace(search="alpha-games"))
+        assert games.total.amount == Decimal("450.26")
+        assert stats.overview(conn, manager.replace(search="Bob Baker")).total.amount == 0
+        assert stats.count_rows(conn, manager, record_ids=["A-R2", "A-R4", "B-R1"]) == 0
+        assert stats.overview(conn, manager.replace(include={"account_manager": ["A-M2"]})).total.amount == 0
+
+
+def test_cached_answers_are_never_shared_across_scopes(engine, tmp_path):
+    data = seed_small(engine)
+    app = make_app(engine, tmp_path)
+    runtime = app.server.extensions["runtime"]
+    query = ExpenditureQuery(Scope("A"), data.start, data.end)
+    with app.server.app_context():
+        totals = [runtime.answer(stats.overview, query.replace(scope=scope)).total.amount
+                  for scope in (Scope("A"), Scope("A", "A-M1"), Scope("A", "A-M2"), Scope("B"), Scope("A"))]
+    assert totals == [Decimal("12677.82"), Decimal("1603.62"), Decimal("7771.17"),
+                      Decimal("106173.99"), Decimal("12677.82")]
+
+
+# --- forged requests ------------------------------------------------------------------------------
+
+def add_export_tasks(engine, data) -> tuple[str, str]:
+    """One export task of each partner's admin; returns (A's id, B's id)."""
+    with engine.begin() as conn:
+        return tuple(export_tasks.create(conn, login, ExpenditureQuery(Scope(partner), data.start, data.end),
+                                         name, "xlsx", timedelta(days=7))
+                     for login, partner, name in (("admin@a", "A", "alpha-admins-export"),
+                                                  ("admin@b", "B", "bravo-secret-export")))
+
+
+def leaked(text: str, forbidden) -> list[str]:
+    return [secret for secret in forbidden if secret in text]
+
+
+def test_routes_naming_another_partners_ids_show_nothing_of_theirs(engine, tmp_path):
+    data = seed_small(engine)
+    _, b_task = add_export_tasks(engine, data)
+    app = make_app(engine, tmp_path)
+    browser = signed_in_client(app, data.admin_a.login, data.admin_a.password)
+    forbidden = (*data.b_only, "bravo-secret-export")
+    for rule in app.server.url_map.iter_rules():
+        if not rule.arguments or "GET" not in rule.methods:
+            continue
+        for value in (*data.b_ids, b_task):
+            path = re.sub(r"<(?:\w+(?:\([^)]*\))?:)?\w+>", value, rule.rule)
+            text = browser.get(path).get_data(as_text=True)
+            assert not leaked(text, forbidden), (path, leaked(text, forbidden))
+
+
+def is_callback_url(url: str) -> bool:
+    return urlsplit(url).path == "/_dash-update-component"
+
+
+class CallbackRecorder:
+    """Records the bodies of the Dash renderer's callback requests, and knows when none is
+    in flight."""
+
+    def __init__(self, page):
+        self.bodies: list[dict] = []
+        self.in_flight = 0
+        page.on("request", self._sent)
+        page.on("requestfinished", self._done)
+        page.on("requestfailed", self._done)
+
+    @staticmethod
+    def _is_callback(request) -> bool:
+        return request.method == "POST" and is_callback_url(request.url)
+
+    def _sent(self, request):
+        if self._is_callback(request):
+            self.in_flight += 1
+            self.bodies.append(request.post_data_json)
+
+    def _done(self, request):
+        if self._is_callback(request):
+            self.in_flight -= 1
+
+    def settle(self, page, quiet_ms: int = 600, timeout_s: float = 20) -> None:
+        deadline, quiet_since = time.monotonic() + timeout_s, None
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+            if self.in_flight:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= quiet_ms / 1000:
+                return
+        raise AssertionError("callbacks did not settle")
+
+
+def record_callbacks(page, base_url: str, sign_in_) -> list[dict]:
+    """Every callback request the real page makes for `sign_in_`, on load and on each tab."""
+    recorder = CallbackRecorder(page)
+    sign_in(page, base_url, sign_in_.login, sign_in_.password)
+    recorder.settle(page)
+    for tab in page.locator("[role=tab]").all():
+        tab.click()
+        recorder.settle(page)
+    return recorder.bodies
+
+
+def input_slots(body: dict):
+    for section in ("inputs", "state"):
+        for item in body.get(section) or []:
+            yield from (item if isinstance(item, list) else [item])
+
+
+def forgeries(body: dict, renames: dict[str, str], poisons: list) -> list[dict]:
+    """Variants of a real request: the user's own ids renamed to the target's everywhere, and
+    each poison put into every input of a matching kind (dicts merged, keeping the rest)."""
+    text = json.dumps(body)
+    for own, theirs in renames.items():
+        text = re.sub(rf'(?<![\w-]){re.escape(own)}(?![\w-])', theirs, text)
+    variants = [json.loads(text)]
+    for poison in poisons:
+        variant, changed = copy.deepcopy(body), False
+        for slot in input_slots(variant):
+            value = slot.get("value")
+            if value is None or type(value) is type(poison):
+                slot["value"] = {**value, **poison} if isinstance(value, dict) else poison
+                changed = True
+        if changed:
+            variants.append(variant)
+    return variants
+
+
+def poisons_naming(ids: dict, search: str, start, end) -> list:
+    """Values naming the target's data, in the shapes the page's inputs take: ids, lists of ids
+    or rows, query parameters (dicts, merged into the real ones) and query strings."""
+    days = {"start": start.isoformat(), "end": end.isoformat()}
+    url_params = urlencode({"range": "custom", "from": days["start"], "to": days["end"], **days,
+                            "search": search, "include.account_manager": ids["manager"],
+                            "include.customer_account": ids["customer"],
+                            "partner_id": ids["partner"], "manager_id": ids["manager"]})
+    return [
+        *ids.values(), search, f"?{url_params}", f"http://127.0.0.1/?{url_params}",
+        [ids["manager"]], [ids["customer"]], [ids["record"]], [{"record_id": ids["record"]}],
+        {**days, "include": {"account_manager": [ids["manager"]], "customer_account": [ids["customer"]]}},
+        {**days, "search": search},
+        {**days, "partner_id": ids["partner"], "manager_id": ids["manager"],
+         "scope": {"partner_id": ids["partner"], "manager_id": ids["manager"]}},
+    ]
+
+
+def assert_forgeries_reveal_nothing(app, bodies, sign_in_, renames, poisons, forbidden, own):
+    browser = signed_in_client(app, sign_in_.login, sign_in_.password)
+    replayed = [browser.post("/_dash-update-component", json=body).get_data(as_text=True) for body in bodies]
+    # The replay works: the genuine requests answer with the user's own data.
+    assert any(leaked(text, own) for text in replayed), "replayed callbacks showed none of the user's data"
+    for body in bodies:
+        for forged in forgeries(body, renames, poisons):
+            text = browser.post("/_dash-update-component", json=forged).get_data(as_text=True)
+            assert not leaked(text, forbidden), (forged, leaked(text, forbidden))
+
+
+def test_forged_callbacks_show_nothing_outside_the_users_scope(duckdb_engine, tmp_path, live_server, page):
+    """Generic over every callback the dashboard has: the page's real requests are recorded in
+    a browser, then replayed with another partner's (or, for an account manager, another
+    manager's) ids, customers, records and exports put into every input."""
+    data = seed_small(duckdb_engine, start=date.today() - timedelta(days=28))  # in the default range
+    a_task, b_task = add_export_tasks(duckdb_engine, data)
+    app = make_app(duckdb_engine, tmp_path)
+    base_url = live_server(app)
+
+    bodies = record_callbacks(page, base_url, data.admin_a)
+    assert bodies, "the dashboard made no callback requests"
+    b_ids = {"partner": "B", "manager": "B-M1", "customer": "B-C1", "record": "B-R1", "task": b_task}
+    assert_forgeries_reveal_nothing(
+        app, bodies, data.admin_a,
+        renames={"A": "B", "A-M1": "B-M1", "A-M2": "B-M1", "A-C1": "B-C1", "A-C2": "B-C1",
+                 "A-C3": "B-C1", "A-R1": "B-R1", "A-R2": "B-R2", a_task: b_task},
+        poisons=poisons_naming(b_ids, "bravo", data.start, data.end),
+        forbidden=(*data.b_only, "bravo-secret-export"),
+        own=("Alice Able", "alpha-retail", "alpha-games", "alpha-admins-export"))
+
+    page.context.clear_cookies()
+    bodies = record_callbacks(page, base_url, data.manager_a)
+    others = {"partner": "A", "manager": "A-M2", "customer": "A-C3", "record": "A-R4", "task": a_task}
+    assert_forgeries_reveal_nothing(
+        app, bodies, data.manager_a,
+        renames={"A-M1": "A-M2", "A-C1": "A-C3", "A-R1": "A-R2", "A-R3": "A-R4"},
+        poisons=[*poisons_naming(others, "Bob", data.start, data.end),
+                 {"start": data.start.isoformat(), "end": data.end.isoformat(),
+                  "include": {"account_manager": [""]}}],  # Unassigned
+        forbidden=(*data.hidden_from_manager_a, *data.b_only, "alpha-admins-export"),
+        own=("Alice Able", "alpha-retail"))
+
+
+def test_the_forgery_check_catches_a_callback_that_trusts_the_browser(duckdb_engine, tmp_path,
+                                                                     live_server, page):
+    data = seed_small(duckdb_engine)
+    app = make_app(duckdb_engine, tmp_path)
+
+    @app.callback(Output("leaky-out", "children"), Input("leaky-customer", "value"))
+    def leaky(customer_id):  # looks the customer up by the browser's id, forgetting the partner
+        with duckdb_engine.connect() as conn:
+            return conn.execute(sa.select(customers.c.account_name)
+                                .where(customers.c.customer_id == customer_id)).scalar()
+
+    # Only the leaky callback on the page: the dashboard's own are the other test's subject.
+    app.layout = html.Div([dcc.Input(id="leaky-customer", value="A-C1"), html.Div(id="leaky-out")])
+    bodies = record_callbacks(page, live_server(app), data.admin_a)
+    assert [body["output"] for body in bodies] == ["leaky-out.children"]
+    with pytest.raises(AssertionError, match="bravo-secretcorp"):
+        assert_forgeries_reveal_nothing(app, bodies, data.admin_a, renames={"A-C1": "B-C1"},
+                                        poisons=["B-C1"], forbidden=data.b_only, own=("alpha-retail",))
+
+
+# --- in the browser ---------------------------------------------------------------------------------
+
+def test_dash_renderer_sends_the_csrf_header(duckdb_engine, tmp_path, live_server, page):
+    """The renderer of this Dash version copies the `_csrf_token` cookie into X-CSRFToken."""
+    data = seed_small(duckdb_engine)
+    app = make_app(duckdb_engine, tmp_path)
+    add_probe_callback(app)
+    app.layout = html.Div([dcc.Input(id="probe-in", value="typed"), html.Div(id="probe-out")])
+    base_url = live_server(app)
+    headers = []
+    page.on("request", lambda request: headers.append(request.headers)
+            if is_callback_url(request.url) else None)
+
+    sign_in(page, base_url, data.admin_a.login, data.admin_a.password)
+    page.wait_for_selector("#probe-out:has-text('A/None/typed')")
+    page.fill("#probe-in", "again")
+    page.wait_for_selector("#probe-out:has-text('A/None/again')")
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "_csrf_token")
+    assert headers and all(h.get("x-csrftoken") == token for h in headers)
