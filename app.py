@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import dash
 import flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+import logs
 from auth import register_auth
 from callbacks import register_callbacks
+from callbacks.errors import on_callback_error, register_error_pages
 from cli import register_commands
 from config import Config
 from dashboard.shell import layout
@@ -16,17 +19,24 @@ from runtime import Runtime
 
 def create_app(config: Config | None = None) -> dash.Dash:
     config = config or Config.from_env()
+    logs.configure(config.log_level)
     server = flask.Flask(__name__, instance_path=str(config.instance_dir))
+    if config.proxy_hops > 0:  # client address, scheme and host as the trusted proxies saw them
+        hops = config.proxy_hops
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    server.config["SESSION_COOKIE_SECURE"] = config.secure_cookies
+    logs.register_request_logging(server)  # first: refused requests get a request id too
     runtime = Runtime.start(server, config)
-    register_auth(server, runtime)  # first: its checks run before any other request hook
+    register_auth(server, runtime)  # next: its checks run before any other request hook
     app = dash.Dash(
         __name__, server=server, title="Expenditure Statistics",
         suppress_callback_exceptions=True,  # tabs render their controls on demand
-        serve_locally=True, update_title=None)
+        serve_locally=True, update_title=None, on_error=on_callback_error)
     app.layout = layout
     register_callbacks(app, runtime)
     register_export_routes(server, runtime)
     register_health(server, runtime)
+    register_error_pages(server)  # a database outage in words, not a bare 500
     register_commands(server)
     return app
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from data_access.db import default_database_url, normalise_url
+from data_access.export_tasks import STALE_AFTER
 
 PROJECT_DIR = Path(__file__).resolve().parent
 
@@ -28,10 +29,14 @@ class Config:
     export_retention_days: int = 7
     export_workers: int = 2
     export_queue: str = "exports"  # the Celery queue (REDIS_URL set)
+    export_stale_seconds: int = int(STALE_AFTER.total_seconds())  # a build silent this long is failed
     cache_timeout_seconds: int = 300
     session_lifetime_minutes: int = 480
     duckdb_memory_limit: str = "1GB"
     duckdb_threads: int = 2
+    log_level: str = "INFO"
+    proxy_hops: int = 0  # trusted reverse proxies in front: their X-Forwarded-* headers are believed
+    secure_cookies: bool = False  # the embedded mode serves plain http on loopback
     debug: bool = False
     testing: bool = False
 
@@ -47,10 +52,14 @@ class Config:
             export_retention_days=_int("EXPORT_RETENTION_DAYS", 7),
             export_workers=_int("EXPORT_WORKERS", 2),
             export_queue=os.environ.get("EXPORT_QUEUE") or "exports",
+            export_stale_seconds=_int("EXPORT_STALE_SECONDS", int(STALE_AFTER.total_seconds())),
             cache_timeout_seconds=_int("CACHE_TIMEOUT_SECONDS", 300),
             session_lifetime_minutes=_int("SESSION_LIFETIME_MINUTES", 480),
             duckdb_memory_limit=os.environ.get("DUCKDB_MEMORY_LIMIT") or "1GB",
             duckdb_threads=_int("DUCKDB_THREADS", 2),
+            log_level=os.environ.get("LOG_LEVEL") or "INFO",
+            proxy_hops=_int("PROXY_HOPS", 0),
+            secure_cookies=os.environ.get("SECURE_COOKIES", "") in ("1", "true"),
             debug=os.environ.get("FLASK_DEBUG", "") in ("1", "true"),
         )
         values.update(overrides)

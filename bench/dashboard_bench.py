@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import functools
 import math
 import os
 import pickle
@@ -108,20 +107,17 @@ def serve(url: str, answers_path: str) -> None:
     from app import create_app
     from config import Config
 
-    computing = runtime.Runtime.answer
+    computing = runtime.Runtime.compute
 
-    def answer(self, function, query, *args):
-        @functools.wraps(function)  # same name, so the same cache key
-        def computed(conn, q, *a):
-            started = time.perf_counter()
-            result = function(conn, q, *a)
-            with open(answers_path, "ab") as log:
-                pickle.dump((flask.request.headers.get(INTERACTION_HEADER), function.__name__, q, a,
-                             time.perf_counter() - started), log)
-            return result
-        return computing(self, computed, query, *args)
+    def compute(self, function, query, *args):
+        started = time.perf_counter()
+        result = computing(self, function, query, *args)
+        with open(answers_path, "ab") as log:
+            pickle.dump((flask.request.headers.get(INTERACTION_HEADER), function.__name__, query, args,
+                         time.perf_counter() - started), log)
+        return result
 
-    runtime.Runtime.answer = answer
+    runtime.Runtime.compute = compute
     instance = Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
     app = create_app(Config.from_env(database_url=url, redis_url=None, instance_dir=instance,
                                      export_dir=instance / "exports", secret_key=secrets.token_urlsafe(48)))

@@ -30,9 +30,16 @@ def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure) -> tupl
     except QueryError as error:
         return {}, HIDDEN, None, None, str(error)
     measure = measure if measure in MEASURES else DEFAULTS["measure"]
-    currency = partner_facts(runtime, scope).currency
+    # The drawn view is what is cached: it is smaller than the breakdown it is drawn from
+    # (a year of days per group) and so quicker to store and read back.
+    return runtime.remember(scope, ("breakdown_view", query, tab, measure),
+                            lambda: _drawn_breakdown(runtime, query, tab, measure))
+
+
+def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str) -> tuple:
+    currency = partner_facts(runtime, query.scope).currency
     trend = tab == ids.TAB_TREND
-    answer = runtime.answer(stats.breakdown, query, trend)  # the donut needs no series
+    answer = runtime.compute(stats.breakdown, query, trend)  # the donut needs no series
     if not answer.groups:
         return {}, HIDDEN, None, None, empty_message(runtime, query)
     colors = group_colors(group.key for group in answer.groups)
@@ -67,8 +74,11 @@ def detail_rows(runtime: Runtime, scope: Scope, request) -> dict:
         sort = _sort(request.get("sortModel"))
     except (QueryError, PreventUpdate):
         return NO_ROWS
-    page = runtime.answer(stats.detail_page, query, start, end - start, sort)
-    return {"rowData": [breakdown_tab.grid_row(row) for row in page.rows], "rowCount": page.total_rows}
+
+    def drawn_rows() -> dict:
+        page = runtime.compute(stats.detail_page, query, start, end - start, sort)
+        return {"rowData": [breakdown_tab.grid_row(row) for row in page.rows], "rowCount": page.total_rows}
+    return runtime.remember(scope, ("detail_rows", query, start, end, sort), drawn_rows)
 
 
 def register(app, runtime: Runtime) -> None:

@@ -26,8 +26,7 @@ class PartnerFacts:
 def partner_facts(runtime: Runtime, scope: Scope) -> PartnerFacts:
     """The signed-in user's partner; the schema's defaults if it has no row yet (a user
     created before any data)."""
-    with runtime.engine.connect() as conn:
-        row = stats.partner(conn, scope.partner_id)
+    row = runtime.partner(scope)
     if row is None:
         return PartnerFacts(scope.partner_id, partners.c.time_zone.server_default.arg,
                             partners.c.currency.server_default.arg)

@@ -20,8 +20,12 @@ def overview_view(runtime: Runtime, scope: Scope, params) -> tuple:
         query = stored_query(scope, params)
     except QueryError as error:
         return overview.total_cards(None), {}, HIDDEN, str(error)
-    currency = partner_facts(runtime, scope).currency
-    answer = runtime.answer(stats.overview, query)
+    return runtime.remember(scope, ("overview_view", query), lambda: _drawn_overview(runtime, query))
+
+
+def _drawn_overview(runtime: Runtime, query) -> tuple:
+    currency = partner_facts(runtime, query.scope).currency
+    answer = runtime.compute(stats.overview, query)
     cards = overview.total_cards(answer.total, currency)
     if not runtime.answer(stats.count_rows, query):
         return cards, {}, HIDDEN, empty_message(runtime, query)

@@ -34,6 +34,8 @@ CONTROLS = {
 }
 CONTROL_NAMES = {component_id: name for name, (component_id, _) in CONTROLS.items()}
 FILTERS = [(kind, basis) for kind in FILTER_KINDS for basis in Basis]
+MAX_FILTER_OPTIONS = 100
+MORE_OPTIONS = "__more__"  # the disabled last option saying how many more there are
 LINK_MESSAGE = "Some settings in this link could not be used and were reset: "
 
 
@@ -72,14 +74,32 @@ def tab_view(tab) -> tuple:
     return shell.tab_content(tab), shell.tab_classes(tab)
 
 
-def page_context(runtime: Runtime, scope: Scope, login: str, token: str) -> tuple[list, dict]:
-    """The header, and each dimension's filter options."""
+def page_header(runtime: Runtime, scope: Scope, login: str, token: str) -> list:
+    """The header: partner, data freshness, time zone and the signed-in user."""
     facts = partner_facts(runtime, scope)
     latest = runtime.answer(stats.freshness, scope)
-    options = {basis: [{"label": label, "value": key}
-                       for key, label in runtime.answer(stats.dimension_values, scope, basis)]
-               for basis in Basis}
-    return shell.header(facts.name, latest, facts.time_zone, login, token), options
+    return shell.header(facts.name, latest, facts.time_zone, login, token)
+
+
+def filter_options(runtime: Runtime, scope: Scope, basis: Basis, search, chosen) -> list[dict]:
+    """A filter dropdown's options: the values whose label or key contains `search` (the
+    text typed in it), at most MAX_FILTER_OPTIONS of them, and the values already chosen.
+    A large partner has thousands of customers: sending them all made the first page load
+    seconds slower (docs/PERFORMANCE.md), and nobody scrolls through them."""
+    text = search.strip().casefold() if isinstance(search, str) else ""
+    values = runtime.answer(stats.dimension_values, scope, basis)
+    matching = [(key, label) for key, label in values
+                if not text or text in label.casefold() or text in key.casefold()]
+    shown = matching[:MAX_FILTER_OPTIONS]
+    keys = {key for key, _ in shown}
+    labels = dict(values)
+    chosen = [key for key in chosen if isinstance(key, str)] if isinstance(chosen, list) else []
+    options = [{"label": labels.get(key, key), "value": key} for key in chosen if key not in keys]
+    options += [{"label": label, "value": key} for key, label in shown]
+    if len(matching) > len(shown):
+        options.append({"label": f"{len(matching) - len(shown):,} more: type to narrow",
+                        "value": MORE_OPTIONS, "disabled": True})
+    return options
 
 
 def filter_titles(values: dict) -> dict:
@@ -124,13 +144,22 @@ def register(app, runtime: Runtime) -> None:
         content, tab_classes = tab_view(tab)
         return content, *(tab_classes[component_id] for component_id in classes)
 
-    @app.callback(Output(ids.HEADER, "children"),
-                  *(Output(ids.filter_values(kind, basis), "options") for kind, basis in FILTERS),
-                  Input(ids.URL, "pathname"))
-    def _context(_pathname):
-        header, options = page_context(runtime, current_scope(), flask_login.current_user.login,
-                                       csrf_token())
-        return header, *(options[basis] for _kind, basis in FILTERS)
+    @app.callback(Output(ids.HEADER, "children"), Input(ids.URL, "pathname"))
+    def _header(_pathname):
+        return page_header(runtime, current_scope(), flask_login.current_user.login, csrf_token())
+
+    dropdowns = [ids.filter_values(kind, basis) for kind, basis in FILTERS]
+
+    @app.callback(*(Output(dropdown, "options") for dropdown in dropdowns),
+                  *(Input(dropdown, "search_value") for dropdown in dropdowns),
+                  *(Input(dropdown, "value") for dropdown in dropdowns))
+    def _filter_options(*inputs):
+        searches, chosen = inputs[:len(FILTERS)], inputs[len(FILTERS):]
+        changed = {prop_id.rsplit(".", 1)[0] for prop_id in ctx.triggered_prop_ids}
+        scope = current_scope()
+        return tuple(filter_options(runtime, scope, basis, search, values)
+                     if not ctx.triggered_id or dropdown in changed else no_update
+                     for dropdown, (_kind, basis), search, values in zip(dropdowns, FILTERS, searches, chosen))
 
     @app.callback(*(Output(ids.filter_section(basis), "title") for basis in Basis),
                   *(Input(ids.filter_values(kind, basis), "value") for kind, basis in FILTERS))

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from celery import Celery
+from billiard.einfo import ExceptionWithTraceback
+from billiard.exceptions import WorkerLostError
+from celery import Celery, Task
+from celery.worker.request import Request
 
+from config import Config
+from data_access import export_tasks
+from data_access.db import make_engine
+from data_access.export_tasks import Viewer
 from exports.builder import build_export
 
 log = logging.getLogger(__name__)
@@ -18,16 +26,65 @@ BUILD_TASK = "exports.build"
 SOFT_TIME_LIMIT_SECONDS = 55 * 60
 TIME_LIMIT_SECONDS = 60 * 60
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+WORKER_LOST = "the worker building it stopped twice (killed, or out of memory); please retry"
+
+
+class BuildRequest(Request):
+    """A build as the worker's main process sees it. When the pool process building a task dies
+    (killed, out of memory), Celery requeues the message (task_reject_on_worker_lost), but the
+    task is still Processing, so the next delivery's claim would refuse it and the task would
+    wait for the stale check. Its attempt is over for certain, so the task is put back to Pending
+    first, as a Retry would. Once: a delivery that was itself redelivered fails the task instead,
+    so that a build which always kills its worker (out of memory) does not loop."""
+
+    def on_failure(self, exc_info, send_failed_event=True, return_ok=False):
+        error = exc_info.exception
+        if isinstance(error, ExceptionWithTraceback):
+            error = error.exc
+        if isinstance(error, WorkerLostError) and self.args and export_tasks.is_task_id(self.args[0]):
+            try:
+                requeue_lost(self.args[0], again=bool(self.delivery_info.get("redelivered")))
+            except Exception:  # noqa: BLE001 - the stale check still fails the task later
+                log.exception("export %s: its lost attempt could not be put back", self.args[0])
+        return super().on_failure(exc_info, send_failed_event, return_ok)
+
+
+class BuildTask(Task):
+    Request = BuildRequest
+
+
+def requeue_lost(task_id: str, again: bool) -> None:
+    """Fail the Processing attempt of `task_id` whose worker died and, unless `again`, retry
+    it. In the worker's main process, which builds nothing and has no engine: a short-lived one
+    (disposed before the pool forks a replacement process, which must not share connections)."""
+    config = Config.from_env()
+    engine = make_engine(config.database_url)
+    try:
+        export_tasks.change(engine, _requeue_lost, task_id, again,
+                            timedelta(days=config.export_retention_days))
+    finally:
+        engine.dispose()
+
+
+def _requeue_lost(conn: sa.Connection, task_id: str, again: bool, retention: timedelta) -> None:
+    task = export_tasks.get(conn, task_id)
+    if task is None or task.status != export_tasks.PROCESSING:
+        return  # finished, or already failed by the stale check
+    export_tasks.fail(conn, task_id, WORKER_LOST, task.started_at)
+    if not again:
+        export_tasks.retry(conn, Viewer(task.owner_login, task.partner_id), task_id, retention)
+    log.warning("export %s: the worker building it was lost; %s", task_id,
+                "failed" if again else "queued again")
 
 
 def make_celery(redis_url: str | None, queue: str) -> Celery:
     """The Celery app, for the worker (exports.celery_app) and for the web side that queues."""
-    celery = Celery("exports", broker=redis_url, set_as_current=False)
+    celery = Celery("exports", broker=redis_url, set_as_current=False, task_cls=BuildTask)
     celery.conf.update(
         task_default_queue=queue,
         task_acks_late=True,              # a task is acknowledged once built, not when received,
-        task_reject_on_worker_lost=True,  # and redelivered if its worker dies; the claim in
-        worker_prefetch_multiplier=1,     # build_export makes a second delivery harmless.
+        task_reject_on_worker_lost=True,  # and redelivered if its worker dies (BuildRequest);
+        worker_prefetch_multiplier=1,     # the claim in build_export makes a second delivery harmless.
         task_soft_time_limit=SOFT_TIME_LIMIT_SECONDS,
         task_time_limit=TIME_LIMIT_SECONDS,
         task_ignore_result=True,          # the outcome is in export_tasks

@@ -62,6 +62,7 @@ class ExportService:
         self.engine, self.config = engine, config
         self.export_dir = Path(config.export_dir)
         self.retention = timedelta(days=config.export_retention_days)
+        self.stale_after = timedelta(seconds=config.export_stale_seconds)
         self.in_process = not config.redis_url
         self.runner = (ThreadRunner(engine, self.export_dir, config.export_workers)
                        if self.in_process else CeleryRunner(config.redis_url, config.export_queue))
@@ -113,7 +114,7 @@ class ExportService:
 
     def check(self) -> tuple[int, int]:
         """Fail stale tasks and expire old ones: (failed, expired)."""
-        return (export_tasks.change(self.engine, export_tasks.fail_stale) or 0,
+        return (export_tasks.change(self.engine, export_tasks.fail_stale, stale_after=self.stale_after) or 0,
                 export_tasks.change(self.engine, export_tasks.expire) or 0)
 
     def cleanup(self) -> Cleanup:

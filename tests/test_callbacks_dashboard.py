@@ -10,13 +10,14 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.breakdown import NO_ROWS, breakdown_view, detail_rows
 from callbacks.overview import overview_view
-from callbacks.view import (CONTROLS, filter_titles, page_context, search_suggestions, sync_view,
+from callbacks.view import (CONTROLS, MORE_OPTIONS, filter_options, filter_titles, page_header,
+                            search_suggestions, sync_view,
                             tab_view)
 from dashboard import ids
 from dashboard.colors import OTHERS_COLOR
 from dashboard.view_state import NAMES, from_search, to_controls
 from data_access import stats
-from data_access.query import ExpenditureQuery, Scope
+from data_access.query import Basis, ExpenditureQuery, Scope
 from tests.builders import load
 from tests.conftest import empty
 from tests.helpers import make_app, seed_small
@@ -170,7 +171,7 @@ def test_today_is_the_partners_today_by_default(runtime):
 # --- the page around the view ------------------------------------------------------------------
 
 def test_the_header_names_the_partner_freshness_time_zone_and_user(runtime, data):
-    header, options = page_context(runtime, ADMIN_A, "admin@a", "token-1")
+    header = page_header(runtime, ADMIN_A, "admin@a", "token-1")
     text = texts(header)
     for part in ("Alpha Partners", f"Data up to {data.start + timedelta(days=27)}",  # A-R5's day
                  "UTC+08:00", "admin@a", "Sign out"):
@@ -178,23 +179,51 @@ def test_the_header_names_the_partner_freshness_time_zone_and_user(runtime, data
     form = header[-1]
     assert (form.action, form.method) == ("/logout", "POST")
     assert form.children[0].value == "token-1"
-    assert options["account_manager"] == [{"label": "Alice Able", "value": "A-M1"},
-                                          {"label": "Bob Baker", "value": "A-M2"},
-                                          {"label": "Unassigned", "value": ""}]
-    assert [o["label"] for o in options["customer_account"]] == ["alpha-games", "alpha-labs", "alpha-retail"]
+
+
+def labels(options: list[dict]) -> list[str]:
+    return [option["label"] for option in options]
+
+
+def test_filters_offer_the_partners_values_in_label_order(runtime):
+    assert filter_options(runtime, ADMIN_A, Basis.ACCOUNT_MANAGER, None, []) == [
+        {"label": "Alice Able", "value": "A-M1"}, {"label": "Bob Baker", "value": "A-M2"},
+        {"label": "Unassigned", "value": ""}]
+    assert labels(filter_options(runtime, ADMIN_A, Basis.CUSTOMER_ACCOUNT, "", [])) == [
+        "alpha-games", "alpha-labs", "alpha-retail"]
+
+
+def test_typing_in_a_filter_narrows_its_options_and_keeps_the_chosen_ones(runtime):
+    assert labels(filter_options(runtime, ADMIN_A, Basis.CUSTOMER_ACCOUNT, " LABS ", [])) == ["alpha-labs"]
+    games = filter_options(runtime, ADMIN_A, Basis.CUSTOMER_ACCOUNT, "games", [])[0]["value"]
+    kept = filter_options(runtime, ADMIN_A, Basis.CUSTOMER_ACCOUNT, "labs", [games])
+    assert labels(kept) == ["alpha-games", "alpha-labs"]  # the chosen first, then the matches
+
+
+def test_a_long_list_of_filter_values_is_cut_and_says_how_many_more(runtime, monkeypatch):
+    monkeypatch.setattr("callbacks.view.MAX_FILTER_OPTIONS", 2)
+    options = filter_options(runtime, ADMIN_A, Basis.CUSTOMER_ACCOUNT, "", [])
+    assert labels(options) == ["alpha-games", "alpha-labs", "1 more: type to narrow"]
+    assert options[-1] == {"label": "1 more: type to narrow", "value": MORE_OPTIONS, "disabled": True}
 
 
 def test_an_account_manager_sees_only_their_own_options(runtime):
-    _header, options = page_context(runtime, ALICE, "alice@a", "t")
-    assert options["account_manager"] == [{"label": "Alice Able", "value": "A-M1"}]
-    assert "alpha-labs" not in str(options)
+    assert filter_options(runtime, ALICE, Basis.ACCOUNT_MANAGER, "", []) == [
+        {"label": "Alice Able", "value": "A-M1"}]
+    assert "alpha-labs" not in labels(filter_options(runtime, ALICE, Basis.CUSTOMER_ACCOUNT, "", []))
+
+
+def test_a_chosen_value_the_user_may_not_see_gets_no_label_from_the_data(runtime):
+    """A value from a link (another manager's customer) is shown as its key, never its name."""
+    admin_keys = [option["value"] for option in filter_options(runtime, ADMIN_A, Basis.CUSTOMER_ACCOUNT, "labs", [])]
+    options = filter_options(runtime, ALICE, Basis.CUSTOMER_ACCOUNT, "labs", admin_keys)
+    assert options == [{"label": admin_keys[0], "value": admin_keys[0]}]
 
 
 def test_a_partner_without_data_yet(runtime, database):
     load(database, "C", name="Charlie Partners")
-    header, options = page_context(runtime, Scope("C"), "admin@c", "t")
-    assert "No data loaded yet" in texts(header)
-    assert all(values == [] for values in options.values())
+    assert "No data loaded yet" in texts(page_header(runtime, Scope("C"), "admin@c", "t"))
+    assert all(filter_options(runtime, Scope("C"), basis, "", []) == [] for basis in Basis)
 
 
 def test_search_suggestions_come_from_the_users_own_data(runtime, data):
