@@ -5,6 +5,9 @@ import subprocess
 import sys
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+
+from plotly.offline import get_plotlyjs_version
 
 from dashboard.colors import OTHERS_COLOR, PALETTE, group_colors
 from dashboard.figures import donut_figure, group_labels, overview_figure, trend_figure
@@ -123,3 +126,10 @@ def test_overview_draws_amount_and_amount_paid():
     assert figure["data"][0]["x"] == ["2025-01-01", "2025-02-01"]
     assert figure["data"][1]["customdata"] == ["USD 9.00", "USD 20.00"]
     assert figure["layout"]["yaxis"]["title"]["text"] == "USD"
+
+
+def test_the_vendored_plotly_bundle_is_the_installed_plotly_js_version():
+    """The figures are dicts for the plotly.js of the installed plotly; the browser draws them
+    with the vendored bundle (assets/vendor/README.md), which must be that version."""
+    bundle = Path(__file__).resolve().parents[1] / "assets" / "vendor" / "plotly-basic.min.js"
+    assert f"plotly.js (basic - minified) v{get_plotlyjs_version()}\n" in bundle.read_text()[:200]

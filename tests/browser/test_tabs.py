@@ -165,6 +165,20 @@ def test_distribution_follows_the_amount_shown_and_the_filters(setup, console_er
     assert console_errors == []
 
 
+def test_charts_draw_with_the_vendored_plotly_bundle_alone(setup, console_errors):
+    """dcc.Graph draws with assets/vendor/plotly-basic.min.js (scatter, bar and pie): the full
+    plotly.js bundle, four times its size, is never fetched."""
+    fetched = []
+    setup.board.page.on("request", lambda request: fetched.append(request.url))
+    board = setup.board.open("?tab=distribution&range=last_month")
+    assert board.traces()[0]["labels"]  # the donut
+    board.tab("Expenditure Trend")
+    assert board.trace_names() == ["Object Storage Service", "Elastic Cloud Server"]
+    scripts = [url for url in fetched if "plotly" in url]
+    assert scripts and all("/assets/vendor/plotly-basic.min.js" in url for url in scripts), scripts
+    assert console_errors == []
+
+
 def test_the_url_holds_the_view_and_the_back_button_restores_it(setup, console_errors):
     board = setup.board
     board.open("?tab=trend&range=last_month")
