@@ -7,6 +7,7 @@ signed-in user's scope, and the selected record ids (at most MAX_SELECTED) can o
 """
 from __future__ import annotations
 
+import json
 import time
 
 from dash import ALL, Input, Output, State, ctx
@@ -113,11 +114,12 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
             _by_tab(format_ids, format_values).get(ids.TAB_OVERVIEW, FORMATS[0]), everything=True)
         return export_history.toast(message, created)
 
-    @app.callback(Output(ids.TABS, "active_tab", allow_duplicate=True),
-                  Input(ids.view_export(ALL), "n_clicks"), prevent_initial_call=True)
-    def _view_export(_clicks):
-        _clicked()
-        return ids.TAB_EXPORTS
+    # In the browser: every tab that opens adds a View Export item, which would otherwise cost
+    # a request answered "no update".
+    app.clientside_callback(
+        f"(clicks) => clicks.some(Boolean) ? {json.dumps(ids.TAB_EXPORTS)} : window.dash_clientside.no_update",
+        Output(ids.TABS, "active_tab", allow_duplicate=True),
+        Input(ids.view_export(ALL), "n_clicks"), prevent_initial_call=True)
 
     @app.callback(Output(ids.EXPORT_HISTORY, "children"), Output(ids.EXPORT_REFRESH, "disabled"),
                   Input(ids.EXPORT_REFRESH, "n_intervals"), Input(ids.EXPORT_RETRIED, "data"))
