@@ -112,7 +112,8 @@ def run(url: str, redis_url: str, users_count: int, spawn_rate: int, duration: i
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "SECRET_KEY": secrets.token_urlsafe(48),
            "INSTANCE_DIR": str(work_dir / "instance"), "EXPORT_DIR": str(work_dir / "exports"),
-           "WEB_CONCURRENCY": str(web_workers), "LOG_LEVEL": "WARNING"}
+           "WEB_CONCURRENCY": str(web_workers), "LOG_LEVEL": "WARNING",
+           "PROXY_HOPS": "1"}  # as behind a reverse proxy: the users' addresses are X-Forwarded-For
     subprocess.run(["redis-cli", "-u", redis_url, "FLUSHDB"], check=True, capture_output=True)
     web = start([str(ROOT / ".venv/bin/gunicorn"), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
                  "--workers", str(web_workers), "app:server"], env, work_dir / "gunicorn.log")

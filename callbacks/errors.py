@@ -80,7 +80,8 @@ def _server_error(error: InternalServerError):
                 "sideUpdate": {ids.TOASTS: {"children": error_toast(DATABASE_UNAVAILABLE)}}}
         return flask.Response(to_json_plotly(body), status=200, mimetype="application/json")
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    if request.method == "GET" and request.accept_mimetypes.accept_html:
+    if request.method == "GET" and any(kind == "text/html" for kind, _ in request.accept_mimetypes):
+        # A browser navigating (a script fetching says */*, and gets the plain text)
         return flask.Response(UNAVAILABLE_PAGE, status=503, headers=headers, mimetype="text/html")
     return flask.Response(DATABASE_UNAVAILABLE + "\n", status=503, headers=headers, mimetype="text/plain")
 

@@ -1,0 +1,1 @@
+"""Tests of the production mode: gunicorn and a Celery worker as the Procfile starts them."""
