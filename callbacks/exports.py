@@ -16,7 +16,7 @@ from dash.exceptions import PreventUpdate
 from auth.identity import current_scope
 from callbacks.common import partner_facts, stored_query
 from dashboard import export_history, ids
-from data_access.export_tasks import FORMATS, Viewer, is_task_id
+from data_access.export_tasks import FAILED, FORMATS, Viewer, is_task_id
 from data_access.query import QueryError, Scope
 from exports.service import ExportService, current_exports, current_viewer
 from runtime import Runtime
@@ -55,7 +55,9 @@ def create_export(service: ExportService, viewer: Viewer, scope: Scope, params, 
         query = stored_query(scope, params)
     except (Refusal, QueryError) as error:
         return str(error), False
-    service.create(viewer, query, file_format, record_ids)
+    task = service.task(viewer, service.create(viewer, query, file_format, record_ids))
+    if task.status == FAILED:  # not queued (Redis down): say so now, not only in the history
+        return f"The export could not be started: {task.error} from Export History.", False
     return CREATED, True
 
 

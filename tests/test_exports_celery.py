@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 import redis
 
+from callbacks.exports import create_export
 from config import PROJECT_DIR
 from data_access import export_tasks, stats
 from data_access.export_tasks import Viewer
@@ -114,3 +115,12 @@ def test_an_unreachable_queue_fails_the_task_with_a_reason(engine, tmp_path):
     task_id = app.server.extensions["exports"].create(ADMIN, query, "csv")
     task = app.server.extensions["exports"].task(ADMIN, task_id)
     assert (task.status, task.error) == (export_tasks.FAILED, "the export queue is unavailable; please retry")
+
+
+def test_an_unqueued_export_says_so_at_once(engine, tmp_path):
+    app = make_app(engine, tmp_path, redis_url="redis://127.0.0.1:9/0")  # nothing listens there
+    params = ExpenditureQuery(Scope("P1"), start="2025-01-01", end="2025-01-31").to_params()
+    message, created = create_export(app.server.extensions["exports"], ADMIN, Scope("P1"), params, "csv",
+                                     everything=True)
+    assert (message, created) == ("The export could not be started: the export queue is unavailable; "
+                                  "please retry from Export History.", False)

@@ -30,6 +30,7 @@ from tests.production.steps import (
     shown_amount,
     shown_query,
     task,
+    toast_text,
     wait_for,
     writing,
 )
@@ -147,6 +148,7 @@ def test_the_dashboard_answers_through_a_redis_outage(private_deployment):
     task_id = export_everything(user, engine)
     queue_down = task(engine, task_id)
     assert (queue_down.status, queue_down.error) == (export_tasks.FAILED, QUEUE_UNAVAILABLE)
+    assert f"could not be started: {QUEUE_UNAVAILABLE}" in toast_text(user)  # said at once
 
     sent, slowest, wrong = 0, 0.0, []
     for day in itertools.cycle(days):
