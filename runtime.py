@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from flask_caching import Cache
 
 from config import Config
+from data_access import stats
 from data_access.db import is_duckdb, make_engine
-from data_access.schema import partners
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -78,8 +78,7 @@ class Runtime:
         memo = flask.g.setdefault("partners", {}) if flask.has_request_context() else {}
         if scope.partner_id not in memo:
             with self.engine.connect() as conn:
-                memo[scope.partner_id] = conn.execute(
-                    sa.select(partners).where(partners.c.partner_id == scope.partner_id)).first()
+                memo[scope.partner_id] = stats.partner(conn, scope.partner_id)
         return memo[scope.partner_id]
 
     def remember(self, scope, key: tuple, compute: Callable[[], T]) -> T:
