@@ -16,6 +16,12 @@ from data_access.schema import partners
 from runtime import Runtime
 
 
+# The store's value while the controls name no usable view (the message above them says why):
+# the tabs draw nothing rather than the last good view's figures, which would not match them.
+UNUSABLE = {"unusable": True}
+UNUSABLE_MESSAGE = "Correct the settings above first: as they are, they cannot be used."
+
+
 @dataclasses.dataclass(frozen=True)
 class PartnerFacts:
     name: str
@@ -42,13 +48,15 @@ def stored_query(scope: Scope, params) -> ExpenditureQuery:
     scoped by the server). Nothing stored yet: no update."""
     if params is None:
         raise PreventUpdate
+    if params == UNUSABLE:
+        raise QueryError(UNUSABLE_MESSAGE)
     if not isinstance(params, dict):
         raise QueryError("the query is not readable")
     return ExpenditureQuery.from_params(scope, params)
 
 
-def empty_message(runtime: Runtime, query: ExpenditureQuery) -> str:
-    """Why `query` matches no record."""
+def empty_message(runtime: Runtime, query: ExpenditureQuery, hide_zero_shown: bool = True) -> str:
+    """Why `query` matches no record; `hide_zero_shown`: whether the tab has that switch."""
     latest = runtime.answer(stats.freshness, query.scope)
     in_range = ExpenditureQuery(query.scope, query.start, query.end, hide_zero=False)
-    return empty_reason(query, latest, runtime.answer(stats.count_rows, in_range) > 0)
+    return empty_reason(query, latest, runtime.answer(stats.count_rows, in_range) > 0, hide_zero_shown)

@@ -24,6 +24,7 @@ from runtime import Runtime
 CREATED = "Export task created."
 MAX_SELECTED = 10_000
 MAX_RECORD_ID_LENGTH = 64  # the schema's
+ORIGINS = {ids.TAB_OVERVIEW: "Overview", ids.TAB_TREND: "Trend", ids.TAB_DISTRIBUTION: "Distribution"}
 
 
 class Refusal(ValueError):
@@ -45,8 +46,15 @@ def selected_record_ids(rows) -> list[str]:
     return record_ids
 
 
+def export_origin(tab: str, query) -> str:
+    """Where an export was asked for, in words: the tab, and the grouping of a breakdown."""
+    if tab == ids.TAB_OVERVIEW:
+        return ORIGINS[tab]
+    return f"{ORIGINS[tab]} by {query.group_by.label.lower()}"
+
+
 def create_export(service: ExportService, viewer: Viewer, scope: Scope, params, file_format,
-                  rows=None, everything: bool = False) -> tuple[str, bool]:
+                  tab: str, rows=None, everything: bool = False) -> tuple[str, bool]:
     """-> (message, created). `rows`: the selected grid rows, unless `everything`."""
     try:
         if file_format not in FORMATS:
@@ -55,7 +63,10 @@ def create_export(service: ExportService, viewer: Viewer, scope: Scope, params, 
         query = stored_query(scope, params)
     except (Refusal, QueryError) as error:
         return str(error), False
-    task = service.task(viewer, service.create(viewer, query, file_format, record_ids))
+    if tab not in ORIGINS:
+        return "The export could not be read; reload the page.", False
+    task = service.task(viewer, service.create(viewer, query, file_format, record_ids,
+                                               export_origin(tab, query)))
     if task.status == FAILED:  # not queued (Redis down): say so now, not only in the history
         return f"The export could not be started: {task.error} from Export History.", False
     return CREATED, True
@@ -102,7 +113,7 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
         tab = _clicked("tab")
         message, created = create_export(
             current_exports(), current_viewer(), current_scope(), params,
-            _by_tab(format_ids, format_values).get(tab, FORMATS[0]),
+            _by_tab(format_ids, format_values).get(tab, FORMATS[0]), tab,
             rows=_by_tab(grid_ids, selections).get(tab))
         return export_history.toast(message, created)
 
@@ -113,7 +124,8 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
         _clicked()
         message, created = create_export(
             current_exports(), current_viewer(), current_scope(), params,
-            _by_tab(format_ids, format_values).get(ids.TAB_OVERVIEW, FORMATS[0]), everything=True)
+            _by_tab(format_ids, format_values).get(ids.TAB_OVERVIEW, FORMATS[0]), ids.TAB_OVERVIEW,
+            everything=True)
         return export_history.toast(message, created)
 
     # In the browser: every tab that opens adds a View Export item, which would otherwise cost

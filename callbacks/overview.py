@@ -28,7 +28,7 @@ def _drawn_overview(runtime: Runtime, query) -> tuple:
     answer = runtime.compute(stats.overview, query)
     cards = overview.total_cards(answer.total, currency)
     if not runtime.answer(stats.count_rows, query):
-        return cards, {}, HIDDEN, empty_message(runtime, query)
+        return cards, {}, HIDDEN, empty_message(runtime, query, hide_zero_shown=False)
     return cards, overview_figure(answer, query.granularity, currency), {}, None
 
 

@@ -11,14 +11,14 @@ from dash.exceptions import PreventUpdate
 
 from auth.csrf import csrf_token
 from auth.identity import current_scope
-from callbacks.common import partner_facts, partner_today
+from callbacks.common import UNUSABLE, partner_facts, partner_today
 from dashboard import ids, shell
 from dashboard.controls import filter_title
 from dashboard.time_range import CUSTOM
 from dashboard.view_state import (FILTER_KINDS, TABS, View, filter_name, from_controls, from_search,
                                   to_controls, to_search)
 from data_access import stats
-from data_access.query import MAX_SEARCH_LENGTH, Basis, QueryError, Scope
+from data_access.query import MAX_SEARCH_LENGTH, Basis, QueryError, Scope, SortKey
 from runtime import Runtime
 
 # Each view setting's control (component id, property), by its URL name.
@@ -37,6 +37,8 @@ FILTERS = [(kind, basis) for kind in FILTER_KINDS for basis in Basis]
 MAX_FILTER_OPTIONS = 100
 MORE_OPTIONS = "__more__"  # the disabled last option saying how many more there are
 LINK_MESSAGE = "Some settings in this link could not be used and were reset: "
+# What choosing a sorting dimension implies for the order: names A to Z, money largest first.
+NATURAL_ORDER = {SortKey.NAME.value: "asc"}
 
 
 def _changes(view: View, controls: dict, keep: str | None = None) -> dict:
@@ -56,10 +58,12 @@ def sync_view(runtime: Runtime, scope: Scope, trigger: str | None, url_search: s
         search, message = None, (LINK_MESSAGE + "; ".join(problems) + ".") if problems else None
     else:
         values = {**controls, "range": CUSTOM} if trigger in ("from", "to") else controls
+        if trigger == "sort_by":
+            values = {**values, "order": NATURAL_ORDER.get(values.get("sort_by"), "desc")}
         try:
             view = from_controls(scope, today, values)
-        except QueryError as error:  # the screen keeps the last good view; nothing is lost
-            return None, {}, None, str(error)
+        except QueryError as error:  # the controls keep what was typed; nothing is lost
+            return None, {}, UNUSABLE if params != UNUSABLE else None, str(error)
         search, message = to_search(view), None
         if search == (url_search or ""):
             search = None
@@ -78,7 +82,8 @@ def page_header(runtime: Runtime, scope: Scope, login: str, token: str) -> list:
     """The header: partner, data freshness, time zone and the signed-in user."""
     facts = partner_facts(runtime, scope)
     latest = runtime.answer(stats.freshness, scope)
-    return shell.header(facts.name, latest, facts.time_zone, login, token)
+    return shell.header(facts.name, latest, facts.time_zone, login, token,
+                        runtime.answer(stats.manager_name, scope))
 
 
 def filter_options(runtime: Runtime, scope: Scope, basis: Basis, search, chosen) -> list[dict]:
@@ -117,10 +122,24 @@ def search_suggestions(runtime: Runtime, scope: Scope, text) -> list:
     return [html.Option(value=name) for name in runtime.answer(stats.search_suggestions, scope, text)]
 
 
+def link_filter_options(runtime: Runtime, scope: Scope, trigger: str | None, changes: dict,
+                        controls: dict) -> dict:
+    """{filter name: options} when the URL sets the view (on load, back and forward), else {}.
+    The options go out with the values: a dropdown drops at once any value its options lack,
+    so values sent ahead of their options were lost (and the URL rewritten without them)."""
+    if trigger is not None:
+        return {}
+    return {name: filter_options(runtime, scope, basis, "", changes.get(name, controls.get(name)))
+            for name, basis in ((filter_name(kind, basis), basis) for kind, basis in FILTERS)}
+
+
 def register(app, runtime: Runtime) -> None:
+    dropdowns = [ids.filter_values(kind, basis) for kind, basis in FILTERS]
+
     @app.callback(
         Output(ids.URL, "search"),
         *(Output(component_id, prop) for component_id, prop in CONTROLS.values()),
+        *(Output(dropdown, "options") for dropdown in dropdowns),
         Output(ids.QUERY_PARAMS, "data"),
         Output(ids.VIEW_MESSAGE, "children"), Output(ids.VIEW_MESSAGE, "is_open"),
         Input(ids.URL, "search"), *(Input(component_id, prop) for component_id, prop in CONTROLS.values()),
@@ -129,10 +148,12 @@ def register(app, runtime: Runtime) -> None:
         *control_values, params = values
         trigger = CONTROL_NAMES.get(ctx.triggered_id)
         controls = dict(zip(CONTROLS, control_values))
-        search, changes, shown, message = sync_view(runtime, current_scope(), trigger, url_search,
-                                                    controls, params)
+        scope = current_scope()
+        search, changes, shown, message = sync_view(runtime, scope, trigger, url_search, controls, params)
+        options = link_filter_options(runtime, scope, trigger, changes, controls)
         return (no_update if search is None else search,
                 *(changes.get(name, no_update) for name in CONTROLS),
+                *(options.get(filter_name(kind, basis), no_update) for kind, basis in FILTERS),
                 no_update if shown is None else shown, message, message is not None)
 
     classes = shell.tab_classes(ids.TAB_OVERVIEW)
@@ -148,17 +169,15 @@ def register(app, runtime: Runtime) -> None:
     def _header(_pathname):
         return page_header(runtime, current_scope(), flask_login.current_user.login, csrf_token())
 
-    dropdowns = [ids.filter_values(kind, basis) for kind, basis in FILTERS]
-
-    @app.callback(*(Output(dropdown, "options") for dropdown in dropdowns),
+    # Typing in a filter narrows its options (the first ones come with the view, above).
+    @app.callback(*(Output(dropdown, "options", allow_duplicate=True) for dropdown in dropdowns),
                   *(Input(dropdown, "search_value") for dropdown in dropdowns),
-                  *(Input(dropdown, "value") for dropdown in dropdowns))
+                  *(State(dropdown, "value") for dropdown in dropdowns), prevent_initial_call=True)
     def _filter_options(*inputs):
         searches, chosen = inputs[:len(FILTERS)], inputs[len(FILTERS):]
         changed = {prop_id.rsplit(".", 1)[0] for prop_id in ctx.triggered_prop_ids}
         scope = current_scope()
-        return tuple(filter_options(runtime, scope, basis, search, values)
-                     if not ctx.triggered_id or dropdown in changed else no_update
+        return tuple(filter_options(runtime, scope, basis, search, values) if dropdown in changed else no_update
                      for dropdown, (_kind, basis), search, values in zip(dropdowns, FILTERS, searches, chosen))
 
     @app.callback(*(Output(ids.filter_section(basis), "title") for basis in Basis),

@@ -43,8 +43,10 @@ def layout() -> html.Div:
     ])
 
 
-def header(partner_name: str, latest_day: date | None, time_zone: str, login: str, csrf_token: str) -> list:
-    """Whose data, how fresh, in which time zone; who is signed in, and sign-out."""
+def header(partner_name: str, latest_day: date | None, time_zone: str, login: str, csrf_token: str,
+           manager_name: str | None = None) -> list:
+    """Whose data, how fresh, in which time zone; who is signed in (an account manager by
+    name: their spend is all they see), and sign-out."""
     freshness = f"Data up to {latest_day}" if latest_day else "No data loaded yet"
     sign_out = html.Form([
         dcc.Input(type="hidden", name=FIELD_NAME, value=csrf_token),
@@ -54,7 +56,7 @@ def header(partner_name: str, latest_day: date | None, time_zone: str, login: st
     facts = ((partner_name, "bi-building", "partner-name fw-semibold"),
              (freshness, "bi-database-check", "freshness small text-muted"),
              (zone_label(time_zone), "bi-globe2", "time-zone small text-muted"),
-             (login, "bi-person-circle", "login small"))
+             (f"{manager_name} \u00b7 {login}" if manager_name else login, "bi-person-circle", "login small"))
     return [*(html.Span([html.I(className=f"bi {icon} me-1"), text], className=class_name)
               for text, icon, class_name in facts), sign_out]
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode
 
 from dashboard import ids
 from dashboard.time_range import CUSTOM, DEFAULT_PRESET, Preset, preset_range
-from data_access.query import Basis, ExpenditureQuery, QueryError, Scope
+from data_access.query import MAX_TOP_N, Basis, ExpenditureQuery, QueryError, Scope
 
 TABS = (ids.TAB_OVERVIEW, ids.TAB_TREND, ids.TAB_DISTRIBUTION, ids.TAB_EXPORTS)
 BREAKDOWN_TABS = (ids.TAB_TREND, ids.TAB_DISTRIBUTION)
@@ -77,6 +77,8 @@ def from_controls(scope: Scope, today: date, values: Mapping) -> View:
             raise QueryError("custom range: choose the first and the last day")
     else:
         start, end = preset_range(Preset(preset), today)
+    if values["top_n"] is None:  # what a number box holds when its text is not a number in range
+        raise QueryError(f"top N must be a whole number from 1 to {MAX_TOP_N}")
     measure = _choice(values["measure"], MEASURES, "chart amount")
     order = _choice(values["order"], ORDERS, "order")
     filters = {kind: {basis.value: values[filter_name(kind, basis)] or [] for basis in Basis}

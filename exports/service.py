@@ -39,8 +39,20 @@ def current_exports() -> ExportService:
     return flask.current_app.extensions["exports"]
 
 
-def task_name(query: ExpenditureQuery) -> str:
-    return f"Expenditures {query.start} to {query.end}"
+NAMED_SEARCH = 40
+
+
+def task_name(query: ExpenditureQuery, file_format: str, record_ids: list[str] | None = None,
+              origin: str | None = None) -> str:
+    """Tells tasks apart: where the export was made (a breakdown tab names its grouping), what
+    was selected or searched, the days and the format. "Trend by account manager · 3 selected ·
+    2025-01-01 to 2025-01-31 · “alpha” · .xlsx"."""
+    selected = "all records" if record_ids is None else f"{len(record_ids):,} selected"
+    parts = [origin or "Expenditures", selected, f"{query.start} to {query.end}"]
+    if query.search:  # cut to keep the name within its column (the parameters say it whole)
+        search = query.search if len(query.search) <= NAMED_SEARCH else query.search[:NAMED_SEARCH] + "\u2026"
+        parts.append(f"\u201c{search}\u201d")
+    return " \u00b7 ".join([*parts, f".{file_format}"])
 
 
 def download_name(task: ExportTask) -> str:
@@ -73,12 +85,14 @@ class ExportService:
     # --- the user's requests ------------------------------------------------------------------
 
     def create(self, viewer: Viewer, query: ExpenditureQuery, file_format: str,
-               record_ids: list[str] | None = None) -> str:
-        """Store the task and queue it; the file is built in the background."""
+               record_ids: list[str] | None = None, origin: str | None = None) -> str:
+        """Store the task and queue it; the file is built in the background. `origin`: where
+        it was asked for, in words ("Overview", "Trend by service type"), for its name."""
         if query.scope.partner_id != viewer.partner_id:
             raise PermissionError("the query is not of the viewer's partner")
         with self.engine.begin() as conn:
-            task_id = export_tasks.create(conn, viewer.login, query, task_name(query), file_format,
+            task_id = export_tasks.create(conn, viewer.login, query,
+                                          task_name(query, file_format, record_ids, origin), file_format,
                                           self.retention, record_ids)
         self._submit(task_id)
         return task_id

@@ -10,9 +10,9 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.breakdown import NO_ROWS, breakdown_view, detail_rows
 from callbacks.overview import overview_view
-from callbacks.view import (CONTROLS, MORE_OPTIONS, filter_options, filter_titles, page_header,
-                            search_suggestions, sync_view,
-                            tab_view)
+from callbacks.common import UNUSABLE, UNUSABLE_MESSAGE
+from callbacks.view import (CONTROLS, MORE_OPTIONS, filter_options, filter_titles, link_filter_options,
+                            page_header, search_suggestions, sync_view, tab_view)
 from dashboard import ids
 from dashboard.colors import OTHERS_COLOR
 from dashboard.view_state import NAMES, from_search, to_controls
@@ -111,16 +111,47 @@ def test_typing_a_day_makes_the_range_custom(runtime):
 @pytest.mark.parametrize("name, value, message", [
     ("to", "2024-12-01", "from (2025-01-01) is after to (2024-12-01)"),
     ("top_n", 99, "top N must be between 1 and 50, not 99"),
-    ("top_n", None, "top N must be a whole number, not None"),
+    ("top_n", None, "top N must be a whole number from 1 to 50"),  # what a number box sends for 0
     ("search", "x" * 101, "search is longer than 100 characters"),
     ("group_by", {"partner_id": "B"}, "group by: unknown value"),
 ])
-def test_an_unusable_control_value_gets_a_message_and_changes_nothing(runtime, name, value, message):
+def test_an_unusable_control_value_gets_a_message_and_no_stale_figures(runtime, name, value, message):
     link = JANUARY + "&tab=trend"
     current = {**controls(link), name: value}
     search, changes, shown, said = sync_view(runtime, ADMIN_A, name, link, current, params(link), TODAY)
     assert said.startswith(message)
-    assert (search, changes, shown) == (None, {}, None)  # the last good view stays on screen
+    assert (search, changes, shown) == (None, {}, UNUSABLE)  # the URL and the controls are kept
+    # The tabs draw nothing while the controls cannot be used, rather than the last view's figures.
+    figure, style, groups, grid, tab_message = breakdown_view(runtime, ADMIN_A, "trend", shown, "amount")
+    assert (figure, style, groups, grid) == ({}, {"display": "none"}, None, None)
+    assert tab_message == UNUSABLE_MESSAGE
+    cards, _figure, style, _ = overview_view(runtime, ADMIN_A, shown)
+    assert style == {"display": "none"} and "CNY" not in texts(cards)
+    # Still unusable: nothing is sent again.
+    assert sync_view(runtime, ADMIN_A, name, link, current, shown, TODAY)[2] is None
+
+
+def test_choosing_name_sorts_a_to_z_and_an_amount_largest_first(runtime):
+    link = JANUARY + "&tab=trend"
+    current = {**controls(link), "sort_by": "name"}
+    search, changes, shown, _ = sync_view(runtime, ADMIN_A, "sort_by", link, current, params(link), TODAY)
+    assert changes == {"order": "asc"} and shown["descending"] is False
+    assert "order=asc" in search
+    back = {**current, "order": "asc", "sort_by": "amount_paid"}
+    _, changes, shown, _ = sync_view(runtime, ADMIN_A, "sort_by", search, back, shown, TODAY)
+    assert changes == {"order": "desc"} and shown["descending"] is True
+
+
+def test_a_link_sends_the_filter_options_with_the_chosen_values(runtime):
+    """A dropdown drops any value its options lack: a link's filter values must come with
+    options that hold them, or the link loses them."""
+    link = JANUARY + "&tab=trend&include.account_manager=A-M2&exclude.customer_account=A-C3"
+    changes = sync_view(runtime, ADMIN_A, None, link, controls(), None, TODAY)[1]
+    options = link_filter_options(runtime, ADMIN_A, None, changes, controls())
+    assert set(options) == {f"{kind}.{basis.value}" for kind in ("include", "exclude") for basis in Basis}
+    assert {"label": "Bob Baker", "value": "A-M2"} in options["include.account_manager"]
+    assert {"label": "alpha-labs", "value": "A-C3"} in options["exclude.customer_account"]
+    assert link_filter_options(runtime, ADMIN_A, "search", changes, controls()) == {}
 
 
 def test_the_control_being_edited_is_never_rewritten(runtime):
@@ -179,6 +210,11 @@ def test_the_header_names_the_partner_freshness_time_zone_and_user(runtime, data
     form = header[-1]
     assert (form.action, form.method) == ("/logout", "POST")
     assert form.children[0].value == "token-1"
+
+
+def test_an_account_manager_is_named_in_the_header(runtime):
+    assert "Alice Able \u00b7 alice@a" in texts(page_header(runtime, ALICE, "alice@a", "token-1"))
+    assert "Alice Able" not in texts(page_header(runtime, ADMIN_A, "admin@a", "token-1"))
 
 
 def labels(options: list[dict]) -> list[str]:
@@ -311,11 +347,12 @@ def test_an_account_manager_overview_is_their_own_spend(runtime):
      "No expenditures from 2026-01-01 to 2026-01-31. The data goes up to 2025-01-28: "
      "choose an earlier range."),
     (JANUARY + "&search=nobody",
-     "Every record from 2025-01-01 to 2025-01-31 is excluded by the search \u201cnobody\u201d"),
+     # The Overview has no "hide zero expenditures" switch: it is never blamed there.
+     "Every record from 2025-01-01 to 2025-01-31 is excluded by the search \u201cnobody\u201d."),
 ])
 def test_an_empty_overview_says_why(runtime, link, reason):
     cards, _figure, style, message = overview_view(runtime, ADMIN_A, params(link))
-    assert message.startswith(reason) and style == {"display": "none"}
+    assert message == reason and style == {"display": "none"}
     assert card_values(cards)["amount"] == "CNY 0.00"
 
 
