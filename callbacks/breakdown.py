@@ -9,8 +9,9 @@ from auth.identity import current_scope
 from callbacks.common import empty_message, partner_facts, stored_query
 from dashboard import breakdown_tab, ids
 from dashboard.colors import group_colors
-from dashboard.figures import donut_figure, trend_figure
-from dashboard.view_state import BREAKDOWN_TABS, DEFAULTS, MEASURES
+from dashboard.figures import distribution_figure, trend_figure
+from dashboard.periods import Coverage
+from dashboard.view_state import BREAKDOWN_TABS, CHARTS, DEFAULTS, MEASURES
 from data_access import stats
 from data_access.query import QueryError, Scope
 from data_access.stats import DETAIL_COLUMN_KEYS
@@ -21,7 +22,7 @@ MAX_PAGE_ROWS = 500
 NO_ROWS = {"rowData": [], "rowCount": 0}
 
 
-def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure) -> tuple:
+def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure, chart=DEFAULTS["chart"]) -> tuple:
     """-> (figure, graph style, groups table, detail grid, message or None)."""
     if tab not in BREAKDOWN_TABS:
         raise PreventUpdate
@@ -30,21 +31,25 @@ def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure) -> tupl
     except QueryError as error:
         return {}, HIDDEN, None, None, str(error)
     measure = measure if measure in MEASURES else DEFAULTS["measure"]
+    chart = chart if chart in CHARTS and tab == ids.TAB_TREND else DEFAULTS["chart"]
     # The drawn view is what is cached: it is smaller than the breakdown it is drawn from
     # (a year of days per group) and so quicker to store and read back.
-    return runtime.remember(scope, ("breakdown_view", query, tab, measure),
-                            lambda: _drawn_breakdown(runtime, query, tab, measure))
+    return runtime.remember(scope, ("breakdown_view", query, tab, measure, chart),
+                            lambda: _drawn_breakdown(runtime, query, tab, measure, chart))
 
 
-def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str) -> tuple:
+def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, chart: str) -> tuple:
     currency = partner_facts(runtime, query.scope).currency
     trend = tab == ids.TAB_TREND
     answer = runtime.compute(stats.breakdown, query, trend)  # the donut needs no series
     if not answer.groups:
         return {}, HIDDEN, None, None, empty_message(runtime, query)
     colors = group_colors(group.key for group in answer.groups)
-    figure = (trend_figure(answer, measure, query.granularity, currency, colors) if trend
-              else donut_figure(answer, measure, currency, colors))
+    if trend:
+        coverage = Coverage.of(query, runtime.answer(stats.freshness, query.scope))
+        figure = trend_figure(answer, measure, coverage, currency, colors, chart)
+    else:
+        figure = distribution_figure(answer, measure, currency, colors)
     return (figure, {}, breakdown_tab.group_table(answer, measure, currency, colors),
             breakdown_tab.detail_grid(tab, query.to_params(), currency), None)
 
@@ -86,9 +91,9 @@ def register(app, runtime: Runtime) -> None:
                   Output(ids.BREAKDOWN_GROUPS, "children"), Output(ids.DETAIL_GRID_BOX, "children"),
                   Output(ids.BREAKDOWN_MESSAGE, "children"), Output(ids.BREAKDOWN_MESSAGE, "is_open"),
                   Input(ids.QUERY_PARAMS, "data"), Input(ids.MEASURE, "value"),
-                  State(ids.TABS, "active_tab"))
-    def _breakdown(params, measure, tab):
-        *view, message = breakdown_view(runtime, current_scope(), tab, params, measure)
+                  Input(ids.CHART_TYPE, "value"), State(ids.TABS, "active_tab"))
+    def _breakdown(params, measure, chart, tab):
+        *view, message = breakdown_view(runtime, current_scope(), tab, params, measure, chart)
         return *view, message, message is not None
 
     @app.callback(Output(ids.detail_grid(MATCH), "getRowsResponse"),

@@ -7,6 +7,7 @@ from auth.identity import current_scope
 from callbacks.common import empty_message, partner_facts, stored_query
 from dashboard import ids, overview
 from dashboard.figures import overview_figure
+from dashboard.periods import Coverage
 from data_access import stats
 from data_access.query import QueryError, Scope
 from runtime import Runtime
@@ -29,7 +30,8 @@ def _drawn_overview(runtime: Runtime, query) -> tuple:
     cards = overview.total_cards(answer.total, currency)
     if not runtime.answer(stats.count_rows, query):
         return cards, {}, HIDDEN, empty_message(runtime, query, hide_zero_shown=False)
-    return cards, overview_figure(answer, query.granularity, currency), {}, None
+    coverage = Coverage.of(query, runtime.answer(stats.freshness, query.scope))
+    return cards, overview_figure(answer, coverage, currency), {}, None
 
 
 def register(app, runtime: Runtime) -> None:

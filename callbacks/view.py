@@ -27,7 +27,7 @@ CONTROLS = {
     "from": (ids.RANGE_FROM, "value"), "to": (ids.RANGE_TO, "value"), "search": (ids.SEARCH, "value"),
     "group_by": (ids.GROUP_BY, "value"), "granularity": (ids.GRANULARITY, "value"),
     "sort_by": (ids.SORT_BY, "value"), "order": (ids.SORT_ORDER, "value"),
-    "measure": (ids.MEASURE, "value"), "hide_zero": (ids.HIDE_ZERO, "value"),
+    "measure": (ids.MEASURE, "value"), "chart": (ids.CHART_TYPE, "value"), "hide_zero": (ids.HIDE_ZERO, "value"),
     "top_n": (ids.TOP_N, "value"),
     **{filter_name(kind, basis): (ids.filter_values(kind, basis), "value")
        for kind in FILTER_KINDS for basis in Basis},

@@ -9,12 +9,14 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.format import MEASURE_LABELS
 from dashboard.time_range import CUSTOM, CUSTOM_LABEL, Preset
-from dashboard.view_state import DEFAULTS, MEASURES
+from dashboard.view_state import CHARTS, DEFAULTS, MEASURES
 from data_access.query import MAX_SEARCH_LENGTH, MAX_TOP_N, Basis, Granularity, SortKey
 
 SORT_LABELS = {SortKey.AMOUNT: "Amount", SortKey.AMOUNT_PAID: "Amount paid",
                SortKey.CASH_COUPON: "Cash coupons used", SortKey.NAME: "Name"}
 FILTER_LABELS = {"include": "Only", "exclude": "Exclude"}
+CHART_LABELS = {"columns": ("Columns", "bi-bar-chart-fill"), "lines": ("Lines", "bi-graph-up"),
+                "area": ("Area", "bi-layers-fill")}
 DATE_DEBOUNCE_MS = 600   # a typed date is complete only after its last digit
 SEARCH_DEBOUNCE_MS = 300
 
@@ -74,6 +76,13 @@ def granularity(class_name: str) -> dbc.Col:
                    id=ids.GRANULARITY_BOX, xs="auto", className=class_name)
 
 
+def chart_type(class_name: str) -> dbc.Col:
+    options = [{"label": html.Span([html.I(className=f"bi {icon} me-1"), label]), "value": chart}
+               for chart in CHARTS for label, icon in [CHART_LABELS[chart]]]
+    return dbc.Col(_field("Chart", button_group(ids.CHART_TYPE, options, DEFAULTS["chart"])),
+                   id=ids.CHART_TYPE_BOX, xs="auto", className=class_name)
+
+
 def toolbar(classes: dict[str, str]) -> dbc.Row:
     """`classes`: the shown or hidden parts' classes (dashboard.shell.tab_classes)."""
     toggle = dbc.Col(dbc.Button([html.I(className="bi bi-sliders me-1"), "Sorting & settings"],
@@ -81,7 +90,7 @@ def toolbar(classes: dict[str, str]) -> dbc.Row:
                                 className=classes[ids.SIDE_PANEL_TOGGLE]),
                      xs="auto", className="align-self-end")
     return dbc.Row([*time_range(), search(), grouping(classes[ids.GROUPING]),
-                    granularity(classes[ids.GRANULARITY_BOX]), toggle],
+                    granularity(classes[ids.GRANULARITY_BOX]), chart_type(classes[ids.CHART_TYPE_BOX]), toggle],
                    id=ids.TOOLBAR, className=classes[ids.TOOLBAR])
 
 

@@ -78,6 +78,7 @@ def tab_classes(tab: str) -> dict[str, str]:
         ids.TOOLBAR: "g-2 align-items-end my-3" + (f" {hidden}" if tab == ids.TAB_EXPORTS else ""),
         ids.GROUPING: "" if breakdown else hidden,
         ids.GRANULARITY_BOX: "" if tab in (ids.TAB_OVERVIEW, ids.TAB_TREND) else hidden,
+        ids.CHART_TYPE_BOX: "" if tab == ids.TAB_TREND else hidden,
         ids.SIDE_PANEL_TOGGLE: "d-lg-none" if breakdown else hidden,
         ids.MAIN_COLUMN: "col-12 col-lg-9" if breakdown else "col-12",
         ids.SIDE_PANEL: "col-12 col-lg-3 order-first order-lg-last" if breakdown else hidden,

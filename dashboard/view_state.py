@@ -1,7 +1,7 @@
 """The view on screen — tab, time range, chart amount and query — and its two spellings: the
 controls' values and the page's query string, so that a copied link or the back button brings
 the same view back. Both use the same names: `tab`, `range`, `from`, `to`, `search`,
-`group_by`, `granularity`, `sort_by`, `order`, `measure`, `hide_zero`, `top_n`, and
+`group_by`, `granularity`, `sort_by`, `order`, `measure`, `chart`, `hide_zero`, `top_n`, and
 `include.<basis>` / `exclude.<basis>` (lists)."""
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ TABS = (ids.TAB_OVERVIEW, ids.TAB_TREND, ids.TAB_DISTRIBUTION, ids.TAB_EXPORTS)
 BREAKDOWN_TABS = (ids.TAB_TREND, ids.TAB_DISTRIBUTION)
 RANGES = (*(preset.value for preset in Preset), CUSTOM)
 MEASURES = ("amount", "amount_paid")  # what the breakdown charts draw
+CHARTS = ("columns", "lines", "area")  # how the trend draws its groups: stacked columns first
 ORDERS = {"desc": True, "asc": False}
 FILTER_KINDS = ("include", "exclude")
 MAX_URL_FIELDS = 2000
@@ -34,7 +35,7 @@ DEFAULTS = {
     "tab": ids.TAB_OVERVIEW, "range": DEFAULT_PRESET.value, "search": _QUERY["search"],
     "group_by": _QUERY["group_by"].value, "granularity": _QUERY["granularity"].value,
     "sort_by": _QUERY["sort_by"].value, "order": "desc" if _QUERY["descending"] else "asc",
-    "measure": MEASURES[0], "hide_zero": _QUERY["hide_zero"], "top_n": _QUERY["top_n"],
+    "measure": MEASURES[0], "chart": CHARTS[0], "hide_zero": _QUERY["hide_zero"], "top_n": _QUERY["top_n"],
     **{name: [] for name in FILTER_NAMES},
 }
 NAMES = ("tab", "range", "from", "to", *(name for name in DEFAULTS if name not in ("tab", "range")))
@@ -47,6 +48,7 @@ class View:
     tab: str
     preset: str  # a Preset value, or CUSTOM
     measure: str
+    chart: str  # one of CHARTS
     query: ExpenditureQuery  # everything the controls say
 
     def shown_query(self) -> ExpenditureQuery:
@@ -80,6 +82,7 @@ def from_controls(scope: Scope, today: date, values: Mapping) -> View:
     if values["top_n"] is None:  # what a number box holds when its text is not a number in range
         raise QueryError(f"top N must be a whole number from 1 to {MAX_TOP_N}")
     measure = _choice(values["measure"], MEASURES, "chart amount")
+    chart = _choice(values["chart"], CHARTS, "chart type")
     order = _choice(values["order"], ORDERS, "order")
     filters = {kind: {basis.value: values[filter_name(kind, basis)] or [] for basis in Basis}
                for kind in FILTER_KINDS}
@@ -87,7 +90,7 @@ def from_controls(scope: Scope, today: date, values: Mapping) -> View:
         start=start, end=end, search=values["search"] or "", group_by=values["group_by"],
         granularity=values["granularity"], top_n=values["top_n"], sort_by=values["sort_by"],
         descending=ORDERS[order], hide_zero=values["hide_zero"], **filters))
-    return View(tab, preset, measure, query)
+    return View(tab, preset, measure, chart, query)
 
 
 def to_controls(view: View) -> dict:
@@ -96,7 +99,7 @@ def to_controls(view: View) -> dict:
     values = {"tab": view.tab, "range": view.preset, "from": q.start.isoformat(),
               "to": q.end.isoformat(), "search": q.search, "group_by": q.group_by.value,
               "granularity": q.granularity.value, "sort_by": q.sort_by.value,
-              "order": "desc" if q.descending else "asc", "measure": view.measure,
+              "order": "desc" if q.descending else "asc", "measure": view.measure, "chart": view.chart,
               "hide_zero": q.hide_zero, "top_n": q.top_n, **{name: [] for name in FILTER_NAMES}}
     for kind, filters in (("include", q.include), ("exclude", q.exclude)):
         for basis, keys in filters:

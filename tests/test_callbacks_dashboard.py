@@ -322,7 +322,10 @@ def test_overview_cards_and_trend(runtime):
                                   "cash_coupon": "CNY 20.00"}
     assert message is None and style == {}
     assert [line["name"] for line in figure["data"]] == ["Amount", "Amount paid"]
-    assert len(figure["data"][0]["x"]) == 31
+    # The data goes up to the 28th: the last three days are not drawn as zero, and the chart says so.
+    assert figure["data"][0]["x"][-1] == "2025-01-28" and len(figure["data"][0]["x"]) == 28
+    assert figure["layout"]["xaxis"]["range"] == ["2025-01-01", "2025-02-01"]
+    assert "data up to 2025-01-28" in [note["text"] for note in figure["layout"]["annotations"]]
 
 
 def test_overview_answers_the_search(runtime, database):
@@ -380,7 +383,10 @@ def test_trend_by_account_manager(runtime):
     link = JANUARY + "&tab=trend&group_by=account_manager"
     figure, style, groups, grid, message = breakdown_view(runtime, ADMIN_A, "trend", params(link), "amount")
     assert message is None and style == {}
-    assert [line["name"] for line in figure["data"]] == ["Bob Baker", "Unassigned", "Alice Able"]
+    # Stacked columns by default, the groups in the table's order, then their total.
+    assert [bars["name"] for bars in figure["data"]] == ["Bob Baker", "Unassigned", "Alice Able", "Total"]
+    assert {bars["type"] for bars in figure["data"][:-1]} == {"bar"} and figure["layout"]["barmode"] == "relative"
+    assert "CNY 7,771.17" in figure["data"][-1]["customdata"]
     rows = texts(groups)
     for part in ("Bob Baker CNY 7,771.17", "Unassigned CNY 3,303.03", "Alice Able CNY 1,603.62",
                  "Total CNY 12,677.82 CNY 20.00 CNY 12,657.82 100.00%"):
@@ -405,11 +411,21 @@ def test_top_n_puts_the_rest_in_others_with_the_same_colour_on_both_tabs(runtime
     link = JANUARY + "&group_by=customer_account&top_n=1"
     trend, *_ = breakdown_view(runtime, ADMIN_A, "trend", params(link + "&tab=trend"), "amount")
     donut, *_ = breakdown_view(runtime, ADMIN_A, "distribution", params(link + "&tab=distribution"), "amount")
-    assert [line["name"] for line in trend["data"]] == ["alpha-games", "Others"]
+    assert [bars["name"] for bars in trend["data"]] == ["alpha-games", "Others", "Total"]
     pie = donut["data"][0]
     assert pie["labels"] == ["alpha-games", "Others"]
-    assert pie["marker"]["colors"] == [line["line"]["color"] for line in trend["data"]]
+    assert pie["marker"]["colors"] == [bars["marker"]["color"] for bars in trend["data"][:2]]
     assert pie["marker"]["colors"][1] == OTHERS_COLOR
+
+
+def test_the_trend_draws_the_chosen_chart_type_and_a_bad_choice_falls_back(runtime):
+    link = params(JANUARY + "&tab=trend&group_by=account_manager")
+    lines, *_ = breakdown_view(runtime, ADMIN_A, "trend", link, "amount", "lines")
+    assert {line["type"] for line in lines["data"]} == {"scatter"} and "stackgroup" not in lines["data"][0]
+    area, *_ = breakdown_view(runtime, ADMIN_A, "trend", link, "amount", "area")
+    assert {trace.get("stackgroup") for trace in area["data"][:-1]} == {"groups"}
+    forged, *_ = breakdown_view(runtime, ADMIN_A, "trend", link, "amount", {"x": 1})
+    assert forged["data"][0]["type"] == "bar"
 
 
 def test_include_and_exclude_filters(runtime):
