@@ -2,7 +2,7 @@
 the store, and the grid's pages."""
 from __future__ import annotations
 
-from dash import MATCH, Input, Output, State
+from dash import ALL, MATCH, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from auth.identity import current_scope
@@ -22,28 +22,32 @@ MAX_PAGE_ROWS = 500
 NO_ROWS = {"rowData": [], "rowCount": 0}
 
 
-def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure, chart=DEFAULTS["chart"]) -> tuple:
-    """-> (figure, graph style, groups table, detail grid, message or None)."""
+def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure, chart=DEFAULTS["chart"],
+                   columns=None) -> tuple:
+    """-> (figure, graph style, groups table, detail grid, message or None). `columns`: the
+    column chooser's value."""
     if tab not in BREAKDOWN_TABS:
         raise PreventUpdate
     try:
         query = stored_query(scope, params)
     except QueryError as error:
-        return {}, HIDDEN, None, None, str(error)
+        return {}, HIDDEN, None, breakdown_tab.no_rows(str(error)), str(error)
     measure = measure if measure in MEASURES else DEFAULTS["measure"]
     chart = chart if chart in CHARTS and tab == ids.TAB_TREND else DEFAULTS["chart"]
     # The drawn view is what is cached: it is smaller than the breakdown it is drawn from
     # (a year of days per group) and so quicker to store and read back.
-    return runtime.remember(scope, ("breakdown_view", query, tab, measure, chart),
-                            lambda: _drawn_breakdown(runtime, query, tab, measure, chart))
+    shown = tuple(sorted(breakdown_tab.shown_columns(columns)))
+    return runtime.remember(scope, ("breakdown_view", query, tab, measure, chart, shown),
+                            lambda: _drawn_breakdown(runtime, query, tab, measure, chart, list(shown)))
 
 
-def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, chart: str) -> tuple:
+def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, chart: str, columns: list) -> tuple:
     currency = partner_facts(runtime, query.scope).currency
     trend = tab == ids.TAB_TREND
     answer = runtime.compute(stats.breakdown, query, trend)  # the donut needs no series
     if not answer.groups:
-        return {}, HIDDEN, None, None, empty_message(runtime, query)
+        message = empty_message(runtime, query)
+        return {}, HIDDEN, None, breakdown_tab.no_rows(message), message
     colors = group_colors(group.key for group in answer.groups)
     if trend:
         coverage = Coverage.of(query, runtime.answer(stats.freshness, query.scope))
@@ -51,7 +55,7 @@ def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, chart: str
     else:
         figure = distribution_figure(answer, measure, currency, colors)
     return (figure, {}, breakdown_tab.group_table(answer, measure, currency, colors),
-            breakdown_tab.detail_grid(tab, query.to_params(), currency), None)
+            breakdown_tab.detail_grid(tab, query.to_params(), currency, columns), None)
 
 
 def _sort(sort_model) -> tuple[str, bool] | None:
@@ -91,10 +95,25 @@ def register(app, runtime: Runtime) -> None:
                   Output(ids.BREAKDOWN_GROUPS, "children"), Output(ids.DETAIL_GRID_BOX, "children"),
                   Output(ids.BREAKDOWN_MESSAGE, "children"), Output(ids.BREAKDOWN_MESSAGE, "is_open"),
                   Input(ids.QUERY_PARAMS, "data"), Input(ids.MEASURE, "value"),
-                  Input(ids.CHART_TYPE, "value"), State(ids.TABS, "active_tab"))
-    def _breakdown(params, measure, chart, tab):
-        *view, message = breakdown_view(runtime, current_scope(), tab, params, measure, chart)
+                  Input(ids.CHART_TYPE, "value"), State(ids.TABS, "active_tab"),
+                  State(ids.COLUMN_CHOOSER, "value"))
+    def _breakdown(params, measure, chart, tab, columns):
+        *view, message = breakdown_view(runtime, current_scope(), tab, params, measure, chart, columns)
         return *view, message, message is not None
+
+    @app.callback(Output(ids.detail_grid(ALL), "columnDefs"), Input(ids.COLUMN_CHOOSER, "value"),
+                  State(ids.detail_grid(ALL), "id"), prevent_initial_call=True)
+    def _columns(columns, grids):
+        currency = partner_facts(runtime, current_scope()).currency
+        return [breakdown_tab.grid_columns(currency, columns) for _grid in grids]
+
+    # "N selected" beside the Export menu, in the browser.
+    app.clientside_callback(
+        """(selections) => {
+            const count = (selections || []).reduce((n, rows) => n + (rows ? rows.length : 0), 0);
+            return count ? `${count.toLocaleString('en')} selected` : 'Tick rows to export them';
+        }""",
+        Output(ids.SELECTED_COUNT, "children"), Input(ids.detail_grid(ALL), "selectedRows"))
 
     @app.callback(Output(ids.detail_grid(MATCH), "getRowsResponse"),
                   Input(ids.detail_grid(MATCH), "getRowsRequest"), prevent_initial_call=True)

@@ -15,14 +15,22 @@ from dashboard.export_menu import export_menu, titled
 from dashboard.figures import CONFIG, group_labels
 from dashboard.format import MEASURE_LABELS, amount_text, money_text, share_text
 from data_access.money import share
-from data_access.stats import DETAIL_COLUMNS, Breakdown
+from data_access.stats import DETAIL_COLUMN_KEYS, DETAIL_COLUMNS, Breakdown
 
 TITLES = {ids.TAB_TREND: "Expenditure trend", ids.TAB_DISTRIBUTION: "Expenditure distribution"}
 PAGE_SIZE = 20
 MONEY_MEASURES = ("amount", "cash_coupon", "amount_paid")
 # A phone has room for two amounts: the coupons column shows from the small breakpoint up.
 MONEY_CLASSES = {"amount": "", "cash_coupon": "d-none d-sm-table-cell", "amount_paid": ""}
-COLUMN_WIDTHS = {"date": 120, "money": 150, "text": 170}
+COLUMN_WIDTHS = {"date": 116, "money": 150, "text": 170}
+# The grid's columns: the money right after the day and account, so that at 1280 px all three
+# amounts are in view without scrolling sideways; the other columns follow.
+FIRST_COLUMNS = ("day", "account_name", "amount", "cash_coupon", "amount_paid")
+GRID_COLUMNS = (*(column for key in FIRST_COLUMNS for column in DETAIL_COLUMNS if column.key == key),
+                *(column for column in DETAIL_COLUMNS if column.key not in FIRST_COLUMNS))
+ALWAYS_SHOWN = ("day", "amount", "amount_paid")
+DEFAULT_SHOWN = tuple(column.key for column in GRID_COLUMNS if column.key not in ("region", "resource_id"))
+NO_ROWS_TEXT = "No records to list."
 
 
 def layout(tab: str) -> html.Div:
@@ -36,11 +44,39 @@ def layout(tab: str) -> html.Div:
             ]),
         ], className="shadow-sm mb-3"),
         dbc.Card([
-            dbc.CardHeader(titled("Detailed fees", export_menu(tab))),
+            dbc.CardHeader(titled("Detailed fees", html.Div([
+                html.Span(id=ids.SELECTED_COUNT, className="small text-muted text-nowrap"),
+                column_chooser(), export_menu(tab)], className="d-flex flex-wrap gap-2 align-items-center"))),
             dbc.CardBody(dcc.Loading(html.Div(id=ids.DETAIL_GRID_BOX, className="detail-grid-box")),
                          className="p-0"),
         ], className="shadow-sm"),
     ])
+
+
+def column_chooser() -> html.Div:
+    """Which of the grid's columns show (a popover of ticks); remembered in the browser."""
+    options = [{"label": column.header, "value": column.key, "disabled": column.key in ALWAYS_SHOWN}
+               for column in GRID_COLUMNS]
+    checklist = dbc.Checklist(id=ids.COLUMN_CHOOSER, options=options, value=list(DEFAULT_SHOWN),
+                              persistence=True, persistence_type="local", className="column-chooser")
+    return html.Div([
+        dbc.Button([html.I(className="bi bi-layout-three-columns me-1"), "Columns"], id=ids.COLUMN_CHOOSER_BUTTON,
+                   size="sm", color="secondary", outline=True),
+        dbc.Popover(dbc.PopoverBody(checklist), target=ids.COLUMN_CHOOSER_BUTTON, trigger="legacy",
+                    placement="bottom-end"),
+    ])
+
+
+def shown_columns(chosen) -> set[str]:
+    """The column keys to show, from the chooser's value (from the browser: checked)."""
+    keys = {key for key in chosen if key in DETAIL_COLUMN_KEYS} if isinstance(chosen, list) else set(DEFAULT_SHOWN)
+    return keys | set(ALWAYS_SHOWN)
+
+
+def no_rows(reason: str) -> html.Div:
+    """The detail table's empty state, in words."""
+    return html.Div([html.I(className="bi bi-inbox me-2"), NO_ROWS_TEXT, " ", reason],
+                    className="text-muted p-4 text-center detail-empty")
 
 
 def _swatch(color: str) -> html.Span:
@@ -71,8 +107,9 @@ def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[
                      className="group-table mt-3 mb-0 align-middle")
 
 
-def _column(column, currency: str) -> dict:
-    definition = {"field": column.key, "headerName": column.header, "width": COLUMN_WIDTHS[column.kind]}
+def _column(column, currency: str, shown: set[str]) -> dict:
+    definition = {"field": column.key, "headerName": column.header, "width": COLUMN_WIDTHS[column.kind],
+                  "hide": column.key not in shown}
     if column.kind == "money":
         definition.update(headerName=f"{column.header} ({currency})", type="rightAligned",
                           cellClassRules={"text-danger": "params.value && params.value.startsWith('-')"})
@@ -84,10 +121,16 @@ def grid_key(params: dict) -> str:
     return json.dumps(params, sort_keys=True)
 
 
-def detail_grid(tab: str, params: dict, currency: str) -> html.Div:
+def grid_columns(currency: str, chosen) -> list[dict]:
+    shown = shown_columns(chosen)
+    return [_column(column, currency, shown) for column in GRID_COLUMNS]
+
+
+def detail_grid(tab: str, params: dict, currency: str, chosen=None) -> html.Div:
     """The detail fees of the query `params`, paged and sorted on the server (infinite row
-    model: the grid asks for rows through getRowsRequest, with `params` as its context)."""
-    columns = [_column(column, currency) for column in DETAIL_COLUMNS]
+    model: the grid asks for rows through getRowsRequest, with `params` as its context).
+    `chosen`: the column chooser's value."""
+    columns = grid_columns(currency, chosen)
     grid = dag.AgGrid(
         id=ids.detail_grid(tab), rowModelType="infinite", columnDefs=columns,
         defaultColDef={"sortable": True, "resizable": True, "suppressHeaderMenuButton": True},

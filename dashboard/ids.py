@@ -92,3 +92,6 @@ BREAKDOWN_GRAPH = "breakdown-graph"    # lines on the trend tab, donut on the di
 BREAKDOWN_GROUPS = "breakdown-groups"  # table of the groups' totals (the charts' legend)
 BREAKDOWN_MESSAGE = "breakdown-message"
 DETAIL_GRID_BOX = "detail-grid-box"    # holds detail_grid(tab), made anew for each query
+COLUMN_CHOOSER = "column-chooser"      # dbc.Checklist of the grid's columns shown (kept in the browser)
+COLUMN_CHOOSER_BUTTON = "column-chooser-button"  # opens the chooser's popover
+SELECTED_COUNT = "selected-count"      # "N selected", beside the Export menu
