@@ -3,6 +3,7 @@ URL (on load, and on back / forward) sets the controls; both set the query store
 from. One callback does both directions, so there is no cycle between callbacks."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import flask_login
@@ -13,7 +14,7 @@ from auth.csrf import csrf_token
 from auth.identity import current_scope
 from callbacks.common import UNUSABLE, partner_facts, partner_today
 from dashboard import ids, shell
-from dashboard.controls import filter_title
+from dashboard.controls import SIDE_DRAWER, filter_title
 from dashboard.time_range import CUSTOM
 from dashboard.view_state import (FILTER_KINDS, TABS, View, filter_name, from_controls, from_search,
                                   to_controls, to_search)
@@ -191,8 +192,16 @@ def register(app, runtime: Runtime) -> None:
     def _suggestions(text):
         return search_suggestions(runtime, current_scope(), text)
 
-    # Opening the side panel on a narrow screen needs no server.
-    app.clientside_callback("(clicks, open) => !open",
-                            Output(ids.SIDE_PANEL_COLLAPSE, "is_open"),
-                            Input(ids.SIDE_PANEL_TOGGLE, "n_clicks"),
-                            State(ids.SIDE_PANEL_COLLAPSE, "is_open"), prevent_initial_call=True)
+    # Opening and closing the side panel's drawer, and the toolbar's "More", need no server.
+    app.clientside_callback(
+        f"""() => {{
+            const opening = window.dash_clientside.callback_context.triggered_id === {json.dumps(ids.SIDE_PANEL_TOGGLE)};
+            return [{json.dumps(SIDE_DRAWER)} + (opening ? ' show' : ''), opening ? {{}} : {{display: 'none'}}];
+        }}""",
+        Output(ids.SIDE_PANEL_COLLAPSE, "className"), Output(ids.SIDE_PANEL_BACKDROP, "style"),
+        Input(ids.SIDE_PANEL_TOGGLE, "n_clicks"), Input(ids.SIDE_PANEL_CLOSE, "n_clicks"),
+        Input(ids.SIDE_PANEL_BACKDROP, "n_clicks"), prevent_initial_call=True)
+    app.clientside_callback(
+        "(clicks, name) => name.includes('toolbar-open') ? 'toolbar-box' : 'toolbar-box toolbar-open'",
+        Output(ids.TOOLBAR_BOX, "className"), Input(ids.TOOLBAR_TOGGLE, "n_clicks"),
+        State(ids.TOOLBAR_BOX, "className"), prevent_initial_call=True)

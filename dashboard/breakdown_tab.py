@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.loading import loading
 from dashboard.export_menu import export_menu, titled
 from dashboard.figures import CONFIG, group_labels
 from dashboard.format import MEASURE_LABELS, amount_text, money_text, share_text
@@ -22,7 +23,7 @@ PAGE_SIZE = 20
 MONEY_MEASURES = ("amount", "cash_coupon", "amount_paid")
 # A phone has room for two amounts: the coupons column shows from the small breakpoint up.
 MONEY_CLASSES = {"amount": "", "cash_coupon": "d-none d-sm-table-cell", "amount_paid": ""}
-COLUMN_WIDTHS = {"date": 116, "money": 150, "text": 170}
+COLUMN_WIDTHS = {"date": 116, "money": 185, "text": 170}
 # The grid's columns: the money right after the day and account, so that at 1280 px all three
 # amounts are in view without scrolling sideways; the other columns follow.
 FIRST_COLUMNS = ("day", "account_name", "amount", "cash_coupon", "amount_paid")
@@ -39,7 +40,7 @@ def layout(tab: str) -> html.Div:
             dbc.CardHeader(TITLES[tab], className="fw-semibold"),
             dbc.CardBody([
                 dbc.Alert(id=ids.BREAKDOWN_MESSAGE, color="light", is_open=False),
-                dcc.Loading([dcc.Graph(id=ids.BREAKDOWN_GRAPH, config=CONFIG, className="chart"),
+                loading([dcc.Graph(id=ids.BREAKDOWN_GRAPH, config=CONFIG, className="chart"),
                              html.Div(id=ids.BREAKDOWN_GROUPS)]),
             ]),
         ], className="shadow-sm mb-3"),
@@ -47,7 +48,7 @@ def layout(tab: str) -> html.Div:
             dbc.CardHeader(titled("Detailed fees", html.Div([
                 html.Span(id=ids.SELECTED_COUNT, className="small text-muted text-nowrap"),
                 column_chooser(), export_menu(tab)], className="d-flex flex-wrap gap-2 align-items-center"))),
-            dbc.CardBody(dcc.Loading(html.Div(id=ids.DETAIL_GRID_BOX, className="detail-grid-box")),
+            dbc.CardBody(loading(html.Div(id=ids.DETAIL_GRID_BOX, className="detail-grid-box")),
                          className="p-0"),
         ], className="shadow-sm"),
     ])

@@ -21,6 +21,9 @@ DATE_DEBOUNCE_MS = 600   # a typed date is complete only after its last digit
 SEARCH_DEBOUNCE_MS = 300
 
 
+PHONE_MORE = "phone-more"  # a toolbar part a phone shows only when asked (assets/app.css)
+
+
 def _field(label: str, control, control_id: str | None = None, **col) -> dbc.Col:
     return dbc.Col([dbc.Label(label, html_for=control_id, className="d-block small text-muted mb-1"),
                     control], **col)
@@ -48,8 +51,8 @@ def time_range() -> list[dbc.Col]:
     return [
         _field("Time range", dbc.Select(id=ids.RANGE_PRESET, size="sm", value=DEFAULTS["range"],
                                         options=presets + [{"label": CUSTOM_LABEL, "value": CUSTOM}]),
-               ids.RANGE_PRESET, xs=12, sm=5, md="auto"),
-        _field("Days", days, xs=12, sm=7, md="auto"),
+               ids.RANGE_PRESET, xs=True, md="auto"),
+        _field("Days", days, xs=12, sm=7, md="auto", className=PHONE_MORE),
     ]
 
 
@@ -60,7 +63,7 @@ def search() -> dbc.Col:
                   maxlength=MAX_SEARCH_LENGTH, debounce=SEARCH_DEBOUNCE_MS, value=""),
         html.Datalist(id=ids.SEARCH_SUGGESTIONS),
     ])
-    return _field("Search", box, ids.SEARCH, xs=12, md=True)
+    return _field("Search", box, ids.SEARCH, xs=12, md=True, className=PHONE_MORE)
 
 
 def grouping(class_name: str) -> dbc.Col:
@@ -83,15 +86,22 @@ def chart_type(class_name: str) -> dbc.Col:
                    id=ids.CHART_TYPE_BOX, xs="auto", className=class_name)
 
 
-def toolbar(classes: dict[str, str]) -> dbc.Row:
-    """`classes`: the shown or hidden parts' classes (dashboard.shell.tab_classes)."""
-    toggle = dbc.Col(dbc.Button([html.I(className="bi bi-sliders me-1"), "Sorting & settings"],
+def toolbar(classes: dict[str, str]) -> html.Div:
+    """`classes`: the shown or hidden parts' classes (dashboard.shell.tab_classes). On a phone
+    only the time range shows until "More" is pressed, so that the chart is on the first screen."""
+    more = dbc.Col(dbc.Button([html.I(className="bi bi-funnel me-1"), "More"], id=ids.TOOLBAR_TOGGLE,
+                              size="sm", color="secondary", outline=True, className="d-md-none"),
+                   xs="auto", className="align-self-end d-md-none")
+    toggle = dbc.Col(dbc.Button([html.I(className="bi bi-sliders me-1"),
+                                 html.Span("Sorting & settings", className="d-none d-sm-inline"),
+                                 html.Span("Settings", className="d-sm-none")],
                                 id=ids.SIDE_PANEL_TOGGLE, size="sm", color="secondary", outline=True,
                                 className=classes[ids.SIDE_PANEL_TOGGLE]),
                      xs="auto", className="align-self-end")
-    return dbc.Row([*time_range(), search(), grouping(classes[ids.GROUPING]),
-                    granularity(classes[ids.GRANULARITY_BOX]), chart_type(classes[ids.CHART_TYPE_BOX]), toggle],
-                   id=ids.TOOLBAR, className=classes[ids.TOOLBAR])
+    row = dbc.Row([*time_range(), more, toggle, search(), grouping(classes[ids.GROUPING]),
+                   granularity(classes[ids.GRANULARITY_BOX]), chart_type(classes[ids.CHART_TYPE_BOX])],
+                  id=ids.TOOLBAR, className=classes[ids.TOOLBAR])
+    return html.Div(row, id=ids.TOOLBAR_BOX, className="toolbar-box")
 
 
 def _filter(kind: str, basis: Basis) -> html.Div:
@@ -119,7 +129,7 @@ def filters() -> dbc.Accordion:
         for basis in Basis], start_collapsed=True, always_open=True, flush=True, className="filters")
 
 
-def side_panel() -> dbc.Collapse:
+def side_panel() -> html.Div:
     sorting = dbc.Card([
         dbc.CardHeader("Sorting Dimensions", className="fw-semibold"),
         dbc.CardBody([
@@ -146,5 +156,17 @@ def side_panel() -> dbc.Collapse:
             filters(),
         ]),
     ])
-    return dbc.Collapse([sorting, settings], id=ids.SIDE_PANEL_COLLAPSE, is_open=False,
-                        className="d-lg-block")
+    # Bootstrap's responsive offcanvas: a drawer from the right below the lg breakpoint, the
+    # page's right column from it up (no Bootstrap script: a callback adds "show").
+    header = html.Div([html.H5("Sorting & settings", className="offcanvas-title"),
+                       html.Button(id=ids.SIDE_PANEL_CLOSE, className="btn-close", **{"aria-label": "Close"})],
+                      className="offcanvas-header border-bottom")
+    return html.Div([
+        html.Div(id=ids.SIDE_PANEL_BACKDROP, className="offcanvas-backdrop fade show d-lg-none",
+                 style={"display": "none"}),
+        html.Div([header, html.Div([sorting, settings], className="offcanvas-body d-lg-block")],
+                 id=ids.SIDE_PANEL_COLLAPSE, className=SIDE_DRAWER, tabIndex="-1"),
+    ])
+
+
+SIDE_DRAWER = "offcanvas-lg offcanvas-end side-drawer"

@@ -51,11 +51,13 @@ def _time_axes(coverage: Coverage, currency: str) -> dict:
             "hoverlabel": {"namelength": -1}, **_incomplete_marks(coverage)}
 
 
-def _band(x0, x1, fill: str, label: str) -> tuple[dict, dict]:
+def _band(x0, x1, fill: str, label: str, at_end: bool = False) -> tuple[dict, dict]:
+    """A shaded span of the x axis, named above the plot at its start (or its end)."""
     shape = {"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
              "fillcolor": fill, "line": {"width": 0}, "layer": "below"}
-    note = {"text": label, "xref": "x", "yref": "paper", "x": x0, "y": 1, "xanchor": "left",
-            "yanchor": "bottom", "showarrow": False, "font": {"size": 11, "color": MUTED_COLOR}}
+    note = {"text": label, "xref": "x", "yref": "paper", "x": x1 if at_end else x0, "y": 1,
+            "xanchor": "right" if at_end else "left", "yanchor": "bottom", "showarrow": False,
+            "font": {"size": 11, "color": MUTED_COLOR}}
     return shape, note
 
 
@@ -72,7 +74,7 @@ def _incomplete_marks(coverage: Coverage) -> dict:
     if coverage.cut:
         shape, note = _band((coverage.data_up_to + timedelta(days=1)).isoformat(),
                             next_period(coverage.end, Granularity.DAY).isoformat(), NO_DATA_FILL,
-                            f"data up to {coverage.data_up_to}")
+                            f"data up to {coverage.data_up_to}", at_end=True)
         shapes.append(shape), notes.append(note)
     return {"shapes": shapes, "annotations": notes}
 
@@ -115,9 +117,9 @@ def _total(points, coverage: Coverage, measure: str, chart: str, currency: str) 
     """The total of all groups: a dark line over lines and areas, a cap on each column."""
     trace = _series_values(points, measure, coverage, currency)
     trace.update(type="scatter", name="Total", line={"color": TOTAL_COLOR, "width": 1.5})
-    if chart == "columns":
-        trace.update(mode="markers", marker={"symbol": "line-ew-open", "size": 14, "color": TOTAL_COLOR,
-                                             "line": {"width": 2, "color": TOTAL_COLOR}})
+    if chart == "columns":  # no cap on an empty period
+        trace.update(mode="markers", marker={"symbol": "line-ew-open", "size": [14 if y else 0 for y in trace["y"]],
+                                             "color": TOTAL_COLOR, "line": {"width": 2, "color": TOTAL_COLOR}})
     else:
         trace.update(mode="lines", line={"color": TOTAL_COLOR, "width": 1.5, "dash": "solid"})
     return trace

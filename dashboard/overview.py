@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.loading import loading
 from dashboard.export_menu import overview_export, titled
 from dashboard.figures import CONFIG
 from dashboard.format import MEASURE_LABELS, money_text
@@ -29,13 +30,12 @@ def total_cards(total: Money | None, currency: str = "") -> list[dbc.Col]:
 
 def layout() -> html.Div:
     return html.Div([
-        dcc.Loading(dbc.Row(total_cards(None), id=ids.OVERVIEW_TOTALS, className="g-3 mb-3"),
-                    type="dot"),
+        loading(dbc.Row(total_cards(None), id=ids.OVERVIEW_TOTALS, className="g-3 mb-3")),
         dbc.Card([
             dbc.CardHeader(titled("Expenditure trend", overview_export())),
             dbc.CardBody([
                 dbc.Alert(id=ids.OVERVIEW_MESSAGE, color="light", is_open=False, className="mb-0"),
-                dcc.Loading(dcc.Graph(id=ids.OVERVIEW_GRAPH, config=CONFIG, className="chart")),
+                loading(dcc.Graph(id=ids.OVERVIEW_GRAPH, config=CONFIG, className="chart")),
             ]),
         ], className="shadow-sm"),
     ])

@@ -283,10 +283,11 @@ def test_filter_titles_count_the_chosen_values():
 
 
 @pytest.mark.parametrize("tab, content_id, hidden", [
-    (ids.TAB_OVERVIEW, ids.OVERVIEW_GRAPH, {ids.GROUPING, ids.SIDE_PANEL, ids.SIDE_PANEL_TOGGLE}),
+    (ids.TAB_OVERVIEW, ids.OVERVIEW_GRAPH, {ids.GROUPING, ids.CHART_TYPE_BOX, ids.SIDE_PANEL,
+                                            ids.SIDE_PANEL_TOGGLE}),
     (ids.TAB_TREND, ids.BREAKDOWN_GRAPH, set()),
-    (ids.TAB_DISTRIBUTION, ids.BREAKDOWN_GRAPH, {ids.GRANULARITY_BOX}),
-    (ids.TAB_EXPORTS, ids.EXPORT_HISTORY, {ids.TOOLBAR, ids.GROUPING, ids.GRANULARITY_BOX,
+    (ids.TAB_DISTRIBUTION, ids.BREAKDOWN_GRAPH, {ids.GRANULARITY_BOX, ids.CHART_TYPE_BOX}),
+    (ids.TAB_EXPORTS, ids.EXPORT_HISTORY, {ids.TOOLBAR, ids.GROUPING, ids.GRANULARITY_BOX, ids.CHART_TYPE_BOX,
                                            ids.SIDE_PANEL, ids.SIDE_PANEL_TOGGLE}),
 ])
 def test_each_tab_shows_its_content_and_the_controls_it_uses(tab, content_id, hidden):
