@@ -148,3 +148,12 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
         retried = is_task_id(task_id) and current_exports().retry(current_viewer(), task_id)
         message = "Export task queued again." if retried else "This export cannot be retried."
         return {"task": task_id, "at": time.time()}, export_history.toast(message, retried)
+
+    @app.callback(Output(ids.EXPORT_RETRIED, "data", allow_duplicate=True),
+                  Output(ids.TOASTS, "children", allow_duplicate=True),
+                  Input(ids.export_cancel(ALL), "n_clicks"), prevent_initial_call=True)
+    def _cancel(_clicks):
+        task_id = _clicked("task")
+        cancelled = is_task_id(task_id) and current_exports().cancel(current_viewer(), task_id)
+        message = "Export cancelled." if cancelled else "This export has finished: it cannot be cancelled."
+        return {"task": task_id, "at": time.time()}, export_history.toast(message, cancelled)

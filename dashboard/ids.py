@@ -32,12 +32,17 @@ def export_format(tab: str) -> dict:
 # The Export History tab (dashboard.export_history.layout()).
 EXPORT_HISTORY = "export-history"    # the table of tasks
 EXPORT_REFRESH = "export-refresh"    # dcc.Interval: enabled only while a task is Pending/Processing
-EXPORT_RETRIED = "export-retried"    # dcc.Store: bumped by a Retry, so the table refreshes
+EXPORT_RETRIED = "export-retried"    # dcc.Store: bumped by a Retry or Cancel, so the table refreshes
 
 
 def export_retry(task_id: str) -> dict:
     """The Retry button of a Failed task in the Export History."""
     return {"type": "export-retry", "task": task_id}
+
+
+def export_cancel(task_id: str) -> dict:
+    """The Cancel button of a Pending or Processing task in the Export History."""
+    return {"type": "export-cancel", "task": task_id}
 
 
 # --- The page shell and the view's controls (dashboard/shell.py, dashboard/controls.py) ------

@@ -103,6 +103,9 @@ class ExportService:
             self._submit(task_id)
         return retried
 
+    def cancel(self, viewer: Viewer, task_id: str) -> bool:
+        return bool(export_tasks.change(self.engine, export_tasks.cancel, viewer, task_id))
+
     def history(self, viewer: Viewer) -> list[ExportTask]:
         """The viewer's tasks, after the stale/expiry check, so what is shown is true now."""
         self.check()
