@@ -142,6 +142,7 @@ def detail_grid(tab: str, params: dict, currency: str, chosen=None) -> html.Div:
             "pagination": True, "paginationPageSize": PAGE_SIZE, "paginationPageSizeSelector": False,
             "cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 50, "context": params,
             "domLayout": "autoHeight",  # a page of rows, no inner scrolling
+            "suppressColumnVirtualisation": True,  # fourteen columns at most: all in the page
         })
     return html.Div(grid, key=grid_key(params))
 

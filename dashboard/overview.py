@@ -22,9 +22,9 @@ def total_cards(total: Money | None, currency: str = "") -> list[dbc.Col]:
         html.Div([html.I(className=f"bi {icon} me-2"), MEASURE_LABELS[measure]],
                  className="text-muted small text-uppercase fw-semibold"),
         html.Div(money_text(total.measure(measure), currency) if total is not None else "\u2014",
-                 id=ids.overview_total(measure) + "-value", className="fs-4 fw-semibold text-nowrap"),
-        html.Div(CARD_NOTES[measure], className="small text-muted"),
-    ]), id=ids.overview_total(measure), className="h-100 shadow-sm"), xs=12, md=4)
+                 id=ids.overview_total(measure) + "-value", className="fs-4 fw-semibold text-nowrap total-value"),
+        html.Div(CARD_NOTES[measure], className="small text-muted total-note"),
+    ]), id=ids.overview_total(measure), className="h-100 shadow-sm total-card"), xs=12, md=4)
         for measure, icon in CARDS]
 
 

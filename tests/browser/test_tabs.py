@@ -72,7 +72,7 @@ def test_overview_cards_equal_the_command_line_through_range_and_search(setup, c
     assert board.cards() == setup.cli_overview(setup.first, setup.last) == {
         "amount": "CNY 12,677.82", "cash_coupon": "CNY 20.00", "amount_paid": "CNY 12,657.82"}
     assert board.trace_names(ids.OVERVIEW_GRAPH) == ["Amount", "Amount paid"]
-    assert len(board.traces(ids.OVERVIEW_GRAPH)[0]["x"]) == (setup.last - setup.first).days + 1
+    assert len(board.traces(ids.OVERVIEW_GRAPH)[0]["x"]) == 28  # up to the data's last day, not to zeros
     board.screenshot("overview-1280")
 
     board.page.fill(f"#{ids.SEARCH}", "alpha")
@@ -106,32 +106,32 @@ def test_overview_says_why_it_is_empty_and_rejects_a_backwards_range(setup, cons
     board.page.fill(f"#{ids.RANGE_TO}", str(setup.first - timedelta(days=1)))
     board.settle()
     assert "is after to" in board.message(ids.VIEW_MESSAGE)
-    assert board.cards()["amount"] == "CNY 12,677.82"  # the last good view stays
+    assert board.cards()["amount"] == "\u2014"  # no stale figures under settings that cannot be used
     assert console_errors == []
 
 
 def test_trend_follows_grouping_granularity_sorting_top_n_and_range(setup, console_errors):
     board = setup.board
     board.open("?tab=trend&range=last_month")
-    assert board.trace_names() == ["Object Storage Service", "Elastic Cloud Server"]  # by amount
+    assert board.trace_names() == ["Object Storage Service", "Elastic Cloud Server", "Total"]  # by amount
     board.expect_grid_total(5)
 
     board.group_by("Account manager")
-    assert board.trace_names() == ["Bob Baker", "Unassigned", "Alice Able"]
+    assert board.trace_names() == ["Bob Baker", "Unassigned", "Alice Able", "Total"]
     assert board.group_rows()[0][:4] == ["Bob Baker", "CNY 7,771.17", "CNY 0.00", "CNY 7,771.17"]
     assert board.group_rows()[-1][1] == "CNY 12,677.82"
     assert board.grid_record_ids() == ["A-R2", "A-R4", "A-R1", "A-R3", "A-R5"]  # by amount
 
     board.sort("Name", "Ascending")
     assert [row[0] for row in board.group_rows()] == ["Alice Able", "Bob Baker", "Unassigned", "Total"]
-    assert board.trace_names() == ["Alice Able", "Bob Baker", "Unassigned"]
+    assert board.trace_names() == ["Alice Able", "Bob Baker", "Unassigned", "Total"]
 
     board.granularity("Month")
     assert {len(trace["x"]) for trace in board.traces()} == {1}
     board.screenshot("trend-1280")
 
     board.top_n(1)
-    assert board.trace_names() == ["Bob Baker", "Others"]
+    assert board.trace_names() == ["Bob Baker", "Others", "Total"]
 
     board.set_days(setup.first, setup.first + timedelta(days=9))
     assert sorted(board.grid_record_ids()) == ["A-R1", "A-R2"]
@@ -173,7 +173,7 @@ def test_charts_draw_with_the_vendored_plotly_bundle_alone(setup, console_errors
     board = setup.board.open("?tab=distribution&range=last_month")
     assert board.traces()[0]["labels"]  # the donut
     board.tab("Expenditure Trend")
-    assert board.trace_names() == ["Object Storage Service", "Elastic Cloud Server"]
+    assert board.trace_names() == ["Object Storage Service", "Elastic Cloud Server", "Total"]
     scripts = [url for url in fetched if "plotly" in url]
     assert scripts and all("/assets/vendor/plotly-basic.min.js" in url for url in scripts), scripts
     assert console_errors == []
@@ -183,7 +183,7 @@ def test_the_url_holds_the_view_and_the_back_button_restores_it(setup, console_e
     board = setup.board
     board.open("?tab=trend&range=last_month")
     board.group_by("Billing mode")
-    assert board.trace_names() == ["Pay-per-use", "Yearly/Monthly"]
+    assert board.trace_names() == ["Pay-per-use", "Yearly/Monthly", "Total"]
     board.tab("Expenditure Distribution")
     link = board.page.url
 
@@ -191,12 +191,12 @@ def test_the_url_holds_the_view_and_the_back_button_restores_it(setup, console_e
     board.settle()
     assert board.active_tab() == "Expenditure Trend"
     assert board.control(ids.GROUP_BY) == "billing_mode"
-    assert board.trace_names() == ["Pay-per-use", "Yearly/Monthly"]
+    assert board.trace_names() == ["Pay-per-use", "Yearly/Monthly", "Total"]
 
     board.page.go_back()
     board.settle()
     assert board.control(ids.GROUP_BY) == "service_type"
-    assert board.trace_names() == ["Object Storage Service", "Elastic Cloud Server"]
+    assert board.trace_names() == ["Object Storage Service", "Elastic Cloud Server", "Total"]
 
     board.page.goto(link)  # a copied link opens the same view
     board.settle()
@@ -211,7 +211,7 @@ def test_a_bad_link_is_explained_and_the_rest_of_it_used(setup, console_errors):
     assert board.message(ids.VIEW_MESSAGE) == (
         "Some settings in this link could not be used and were reset: "
         "top N must be a whole number, not 'zero'.")
-    assert board.trace_names() == ["Bob Baker", "Unassigned", "Alice Able"]
+    assert board.trace_names() == ["Bob Baker", "Unassigned", "Alice Able", "Total"]
     assert console_errors == []
 
 
