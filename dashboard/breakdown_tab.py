@@ -23,7 +23,8 @@ PAGE_SIZE = 20
 MONEY_MEASURES = ("amount", "cash_coupon", "amount_paid")
 # A phone has room for two amounts: the coupons column shows from the small breakpoint up.
 MONEY_CLASSES = {"amount": "", "cash_coupon": "d-none d-sm-table-cell", "amount_paid": ""}
-COLUMN_WIDTHS = {"date": 116, "money": 185, "text": 170}
+COLUMN_WIDTHS = {"date": 116, "money": 200, "text": 170}
+FIRST_TEXT_WIDTH = 150  # the account name beside the money: the three amounts fit 934 px
 # The grid's columns: the money right after the day and account, so that at 1280 px all three
 # amounts are in view without scrolling sideways; the other columns follow.
 FIRST_COLUMNS = ("day", "account_name", "amount", "cash_coupon", "amount_paid")
@@ -109,8 +110,8 @@ def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[
 
 
 def _column(column, currency: str, shown: set[str]) -> dict:
-    definition = {"field": column.key, "headerName": column.header, "width": COLUMN_WIDTHS[column.kind],
-                  "hide": column.key not in shown}
+    width = FIRST_TEXT_WIDTH if column.key in FIRST_COLUMNS and column.kind == "text" else COLUMN_WIDTHS[column.kind]
+    definition = {"field": column.key, "headerName": column.header, "width": width, "hide": column.key not in shown}
     if column.kind == "money":
         definition.update(headerName=f"{column.header} ({currency})", type="rightAligned",
                           cellClassRules={"text-danger": "params.value && params.value.startsWith('-')"})

@@ -87,8 +87,8 @@ def _row(task: ExportTask, time_zone: str, viewer_login: str):
         status += [html.Div(reason, className="small text-danger export-reason")]
     return html.Tr([
         html.Td(name), html.Td(_parameters(task), className=f"small {WIDE_ONLY}"),
-        html.Td(created, className="small export-created"),
-        html.Td("expired" if task.status == EXPIRED else expires, className="small export-expires"),
+        html.Td(created, className="small text-nowrap export-created"),
+        html.Td("expired" if task.status == EXPIRED else expires, className="small text-nowrap export-expires"),
         html.Td(rows, className=f"text-end {WIDE_ONLY}"),
         html.Td(status), html.Td(_operation(task)),
     ], id={"type": "export-row", "task": task.task_id})

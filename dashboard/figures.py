@@ -109,7 +109,9 @@ def _columns(name: str, color: str, points, measure: str, coverage: Coverage, cu
     partial = [coverage.is_partial(point.period) for point in coverage.drawn(points)]
     trace.update(type="bar", name=name, marker={
         "color": color, "line": {"width": 0},
-        "pattern": {"shape": ["/" if p else "" for p in partial], "fgcolor": "#ffffff", "fgopacity": 0.6}})
+        # Partial months hatched over their colour (overlay keeps the group's colour beneath).
+        "pattern": {"shape": ["/" if p else "" for p in partial], "fillmode": "overlay", "fgcolor": "#ffffff",
+                    "fgopacity": 0.7, "size": 7, "solidity": 0.35}})
     return trace
 
 
@@ -130,7 +132,7 @@ def overview_figure(overview: Overview, coverage: Coverage, currency: str) -> di
     traces = [_line(MEASURE_LABELS[measure], color, overview.series, measure, coverage, currency)
               for measure, color in (("amount", AMOUNT_COLOR), ("amount_paid", AMOUNT_PAID_COLOR))]
     layout = _layout(**_time_axes(coverage, currency), showlegend=True,
-                     legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom",
+                     legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
                              "bgcolor": "rgba(255,255,255,0.8)"})
     return {"data": traces, "layout": layout}
 
@@ -230,7 +232,8 @@ def ranked_figure(breakdown: Breakdown, measure: str, currency: str, colors: dic
         bargap=0.3, hovermode="closest",
         yaxis={"autorange": "reversed", "automargin": True, "ticks": "", "showgrid": False},
         xaxis={**_money_axis(currency), "title": {"text": currency}},
-        xaxis2={"overlaying": "x", "side": "top", "range": [0, 105], "ticksuffix": "%", "showgrid": False,
+        xaxis2={"overlaying": "x", "side": "top", "range": [0, 102], "tickvals": [0, 25, 50, 75, 100],
+                "ticksuffix": "%", "showgrid": False,
                 "title": {"text": "Cumulative share", "font": {"size": 11, "color": MUTED_COLOR}},
                 "tickfont": {"color": MUTED_COLOR}})}
 

@@ -223,14 +223,14 @@ def test_the_export_history_tells_tasks_apart_and_can_cancel(setup, console_erro
     expect(waiting_row.locator(".export-status")).to_have_text("Cancelled")
     expect(waiting_row.get_by_role("button", name="Retry")).to_be_visible()
     expect(board.page.locator(".export-toast").last).to_contain_text("Export cancelled.")
-    board.screenshot("issue12-exports-1280")
+    board.screenshot("issue12-export-tasks-1280")
 
     board.page.set_viewport_size(PHONE)
     board.page.evaluate("window.scrollTo(0, 0)")
     for cell in (trend_row.locator(".export-status"), trend_row.locator(".export-download")):
         box = cell.bounding_box()
         assert box["x"] + box["width"] <= PHONE["width"], "Status and Download reachable on a phone"
-    board.screenshot("issue12-exports-390")
+    board.screenshot("issue12-export-tasks-390")
     assert console_errors == []
 
 
