@@ -291,10 +291,12 @@ def first_loads(base_url: str, loads: int = 2) -> tuple[list[float], list[str]]:
             page.fill("#password", PASSWORD)
             with page.expect_navigation():
                 page.click("button[type=submit]")
+            def record(request) -> None:
+                if CALLBACK_PATH in request.url:
+                    callbacks.append(request.post_data_json["output"])
+
             for load in range(loads):
                 page.goto("about:blank")
-                record = (lambda request: callbacks.append(request.post_data_json["output"])
-                          if CALLBACK_PATH in request.url else None)
                 if load == 0:
                     page.on("request", record)
                 started = time.perf_counter()
@@ -366,7 +368,7 @@ def run_engine(engine_kind: str, url: str, repeats: int, warmup: int = 1, browse
     rows: dict[tuple[str, str], Row] = {}
     cold = [sample for sample in samples if not sample.warm]
     raw = raw_seconds(url, [answers.get(sample.label, []) for sample in cold])
-    for sample, raw_time in zip(cold, raw):
+    for sample, raw_time in zip(cold, raw, strict=True):
         row = rows.setdefault((sample.tab, sample.interaction),
                               Row(sample.tab, sample.interaction, sample.requests, [], [], []))
         row.cold.append(sample.seconds)

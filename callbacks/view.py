@@ -15,8 +15,16 @@ from callbacks.common import partner_facts, partner_today
 from dashboard import ids, shell
 from dashboard.controls import filter_title
 from dashboard.time_range import CUSTOM
-from dashboard.view_state import (FILTER_KINDS, TABS, View, filter_name, from_controls, from_search,
-                                  to_controls, to_search)
+from dashboard.view_state import (
+    FILTER_KINDS,
+    TABS,
+    View,
+    filter_name,
+    from_controls,
+    from_search,
+    to_controls,
+    to_search,
+)
 from data_access import stats
 from data_access.query import MAX_SEARCH_LENGTH, Basis, QueryError, Scope
 from runtime import Runtime
@@ -128,7 +136,7 @@ def register(app, runtime: Runtime) -> None:
     def _sync(url_search, *values):
         *control_values, params = values
         trigger = CONTROL_NAMES.get(ctx.triggered_id)
-        controls = dict(zip(CONTROLS, control_values))
+        controls = dict(zip(CONTROLS, control_values, strict=True))
         search, changes, shown, message = sync_view(runtime, current_scope(), trigger, url_search,
                                                     controls, params)
         return (no_update if search is None else search,
@@ -157,14 +165,15 @@ def register(app, runtime: Runtime) -> None:
         searches, chosen = inputs[:len(FILTERS)], inputs[len(FILTERS):]
         changed = {prop_id.rsplit(".", 1)[0] for prop_id in ctx.triggered_prop_ids}
         scope = current_scope()
+        rows = zip(dropdowns, FILTERS, searches, chosen, strict=True)
         return tuple(filter_options(runtime, scope, basis, search, values)
                      if not ctx.triggered_id or dropdown in changed else no_update
-                     for dropdown, (_kind, basis), search, values in zip(dropdowns, FILTERS, searches, chosen))
+                     for dropdown, (_kind, basis), search, values in rows)
 
     @app.callback(*(Output(ids.filter_section(basis), "title") for basis in Basis),
                   *(Input(ids.filter_values(kind, basis), "value") for kind, basis in FILTERS))
     def _filter_titles(*values):
-        titles = filter_titles(dict(zip(FILTERS, values)))
+        titles = filter_titles(dict(zip(FILTERS, values, strict=True)))
         return tuple(titles[basis] for basis in Basis)
 
     @app.callback(Output(ids.SEARCH_SUGGESTIONS, "children"), Input(ids.SEARCH, "value"),

@@ -183,7 +183,7 @@ def generate(customers: int = 300, days: int = 400, seed: int = 1,
     counts = [max(1, round(customers * plan.customer_share)) for plan in PARTNERS[1:]]
     counts.insert(0, customers - sum(counts))
     partners = tuple(_partner(np.random.default_rng([seed, index, 0]), plan, count, first_day, days)
-                     for index, (plan, count) in enumerate(zip(PARTNERS, counts)))
+                     for index, (plan, count) in enumerate(zip(PARTNERS, counts, strict=True)))
     return DemoData(seed, first_day, last_day, partners)
 
 
@@ -261,7 +261,7 @@ def _customers(rng: np.random.Generator, count: int) -> list[dict]:
     referral = rng.random(count) < 0.6
     seen: dict[str, int] = {}
     rows = []
-    for number, (word, trade, form, is_referral) in enumerate(zip(words, trades, forms, referral), 1):
+    for number, (word, trade, form, is_referral) in enumerate(zip(words, trades, forms, referral, strict=True), 1):
         base = f"{COMPANY_WORDS[word]} {COMPANY_TRADES[trade]}"
         seen[base] = seen.get(base, 0) + 1
         name = base if seen[base] == 1 else f"{base} {_roman(seen[base])}"
@@ -332,7 +332,7 @@ def _resources(rng: np.random.Generator, size: np.ndarray, joined: np.ndarray, d
     # Distinct ids that look random: an odd multiplier permutes 32-bit numbers.
     numbers = (np.arange(count, dtype=np.int64) * 2654435761 + rng.integers(0, 2 ** 32)) % 2 ** 32
     ids = np.array([f"{SERVICES[kind][1]}-{number:08x}"
-                    for kind, number in zip(service.tolist(), numbers.tolist())])
+                    for kind, number in zip(service.tolist(), numbers.tolist(), strict=True)])
     billing_day = rng.integers(0, 30, count)
     # In the order of their ids, so that records come in the order of their ids ("day-resource"):
     # the primary key's index then grows at one end, measurably cheaper to load.

@@ -301,7 +301,7 @@ def read(path: Path, kind: Kind, known: dict[str, set[str]], partner_id: str) ->
                               f"{kind.columns_text}") from None
     positions = _columns(path, kind, line, header)
     width, workbook = len(header), path.suffix.lower() == ".xlsx"
-    plan = list(zip(kind.fields, positions, kind.fields.values()))
+    plan = list(zip(kind.fields, positions, kind.fields.values(), strict=True))
     seen: dict = {}  # key -> first line
     for line, values in rows:
         if workbook:  # a workbook row ends at its last non-empty cell

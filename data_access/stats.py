@@ -21,8 +21,17 @@ import sqlalchemy as sa
 
 from data_access.db import is_duckdb
 from data_access.money import ZERO, Money, share, to_decimal, total
-from data_access.query import (OTHERS_KEY, OTHERS_LABEL, UNASSIGNED_KEY, UNASSIGNED_LABEL,
-                               Basis, ExpenditureQuery, Granularity, Scope, SortKey)
+from data_access.query import (
+    OTHERS_KEY,
+    OTHERS_LABEL,
+    UNASSIGNED_KEY,
+    UNASSIGNED_LABEL,
+    Basis,
+    ExpenditureQuery,
+    Granularity,
+    Scope,
+    SortKey,
+)
 from data_access.rollups import ROLLUPS, month_of
 from data_access.schema import customers, expenditures, managers, partners
 
@@ -259,7 +268,7 @@ def _all(conn: sa.Connection, statement) -> list:
         table = result.cursor.to_arrow_table()
     result.close()
     row = collections.namedtuple("Row", result.keys())
-    return [row(*values) for values in zip(*(_python_values(column) for column in table.columns))]
+    return [row(*values) for values in zip(*(_python_values(column) for column in table.columns), strict=True)]
 
 
 _EPOCH = date(1970, 1, 1).toordinal()

@@ -10,9 +10,16 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.breakdown import NO_ROWS, breakdown_view, detail_rows
 from callbacks.overview import overview_view
-from callbacks.view import (CONTROLS, MORE_OPTIONS, filter_options, filter_titles, page_header,
-                            search_suggestions, sync_view,
-                            tab_view)
+from callbacks.view import (
+    CONTROLS,
+    MORE_OPTIONS,
+    filter_options,
+    filter_titles,
+    page_header,
+    search_suggestions,
+    sync_view,
+    tab_view,
+)
 from dashboard import ids
 from dashboard.colors import OTHERS_COLOR
 from dashboard.view_state import NAMES, from_search, to_controls

@@ -23,7 +23,7 @@ def money(amount, coupon="0"):
 
 
 def group(key, label, *monthly):
-    series = tuple(Point(period, value) for period, value in zip((JAN, FEB), monthly))
+    series = tuple(Point(period, value) for period, value in zip((JAN, FEB), monthly, strict=False))
     return Group(key, label, total(monthly), Decimal("0"), series)
 
 
