@@ -3,7 +3,7 @@
 A rollup row sums the records of one partner, day and combination of the rollup's dimensions
 (amount, cash coupons, how many records, how many of them not zero). The dashboard's totals,
 series, breakdowns and counts read the smallest rollup that has every column a question uses
-(data_access.stats): from 200 to 3 times fewer rows than the records (see data_access.schema),
+(data_access.facts): from 200 to 3 times fewer rows than the records (see data_access.schema),
 the difference between a one-year breakdown in milliseconds and in seconds.
 
 The rollups are derived, never written on their own: every write of records (insertion, and
