@@ -5,16 +5,19 @@ from __future__ import annotations
 from dash import ALL, MATCH, Input, Output, State
 from dash.exceptions import PreventUpdate
 
+from answers import empty_message, partner_facts
+from answers.partner import data_up_to
 from auth.identity import current_scope
-from callbacks.common import empty_message, partner_facts, stored_query
+from callbacks.common import stored_query
 from dashboard import breakdown_tab, ids
 from dashboard.colors import group_colors
 from dashboard.figures import distribution_figure, trend_figure
 from dashboard.periods import Coverage
 from dashboard.view_state import BREAKDOWN_TABS, CHARTS, DEFAULTS, MEASURES
-from data_access import stats
+from data_access import breakdowns, details
+from data_access.breakdowns import without_series
+from data_access.details import DETAIL_COLUMN_KEYS
 from data_access.query import QueryError, Scope
-from data_access.stats import DETAIL_COLUMN_KEYS
 from runtime import Runtime
 
 HIDDEN = {"display": "none"}
@@ -24,8 +27,8 @@ NO_ROWS = {"rowData": [], "rowCount": 0}
 
 def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure, chart=DEFAULTS["chart"],
                    columns=None) -> tuple:
-    """-> (figure, graph style, groups table, detail grid, message or None). `columns`: the
-    column chooser's value."""
+    """-> (figure, graph style, groups table, detail grid, message or None). `chart`: how the
+    trend draws; `columns`: the column chooser's value (both from the browser: checked)."""
     if tab not in BREAKDOWN_TABS:
         raise PreventUpdate
     try:
@@ -34,28 +37,32 @@ def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure, chart=D
         return {}, HIDDEN, None, breakdown_tab.no_rows(str(error)), str(error)
     measure = measure if measure in MEASURES else DEFAULTS["measure"]
     chart = chart if chart in CHARTS and tab == ids.TAB_TREND else DEFAULTS["chart"]
-    # The drawn view is what is cached: it is smaller than the breakdown it is drawn from
-    # (a year of days per group) and so quicker to store and read back.
-    shown = tuple(sorted(breakdown_tab.shown_columns(columns)))
-    return runtime.remember(scope, ("breakdown_view", query, tab, measure, chart, shown),
-                            lambda: _drawn_breakdown(runtime, query, tab, measure, chart, list(shown)))
-
-
-def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, chart: str, columns: list) -> tuple:
-    currency = partner_facts(runtime, query.scope).currency
-    trend = tab == ids.TAB_TREND
-    answer = runtime.compute(stats.breakdown, query, trend)  # the donut needs no series
-    if not answer.groups:
-        message = empty_message(runtime, query)
+    currency = partner_facts(runtime.answers, scope).currency
+    # The figure is what is cached with the groups, not the breakdown's series it is drawn
+    # from (a year of days per group): smaller, so quicker to store and read back.
+    figure, groups, message = runtime.answers.remember(
+        scope, ("breakdown_view", query, tab, measure, chart),
+        lambda: _drawn_breakdown(runtime, query, tab, measure, chart, currency))
+    if message is not None:
         return {}, HIDDEN, None, breakdown_tab.no_rows(message), message
+    colors = group_colors(group.key for group in groups.groups)
+    return (figure, {}, breakdown_tab.group_table(groups, measure, currency, colors),
+            breakdown_tab.detail_grid(tab, query.to_params(), currency, columns), None)
+
+
+def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, chart: str, currency: str) -> tuple:
+    """-> (figure dict, the breakdown without series, message or None): what is cached."""
+    trend = tab == ids.TAB_TREND
+    answer = runtime.answers.compute(breakdowns.breakdown, query, trend)  # the donut needs no series
+    if not answer.groups:
+        return {}, None, empty_message(runtime.answers, query)
     colors = group_colors(group.key for group in answer.groups)
     if trend:
-        coverage = Coverage.of(query, runtime.answer(stats.freshness, query.scope))
+        coverage = Coverage.of(query, data_up_to(runtime.answers, query.scope))
         figure = trend_figure(answer, measure, coverage, currency, colors, chart)
     else:
         figure = distribution_figure(answer, measure, currency, colors)
-    return (figure, {}, breakdown_tab.group_table(answer, measure, currency, colors),
-            breakdown_tab.detail_grid(tab, query.to_params(), currency, columns), None)
+    return figure, without_series(answer), None
 
 
 def _sort(sort_model) -> tuple[str, bool] | None:
@@ -85,9 +92,9 @@ def detail_rows(runtime: Runtime, scope: Scope, request) -> dict:
         return NO_ROWS
 
     def drawn_rows() -> dict:
-        page = runtime.compute(stats.detail_page, query, start, end - start, sort)
+        page = runtime.answers.compute(details.detail_page, query, start, end - start, sort)
         return {"rowData": [breakdown_tab.grid_row(row) for row in page.rows], "rowCount": page.total_rows}
-    return runtime.remember(scope, ("detail_rows", query, start, end, sort), drawn_rows)
+    return runtime.answers.remember(scope, ("detail_rows", query, start, end, sort), drawn_rows)
 
 
 def register(app, runtime: Runtime) -> None:
@@ -104,7 +111,7 @@ def register(app, runtime: Runtime) -> None:
     @app.callback(Output(ids.detail_grid(ALL), "columnDefs"), Input(ids.COLUMN_CHOOSER, "value"),
                   State(ids.detail_grid(ALL), "id"), prevent_initial_call=True)
     def _columns(columns, grids):
-        currency = partner_facts(runtime, current_scope()).currency
+        currency = partner_facts(runtime.answers, current_scope()).currency
         return [breakdown_tab.grid_columns(currency, columns) for _grid in grids]
 
     # "N selected" beside the Export menu, in the browser.

@@ -11,12 +11,13 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.loading import loading
 from dashboard.export_menu import export_menu, titled
 from dashboard.figures import CONFIG, group_labels
 from dashboard.format import MEASURE_LABELS, amount_text, money_text, share_text
+from dashboard.loading import loading
+from data_access.breakdowns import Breakdown
+from data_access.details import DETAIL_COLUMN_KEYS, DETAIL_COLUMNS
 from data_access.money import share
-from data_access.stats import DETAIL_COLUMN_KEYS, DETAIL_COLUMNS, Breakdown
 
 TITLES = {ids.TAB_TREND: "Expenditure trend", ids.TAB_DISTRIBUTION: "Expenditure distribution"}
 PAGE_SIZE = 20

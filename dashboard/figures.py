@@ -1,5 +1,5 @@
 """Plotly figures as plain dicts (building go.Figure objects costs ~5x more), from the answers
-of data_access.stats. Coordinates may be float; every number a person reads (hover, labels) is
+of data_access.breakdowns. Coordinates may be float; every number a person reads (hover, labels) is
 formatted from the Decimal. Each figure is a pure function of its data, so that more series
 (a comparison period, a forecast) can be added to what it returns."""
 from __future__ import annotations
@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from dashboard.format import MEASURE_LABELS, money_text, share_text
 from dashboard.periods import Coverage, next_period
+from data_access.breakdowns import Breakdown, Group, Overview
 from data_access.money import ZERO, share
 from data_access.query import OTHERS_KEY, Granularity
-from data_access.stats import Breakdown, Group, Overview
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 CONFIG = {"displaylogo": False, "responsive": True,
@@ -86,7 +86,8 @@ def _series_values(points, measure: str, coverage: Coverage, currency: str) -> d
     notes = [" (partial month)" if coverage.is_partial(point.period) else "" for point in points]
     return {"x": [coverage.granularity.period_text(point.period) for point in points],
             "y": [float(value) for value in values],
-            "customdata": [money_text(value, currency) + note for value, note in zip(values, notes)],
+            "customdata": [money_text(value, currency) + note
+                           for value, note in zip(values, notes, strict=True)],
             "xperiod": PERIOD_MS[coverage.granularity], "xperiodalignment": "middle",
             "hovertemplate": "%{fullData.name}: %{customdata}<extra></extra>"}
 
@@ -191,11 +192,12 @@ def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict
         "labels": [labels[group.key] for group in drawn],
         "values": [float(group.money.measure(measure)) for group in drawn],
         "marker": {"colors": [colors[group.key] for group in drawn], "line": {"color": "#fff", "width": 2}},
-        "text": [f"{labels[group.key]}<br>{share_text(value)}" for group, value in zip(drawn, shares)],
+        "text": [f"{labels[group.key]}<br>{share_text(value)}"
+                 for group, value in zip(drawn, shares, strict=True)],
         "textinfo": "text", "textposition": "outside", "automargin": True,
         # One text per slice: plotly spread an array of values per slice over every slice.
         "hovertext": [_hover(labels[group.key], group.money, value, None, currency)
-                      for group, value in zip(drawn, shares)],
+                      for group, value in zip(drawn, shares, strict=True)],
         "hovertemplate": "%{hovertext}<extra></extra>",
     }], "layout": _layout(margin={"l": 24, "r": 24, "t": 24, "b": 24}, annotations=[{
         "text": f"{MEASURE_LABELS[measure]}<br><b>{money_text(whole, currency)}</b>",
@@ -220,10 +222,10 @@ def ranked_figure(breakdown: Breakdown, measure: str, currency: str, colors: dic
             "x": [float(g.money.measure(measure)) for g in ranked],
             "marker": {"color": [colors[g.key] for g in ranked]},
             "text": [f"{money_text(g.money.measure(measure), currency)} \u00b7 {share_text(value)}"
-                     for g, value in zip(ranked, shares)],
+                     for g, value in zip(ranked, shares, strict=True)],
             "textposition": "auto", "cliponaxis": False, "insidetextanchor": "end",
             "hovertext": [_hover(labels[g.key], g.money, value, cum, currency)
-                          for g, value, cum in zip(ranked, shares, cumulative)],
+                          for g, value, cum in zip(ranked, shares, cumulative, strict=True)],
             "hovertemplate": "%{hovertext}<extra></extra>"}
     line = {"type": "scatter", "mode": "lines+markers", "name": "Cumulative share", "xaxis": "x2", "y": y,
             "x": [float(value * 100) for value in cumulative], "line": {"color": TOTAL_COLOR, "width": 1.5},

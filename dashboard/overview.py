@@ -5,10 +5,10 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.loading import loading
 from dashboard.export_menu import overview_export, titled
 from dashboard.figures import CONFIG
 from dashboard.format import MEASURE_LABELS, money_text
+from dashboard.loading import loading
 from data_access.money import Money
 
 CARDS = (("amount", "bi-receipt"), ("amount_paid", "bi-wallet2"), ("cash_coupon", "bi-ticket-perforated"))

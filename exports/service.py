@@ -10,13 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import flask
-import flask_login
 import sqlalchemy as sa
 
 from config import Config
 from data_access import export_tasks
-from data_access.export_tasks import ExportTask, Viewer, utc_now
+from data_access.export_tasks import ExportTask, FileFormat, utc_now
 from data_access.query import ExpenditureQuery
+from data_access.users import User
 from exports.builder import TEMPORARY_SUFFIX, file_name
 from exports.runners import CeleryRunner, ThreadRunner
 
@@ -25,14 +25,6 @@ log = logging.getLogger(__name__)
 # The only files the cleanup may delete: those the builder names (the directory may hold others).
 OUR_FILE = re.compile(rf"\.?([0-9a-f]{{32}})(\.(xlsx|csv)|\.[0-9a-f]{{32}}{re.escape(TEMPORARY_SUFFIX)})")
 HOUSEKEEPING_SECONDS = 60
-
-
-def current_viewer() -> Viewer:
-    """The signed-in user, as export_tasks knows them; 401 for nobody."""
-    user = flask_login.current_user
-    if not user or not user.is_authenticated:
-        flask.abort(401)
-    return Viewer(user.login, user.partner_id, is_admin=user.role == "admin")
 
 
 def current_exports() -> ExportService:
@@ -52,7 +44,7 @@ def task_name(query: ExpenditureQuery, file_format: str, record_ids: list[str] |
     if query.search:  # cut to keep the name within its column (the parameters say it whole)
         search = query.search if len(query.search) <= NAMED_SEARCH else query.search[:NAMED_SEARCH] + "\u2026"
         parts.append(f"\u201c{search}\u201d")
-    return " \u00b7 ".join([*parts, f".{file_format}"])
+    return " \u00b7 ".join([*parts, f".{FileFormat(file_format).value}"])
 
 
 def download_name(task: ExportTask) -> str:
@@ -84,7 +76,7 @@ class ExportService:
 
     # --- the user's requests ------------------------------------------------------------------
 
-    def create(self, viewer: Viewer, query: ExpenditureQuery, file_format: str,
+    def create(self, viewer: User, query: ExpenditureQuery, file_format: str,
                record_ids: list[str] | None = None, origin: str | None = None) -> str:
         """Store the task and queue it; the file is built in the background. `origin`: where
         it was asked for, in words ("Overview", "Trend by service type"), for its name."""
@@ -97,22 +89,22 @@ class ExportService:
         self._submit(task_id)
         return task_id
 
-    def retry(self, viewer: Viewer, task_id: str) -> bool:
+    def retry(self, viewer: User, task_id: str) -> bool:
         retried = export_tasks.change(self.engine, export_tasks.retry, viewer, task_id, self.retention)
         if retried:
             self._submit(task_id)
         return retried
 
-    def cancel(self, viewer: Viewer, task_id: str) -> bool:
+    def cancel(self, viewer: User, task_id: str) -> bool:
         return bool(export_tasks.change(self.engine, export_tasks.cancel, viewer, task_id))
 
-    def history(self, viewer: Viewer) -> list[ExportTask]:
+    def history(self, viewer: User) -> list[ExportTask]:
         """The viewer's tasks, after the stale/expiry check, so what is shown is true now."""
         self.check()
         with self.engine.connect() as conn:
             return export_tasks.list_for(conn, viewer)
 
-    def task(self, viewer: Viewer, task_id: str) -> ExportTask | None:
+    def task(self, viewer: User, task_id: str) -> ExportTask | None:
         with self.engine.connect() as conn:
             return export_tasks.get_for(conn, viewer, task_id)
 

@@ -10,12 +10,18 @@ from pathlib import Path
 from plotly.offline import get_plotlyjs_version
 
 from dashboard.colors import OTHERS_COLOR, PALETTE, group_colors
-from dashboard.figures import (distribution_figure, donut_figure, donut_reads, group_labels, overview_figure,
-                               trend_figure)
+from dashboard.figures import (
+    distribution_figure,
+    donut_figure,
+    donut_reads,
+    group_labels,
+    overview_figure,
+    trend_figure,
+)
 from dashboard.periods import Coverage
+from data_access.breakdowns import Breakdown, Group, Overview, Point
 from data_access.money import Money, total
 from data_access.query import OTHERS_KEY, OTHERS_LABEL, Granularity
-from data_access.stats import Breakdown, Group, Overview, Point
 
 JAN, FEB = date(2025, 1, 1), date(2025, 2, 1)
 
@@ -25,7 +31,7 @@ def money(amount, coupon="0"):
 
 
 def group(key, label, *monthly):
-    series = tuple(Point(period, value) for period, value in zip((JAN, FEB), monthly))
+    series = tuple(Point(period, value) for period, value in zip((JAN, FEB), monthly, strict=False))
     return Group(key, label, total(monthly), Decimal("0"), series)
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from dashboard import ids
+from tests.browser.drawn import query_string, traces
 from tests.browser.pages import Dashboard
 from tests.browser.test_tabs import setup  # noqa: F401  (the fixture)
 from tests.helpers import sign_in
@@ -30,8 +31,8 @@ def test_a_link_with_filters_gives_the_same_totals_in_a_new_page(setup, console_
         expect(opened.locator(TOTAL_ROW)).to_contain_text("CNY 4,886.65")
         expect(opened.locator(f"#{ids.filter_values('exclude', 'account_manager')}")).to_contain_text("Bob Baker")
         expect(opened.locator(f"#{ids.filter_section('service_type')}")).to_contain_text("1 only")
-        assert shared.query_string() == link.split("?", 1)[1]  # not rewritten without them
-        assert shared.traces()[0]["labels"] == ["Unassigned", "Alice Able"]
+        assert query_string(shared.page) == link.split("?", 1)[1]  # not rewritten without them
+        assert traces(shared.page)[0]["labels"] == ["Unassigned", "Alice Able"]
     assert console_errors == []
 
 
@@ -73,7 +74,7 @@ def test_sorting_by_name_starts_a_to_z(setup, console_errors):  # noqa: F811
     names = board.page.locator(f"#{ids.BREAKDOWN_GROUPS} tbody tr td:first-child")
     expect(names).to_have_text(["Alice Able", "Bob Baker", "Unassigned"])
     expect(board.page.locator(f"#{ids.SORT_ORDER} .active")).to_have_text("Ascending")
-    assert "order=asc" in board.query_string()
+    assert "order=asc" in query_string(board.page)
     assert console_errors == []
 
 

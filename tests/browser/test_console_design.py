@@ -14,6 +14,7 @@ from dashboard.colors import OTHERS_COLOR, PALETTE
 from dashboard.loading import PRIMARY
 from data_access import export_tasks
 from data_access.query import ExpenditureQuery, Scope
+from tests.browser.drawn import query_string, traces
 from tests.browser.test_tabs import DESKTOP, PHONE, setup  # noqa: F401  (the fixture)
 from tests.helpers import sign_in
 
@@ -23,7 +24,7 @@ TABS = (("Overview", "overview", ids.OVERVIEW_GRAPH), ("Expenditure Trend", "tre
 
 def graph_data(board, expression: str, graph_id: str = ids.BREAKDOWN_GRAPH):
     """`expression` of the drawn plotly graph element `g` (its data and layout)."""
-    board.traces(graph_id)  # waits for plotly
+    traces(board.page, graph_id)  # waits for plotly
     return board.page.evaluate(f"id => {{ const g = document.querySelector(`#${{id}} .js-plotly-plot`); "
                                f"return {expression}; }}", graph_id)
 
@@ -53,7 +54,7 @@ def test_trend_chart_types_with_a_total_and_colours_that_stay(setup, console_err
 
     board.page.locator(f"#{ids.CHART_TYPE}").get_by_text("Lines").click()
     expect(board.page.locator(f"#{ids.BREAKDOWN_GRAPH} .scatterlayer .trace")).to_have_count(4)
-    assert "chart=lines" in board.query_string()
+    assert "chart=lines" in query_string(board.page)
     board.page.locator(f"#{ids.CHART_TYPE}").get_by_text("Area").click()
     expect(board.page.locator(f"#{ids.BREAKDOWN_GRAPH} .scatterlayer .js-fill")).not_to_have_count(0)
     assert graph_data(board, "g.data.slice(0, 3).map(t => t.stackgroup)") == ["groups"] * 3
@@ -61,8 +62,8 @@ def test_trend_chart_types_with_a_total_and_colours_that_stay(setup, console_err
 
     # The same group, the same colour: on the other tab, and in another session.
     board.tab("Expenditure Distribution")
-    pie = board.traces()[0]
-    assert dict(zip(pie["labels"], graph_data(board, "g.data[0].marker.colors"))) == colors
+    pie = traces(board.page)[0]
+    assert dict(zip(pie["labels"], graph_data(board, "g.data[0].marker.colors"), strict=True)) == colors
     other = board.page.context.browser.new_context()
     page = other.new_page()
     sign_in(page, board.base_url, setup.data.admin_a.login, setup.data.admin_a.password)
@@ -78,7 +79,7 @@ def test_trend_chart_types_with_a_total_and_colours_that_stay(setup, console_err
 def test_distribution_is_a_donut_only_when_it_reads_and_its_hover_is_right(setup, console_errors):  # noqa: F811
     board = setup.board
     board.open("?tab=distribution&range=last_month&group_by=account_manager")
-    donut = board.traces()[0]
+    donut = traces(board.page)[0]
     assert donut["text"] == ["Bob Baker<br>61.30%", "Unassigned<br>26.05%", "Alice Able<br>12.65%"]
     # The first slice (Bob Baker, 61%) runs clockwise from 12 o'clock past 6: its box is the full
     # height of the ring, whose 3 o'clock point is in the middle of its right edge.
@@ -93,7 +94,7 @@ def test_distribution_is_a_donut_only_when_it_reads_and_its_hover_is_right(setup
 
     # Top 1 by cash coupons (Alice Able): "Others" is most of it, so ranked bars with cumulative share.
     board.open("?tab=distribution&range=last_month&group_by=account_manager&sort_by=cash_coupon&top_n=1")
-    bars, cumulative = board.traces()
+    bars, cumulative = traces(board.page)
     assert bars["y"] == ["Alice Able", "Others"]
     assert bars["text"] == ["CNY 1,603.62 \u00b7 12.65%", "CNY 11,074.20 \u00b7 87.35%"]
     assert cumulative["x"] == [12.65, 100.0]
@@ -170,7 +171,7 @@ def test_days_after_the_data_are_not_zero_and_a_partial_month_is_marked(setup, c
     board = setup.board
     data_up_to = setup.first + timedelta(days=27)
     board.open("?range=last_month")
-    amount = board.traces(ids.OVERVIEW_GRAPH)[0]
+    amount = traces(board.page, ids.OVERVIEW_GRAPH)[0]
     assert amount["x"][-1] == str(data_up_to) and len(amount["x"]) == 28  # no fall to zero after it
     notes = graph_data(board, "g.layout.annotations.map(a => a.text)", ids.OVERVIEW_GRAPH)
     assert f"data up to {data_up_to}" in notes
@@ -205,7 +206,7 @@ def test_the_export_history_tells_tasks_apart_and_can_cancel(setup, console_erro
     engine = setup.app.server.extensions["runtime"].engine
     query = ExpenditureQuery(Scope("A"), setup.first, setup.last)
     with engine.begin() as conn:
-        waiting = export_tasks.create(conn, "admin@a", query, "Overview \u00b7 waiting", "xlsx", timedelta(days=7))
+        export_tasks.create(conn, "admin@a", query, "Overview \u00b7 waiting", "xlsx", timedelta(days=7))
         failed = export_tasks.create(conn, "admin@a", query, "Overview \u00b7 failed", "xlsx", timedelta(days=7))
         export_tasks.fail(conn, failed, "the export queue is unavailable; please retry")
     board.tab("Export History")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from answers.cache import Answers
+from answers.partner import data_up_to
+from data_access import details
 from data_access.query import ExpenditureQuery
 
 
@@ -36,3 +39,10 @@ def empty_reason(query: ExpenditureQuery, latest_day: date | None, range_has_rec
         return f"Every record {span} has a zero amount."
     causes = " and ".join(filter(None, [", ".join(parts[:-1]), parts[-1]]))
     return f"Every record {span} is excluded by {causes}."
+
+
+def empty_message(answers: Answers, query: ExpenditureQuery, hide_zero_shown: bool = True) -> str:
+    """Why `query` matches no record; `hide_zero_shown`: whether the tab has that switch."""
+    in_range = ExpenditureQuery(query.scope, query.start, query.end, hide_zero=False)
+    return empty_reason(query, data_up_to(answers, query.scope), answers.answer(details.count_rows, in_range) > 0,
+                        hide_zero_shown)
