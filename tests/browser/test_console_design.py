@@ -14,7 +14,7 @@ from dashboard.colors import OTHERS_COLOR, PALETTE
 from dashboard.loading import PRIMARY
 from data_access import export_tasks
 from data_access.query import ExpenditureQuery, Scope
-from tests.browser.drawn import query_string, traces
+from tests.browser.drawn import traces
 from tests.browser.test_tabs import DESKTOP, PHONE, setup  # noqa: F401  (the fixture)
 from tests.helpers import sign_in
 
@@ -43,10 +43,10 @@ def rgb(hex_color: str) -> str:
 def test_trend_chart_types_with_a_total_and_colours_that_stay(setup, console_errors):  # noqa: F811
     board = setup.board
     board.open("?tab=trend&range=last_month&group_by=account_manager")
-    traces = graph_data(board, "g.data.map(t => [t.name, t.type, t.marker.color || null])")
-    assert [name for name, *_ in traces] == ["Bob Baker", "Unassigned", "Alice Able", "Total"]
-    assert {kind for _, kind, _ in traces[:3]} == {"bar"}  # stacked columns by default
-    colors = {name: color for name, _, color in traces[:3]}
+    drawn = graph_data(board, "g.data.map(t => [t.name, t.type, t.marker.color || null])")
+    assert [name for name, *_ in drawn] == ["Bob Baker", "Unassigned", "Alice Able", "Total"]
+    assert {kind for _, kind, _ in drawn[:3]} == {"bar"}  # stacked columns by default
+    colors = {name: color for name, _, color in drawn[:3]}
     assert len(set(colors.values())) == 3 and set(colors.values()) <= set(PALETTE)  # three distinct hues
     assert graph_data(board, "g.layout.showlegend") is False  # the table below is the legend
     assert swatches(board) == {name: rgb(color) for name, color in colors.items()}
@@ -54,7 +54,7 @@ def test_trend_chart_types_with_a_total_and_colours_that_stay(setup, console_err
 
     board.page.locator(f"#{ids.CHART_TYPE}").get_by_text("Lines").click()
     expect(board.page.locator(f"#{ids.BREAKDOWN_GRAPH} .scatterlayer .trace")).to_have_count(4)
-    assert "chart=lines" in query_string(board.page)
+    board.expect_url_query("chart=lines")
     board.page.locator(f"#{ids.CHART_TYPE}").get_by_text("Area").click()
     expect(board.page.locator(f"#{ids.BREAKDOWN_GRAPH} .scatterlayer .js-fill")).not_to_have_count(0)
     assert graph_data(board, "g.data.slice(0, 3).map(t => t.stackgroup)") == ["groups"] * 3
@@ -203,7 +203,7 @@ def test_the_export_history_tells_tasks_apart_and_can_cancel(setup, console_erro
     assert box["y"] > sign_out["y"] + sign_out["height"] or box["x"] + box["width"] < sign_out["x"]  # clear of it
 
     # A task still waiting, and one that failed, put there as a worker would leave them.
-    engine = setup.app.server.extensions["runtime"].engine
+    engine = setup.app.extensions["runtime"].engine
     query = ExpenditureQuery(Scope("A"), setup.first, setup.last)
     with engine.begin() as conn:
         export_tasks.create(conn, "admin@a", query, "Overview \u00b7 waiting", "xlsx", timedelta(days=7))
