@@ -38,7 +38,10 @@ def data(engine):
     return engine
 
 
-def answer(engine, scope=Scope("P1"), start="2025-04-01", end="2025-04-30", **options):
+P1 = Scope("P1")
+
+
+def answer(engine, scope=P1, start="2025-04-01", end="2025-04-30", **options):
     with engine.connect() as conn:
         return movers(conn, ExpenditureQuery(scope, start, end, **options))
 
