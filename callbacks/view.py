@@ -15,8 +15,8 @@ from callbacks.common import partner_facts, partner_today
 from dashboard import ids, shell
 from dashboard.controls import filter_title
 from dashboard.time_range import CUSTOM
-from dashboard.view_state import (FILTER_KINDS, TABS, View, filter_name, from_controls, from_search,
-                                  to_controls, to_search)
+from dashboard.view_state import (FILTER_KINDS, TABS, View, drill_texts, filter_name, from_controls,
+                                  from_search, to_controls, to_search)
 from data_access import stats
 from data_access.query import MAX_SEARCH_LENGTH, Basis, QueryError, Scope
 from runtime import Runtime
@@ -56,6 +56,7 @@ def sync_view(runtime: Runtime, scope: Scope, trigger: str | None, url_search: s
         search, message = None, (LINK_MESSAGE + "; ".join(problems) + ".") if problems else None
     else:
         values = {**controls, "range": CUSTOM} if trigger in ("from", "to") else controls
+        values = {**values, "drill": drill_texts(url_search)}
         try:
             view = from_controls(scope, today, values)
         except QueryError as error:  # the screen keeps the last good view; nothing is lost

@@ -30,6 +30,7 @@ def layout(tab: str) -> html.Div:
         dbc.Card([
             dbc.CardHeader(TITLES[tab], className="fw-semibold"),
             dbc.CardBody([
+                html.Nav(id=ids.DRILL_BREADCRUMB, **{"aria-label": "Drill-down path"}),
                 dbc.Alert(id=ids.BREAKDOWN_MESSAGE, color="light", is_open=False),
                 dcc.Loading([dcc.Graph(id=ids.BREAKDOWN_GRAPH, config=CONFIG, className="chart"),
                              html.Div(id=ids.BREAKDOWN_GROUPS)]),
@@ -49,7 +50,8 @@ def _swatch(color: str) -> html.Span:
 
 def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> dbc.Table:
     """The groups' totals in the chart's order and colours, with the total: the numbers
-    behind the chart, and its legend. Share is of the amount the chart shows."""
+    behind the chart, and its legend. Share is of the amount the chart shows. A group's row
+    drills into it, by click or by Enter (it is focusable: assets/drilldown.js)."""
     labels = group_labels(breakdown.groups)
     whole = breakdown.total.measure(measure)
     head = html.Thead(html.Tr([html.Th("Group"),
@@ -64,11 +66,21 @@ def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[
                           for m in MONEY_MEASURES),
                         html.Td(share_text(share_value), className="text-end")], **props)
 
-    body = html.Tbody([row(labels[g.key], g.money, share(g.money.measure(measure), whole), colors[g.key])
+    body = html.Tbody([row(labels[g.key], g.money, share(g.money.measure(measure), whole), colors[g.key],
+                           id=ids.group_row(g.key), n_clicks=0, tabIndex=0, role="button",
+                           className="drillable", title=f"Drill into {labels[g.key]}")
                        for g in breakdown.groups])
     foot = html.Tfoot(row("Total", breakdown.total, share(whole, whole), className="fw-semibold"))
     return dbc.Table([head, body, foot], size="sm", hover=True, responsive=True,
                      className="group-table mt-3 mb-0 align-middle")
+
+
+def breadcrumb(crumbs: list[tuple[str, str | None]]) -> dbc.Breadcrumb | None:
+    """The drill-down path: (text, link back to it) per step, the last one the view shown."""
+    if len(crumbs) < 2:
+        return None
+    return dbc.Breadcrumb(items=[{"label": text, "href": href, "active": href is None} for text, href in crumbs],
+                          class_name="drill-breadcrumb mb-2 small")
 
 
 def _column(column, currency: str) -> dict:
