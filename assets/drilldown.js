@@ -17,6 +17,13 @@
         return Array.isArray(item) ? item[0] : undefined;
     }
 
+    // A slice reports the customdata of the entries it sums: [[key, ...]]; a point its own.
+    function pointKey(point) {
+        let item = point.customdata;
+        if (Array.isArray(item) && Array.isArray(item[0])) item = item[0];
+        return Array.isArray(item) ? item[0] : keyOf(point.data, point.pointNumber);
+    }
+
     // With a unified hover a click reports every line at that x: the one drawn nearest the
     // pointer is the one clicked.
     function nearest(gd, points, mouse) {
@@ -31,8 +38,7 @@
         gd._drillAttached = true;
         gd.on("plotly_click", function (event) {
             const point = event && event.points && nearest(gd, event.points, event.event);
-            if (point) report(Array.isArray(point.customdata) ? point.customdata[0]
-                              : keyOf(point.data, point.pointNumber));
+            if (point) report(pointKey(point));
         });
         gd.on("plotly_legendclick", function (event) {
             const trace = event.data[event.curveNumber];

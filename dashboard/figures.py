@@ -87,10 +87,12 @@ def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict
         "marker": {"colors": [colors[group.key] for group in drawn], "line": {"color": "#fff", "width": 1}},
         "text": [share_text(share(group.money.measure(measure), whole)) for group in drawn],
         "textinfo": "text", "textposition": "inside", "insidetextorientation": "horizontal",
-        "customdata": [[group.key, money_text(group.money.amount, currency),
-                        money_text(group.money.amount_paid, currency)] for group in drawn],
-        "hovertemplate": ("<b>%{label}</b><br>Amount: %{customdata[1]}<br>"
-                          "Amount paid: %{customdata[2]}<br>Share: %{text}<extra></extra>"),
+        "customdata": [[group.key] for group in drawn],
+        # A slice's customdata reaches a hovertemplate as the list of its entries' items.
+        "hovertext": [f"Amount: {money_text(group.money.amount, currency)}<br>"
+                      f"Amount paid: {money_text(group.money.amount_paid, currency)}<br>"
+                      f"Share: {share_text(share(group.money.measure(measure), whole))}" for group in drawn],
+        "hovertemplate": "<b>%{label}</b><br>%{hovertext}<extra></extra>",
     }], "layout": _layout(showlegend=False,  # the groups' table below is the legend
                           uniformtext={"minsize": 10, "mode": "hide"}, annotations=[{
         "text": f"{MEASURE_LABELS[measure]}<br><b>{money_text(whole, currency)}</b>",

@@ -101,7 +101,9 @@ def test_donut_shows_the_same_groups_with_shares_of_the_chosen_amount():
     assert pie["labels"] == ["A", "B"]
     assert pie["marker"]["colors"] == [colors["a"], colors["b"]]
     assert pie["text"] == ["66.67%", "33.33%"]  # 50 and 25 of 75 paid
-    assert pie["customdata"] == [["a", "CNY 75.00", "CNY 50.00"], ["b", "CNY 25.00", "CNY 25.00"]]
+    assert pie["customdata"] == [["a"], ["b"]]  # the group's key: a click drills into it
+    assert pie["hovertext"] == ["Amount: CNY 75.00<br>Amount paid: CNY 50.00<br>Share: 66.67%",
+                                "Amount: CNY 25.00<br>Amount paid: CNY 25.00<br>Share: 33.33%"]
     assert pie["textinfo"] == "text"  # plotly's own percentages would come from floats
 
 
