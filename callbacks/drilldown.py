@@ -16,7 +16,7 @@ from dashboard import breakdown_tab, ids
 from dashboard.drilldown import MAX_STEPS, back, crumb_text, drill
 from dashboard.view_state import BREAKDOWN_TABS, View, from_search, to_search
 from data_access import stats
-from data_access.query import OTHERS_KEY, Scope
+from data_access.query import OTHERS_KEY, Basis, Scope
 from runtime import Runtime
 
 
@@ -39,6 +39,12 @@ def drill_search(runtime: Runtime, scope: Scope, url_search, key, today: date | 
         raise PreventUpdate
     query, step = drill(view.query, key, [k for k in keys if k != OTHERS_KEY])
     return to_search(dataclasses.replace(view, query=query, drill=(*view.drill, step)[-MAX_STEPS:]))
+
+
+def customer_trend_search(view: View, customer_id: str) -> str:
+    """The Trend tab of one customer (by service type), as a drill from all customer accounts."""
+    query, step = drill(view.query.replace(group_by=Basis.CUSTOMER_ACCOUNT), customer_id, [])
+    return to_search(dataclasses.replace(view, tab=ids.TAB_TREND, query=query, drill=(step,)))
 
 
 def crumbs(runtime: Runtime, scope: Scope, url_search, today: date | None = None) -> list[tuple[str, str | None]]:

@@ -77,6 +77,8 @@ def filter_section(basis: str) -> str:
 OVERVIEW_TOTALS = "overview-totals"  # the cards' row
 OVERVIEW_GRAPH = "overview-graph"
 OVERVIEW_MESSAGE = "overview-message"  # why nothing shows
+MOVERS = "movers"                    # the movers panel (dashboard/movers.py)
+MOVERS_TABS = "movers-tabs"          # a tab per status
 
 
 def overview_total(measure: str) -> str:

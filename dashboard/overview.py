@@ -1,10 +1,10 @@
-"""The Overview tab: totals for the time range and search, their trend, and Export."""
+"""The Overview tab: totals for the time range and search, their trend, Export, and the movers."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import ids
+from dashboard import ids, movers
 from dashboard.export_menu import overview_export, titled
 from dashboard.figures import CONFIG
 from dashboard.format import MEASURE_LABELS, money_text
@@ -38,4 +38,5 @@ def layout() -> html.Div:
                 dcc.Loading(dcc.Graph(id=ids.OVERVIEW_GRAPH, config=CONFIG, className="chart")),
             ]),
         ], className="shadow-sm"),
+        movers.layout(),
     ])

@@ -10,6 +10,7 @@ import pytest
 from dash.exceptions import PreventUpdate
 
 from callbacks.drilldown import crumbs, drill_search
+from callbacks.movers import movers_view
 from callbacks.view import sync_view
 from dashboard.drilldown import NEXT_BASIS, Step, back, drill
 from dashboard.view_state import from_search, to_controls, to_search
@@ -137,3 +138,25 @@ def test_a_control_changed_after_drilling_keeps_the_path(runtime):
     values = to_controls(from_search(ADMIN_A, TODAY, drilled)[0])
     search, *_ = sync_view(runtime, ADMIN_A, "top_n", drilled, {**values, "top_n": 3}, None, TODAY)
     assert parse_qs(search.lstrip("?"))["drill"] == parse_qs(drilled.lstrip("?"))["drill"]
+
+
+# --- the movers panel ----------------------------------------------------------------------------
+
+def test_the_movers_panel_lists_customers_linked_to_their_trend(runtime):
+    link = "?range=custom&from=2025-01-11&to=2025-01-20"  # against 01-01..01-10
+    params = from_search(ADMIN_A, TODAY, link)[0].shown_query().to_params()
+    panel = movers_view(runtime, ADMIN_A, params, link, TODAY)
+    tabs = {tab.tab_id: tab for tab in panel[1].children}
+    assert [tab.label for tab in tabs.values()] == ["Growing 0", "Shrinking 1", "New 0", "Lost 1", "Steady 0"]
+    assert panel[1].active_tab == "movers-shrinking"  # the first status with customers
+    lost = tabs["movers-lost"].children.children[0]  # the table
+    row = lost.children[1].children[0]
+    assert row.children[0].children.children == "alpha-retail"  # 1203.41 on the 3rd, nothing after
+    target = from_search(ADMIN_A, TODAY, row.children[0].children.href)[0]
+    assert target.tab == "trend" and target.query.group_by is Basis.SERVICE_TYPE
+    assert target.query.include == ((Basis.CUSTOMER_ACCOUNT, ("A-C1",)),)
+    assert (target.query.start, target.query.end) == (date(2025, 1, 11), date(2025, 1, 20))
+    # Alice sees only her own: alpha-games is new to her (hers from the 16th: Bob's 7771.17 of
+    # the 10th does not count), alpha-retail lost.
+    alice = movers_view(runtime, ALICE, params, link, TODAY)
+    assert [tab.label for tab in alice[1].children] == ["Growing 0", "Shrinking 0", "New 1", "Lost 1", "Steady 0"]

@@ -71,3 +71,19 @@ def test_a_legend_entry_and_others_drill_on_the_trend(setup, console_errors):  #
     expect(rows(board)).to_have_text(["alpha-labs", "Others"])
     expect(crumbs(board).last).to_have_text("Others (customer account) \u2014 by customer account")
     assert console_errors == []
+
+
+def test_movers_on_the_overview_open_the_customers_trend(setup, console_errors):  # noqa: F811
+    board = setup.board
+    board.page.set_viewport_size({"width": 390, "height": 844})
+    board.open("?range=last_month")
+    panel = board.page.locator(f"#{ids.MOVERS}")
+    expect(panel.get_by_role("tab")).to_have_text(["Growing 0", "Shrinking 0", "New 3", "Lost 0", "Steady 0"])
+    board.screenshot("movers-390")
+    board.page.set_viewport_size({"width": 1280, "height": 900})
+    board.screenshot("movers-1280")
+    panel.get_by_role("link", name="alpha-games").click()
+    expect(board.page.get_by_role("tab", name="Expenditure Trend")).to_have_class(re.compile(r"\bactive\b"))
+    expect(rows(board)).to_have_text(["Object Storage Service", "Elastic Cloud Server"])
+    expect(crumbs(board)).to_have_text(["All customer accounts", "alpha-games \u2014 by service type"])
+    assert console_errors == []
