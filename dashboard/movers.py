@@ -27,7 +27,8 @@ def _change(value, currency: str) -> html.Td:
 
 
 def _table(movers, currency: str, links: dict[str, str]) -> dbc.Table:
-    head = html.Thead(html.Tr([html.Th("Customer account"), html.Th("Account manager", className="d-none d-md-table-cell"),
+    head = html.Thead(html.Tr([html.Th("Customer account"),
+                               html.Th("Account manager", className="d-none d-md-table-cell"),
                                html.Th("Current", className="text-end"),
                                html.Th("Previous", className="text-end d-none d-sm-table-cell"),
                                html.Th("Change", className="text-end")]))
