@@ -1,5 +1,6 @@
 """The Overview's movers panel: the movers of the query in the store, each customer linked to
-its Trend view (built on the server from the URL's view)."""
+its Trend view (built on the server from the URL's view); and the account-manager scorecard of
+the breakdown tabs."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,10 +11,10 @@ from auth.identity import current_scope
 from callbacks.common import partner_facts, partner_today, stored_query
 from callbacks.drilldown import customer_trend_search
 from dashboard import ids
-from dashboard.movers import movers_panel, shown_customers
+from dashboard.movers import movers_panel, scorecard_card, shown_customers
 from dashboard.view_state import from_search
 from data_access import movers
-from data_access.query import QueryError, Scope
+from data_access.query import Basis, QueryError, Scope
 from runtime import Runtime
 
 
@@ -29,7 +30,22 @@ def movers_view(runtime: Runtime, scope: Scope, params, url_search, today: date 
     return movers_panel(result, facts.currency, links)
 
 
+def scorecard_view(runtime: Runtime, scope: Scope, params):
+    """The scorecard when the breakdown groups by account manager, else nothing."""
+    try:
+        query = stored_query(scope, params)
+    except QueryError:
+        return None  # the breakdown says what is wrong
+    if query.group_by is not Basis.ACCOUNT_MANAGER:
+        return None
+    return scorecard_card(runtime.answer(movers.scorecard, query), partner_facts(runtime, scope).currency)
+
+
 def register(app, runtime: Runtime) -> None:
+    @app.callback(Output(ids.SCORECARD, "children"), Input(ids.QUERY_PARAMS, "data"))
+    def _scorecard(params):
+        return scorecard_view(runtime, current_scope(), params)
+
     @app.callback(Output(ids.MOVERS, "children"), Input(ids.QUERY_PARAMS, "data"), State(ids.URL, "search"))
     def _movers(params, url_search):
         return movers_view(runtime, current_scope(), params, url_search)

@@ -36,6 +36,7 @@ def layout(tab: str) -> html.Div:
                              html.Div(id=ids.BREAKDOWN_GROUPS)]),
             ]),
         ], className="shadow-sm mb-3"),
+        dcc.Loading(html.Div(id=ids.SCORECARD)),
         dbc.Card([
             dbc.CardHeader(titled("Detailed fees", export_menu(tab))),
             dbc.CardBody(dcc.Loading(html.Div(id=ids.DETAIL_GRID_BOX, className="detail-grid-box")),

@@ -92,6 +92,7 @@ BREAKDOWN_GRAPH = "breakdown-graph"    # lines on the trend tab, donut on the di
 BREAKDOWN_GROUPS = "breakdown-groups"  # table of the groups' totals (the charts' legend)
 BREAKDOWN_MESSAGE = "breakdown-message"
 DETAIL_GRID_BOX = "detail-grid-box"    # holds detail_grid(tab), made anew for each query
+SCORECARD = "scorecard"                # the account-manager scorecard, when grouped by manager
 DRILL_BREADCRUMB = "drill-breadcrumb"  # the drill-down steps, each a link back to it
 DRILL_REQUEST = "drill-request"        # dcc.Store: {"key": group key} of a chart or legend click
 

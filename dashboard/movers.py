@@ -1,5 +1,6 @@
 """The Overview's movers: the customers whose spend changed most against the comparison period,
-a tab per status (with its count), each customer a link to the Trend tab filtered to it."""
+a tab per status (with its count), each customer a link to the Trend tab filtered to it. And the
+account-manager scorecard of the Trend and Distribution tabs, grouped by account manager."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
@@ -7,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.format import money_text
-from data_access.movers import Movers, Status
+from data_access.movers import Movers, Scorecard, Status
 
 SHOWN = 20  # customers listed per status
 STATUS_ORDER = (Status.GROWING, Status.SHRINKING, Status.NEW, Status.LOST, Status.STEADY)
@@ -68,3 +69,39 @@ def movers_panel(result: Movers, currency: str, links: dict[str, str]) -> list:
 def shown_customers(result: Movers) -> list[str]:
     """The customers the panel lists, whose links it needs."""
     return [mover.customer_id for status in STATUS_ORDER for mover in result.of(status)[:SHOWN]]
+
+
+def _percent(value) -> str:
+    return "\u2014" if value is None else f"{'+' if value > 0 else ''}{value}%"
+
+
+def scorecard_card(card: Scorecard, currency: str) -> dbc.Card | None:
+    """One line per account manager: customers with spend, new and lost customers, the Amount
+    and its change against the comparison period."""
+    if not card.managers:
+        return None
+    numbers = ("Customers", "New", "Lost")
+    head = html.Thead(html.Tr([html.Th("Account manager"),
+                               *(html.Th(name, className="text-end") for name in numbers),
+                               html.Th("Amount", className="text-end"),
+                               html.Th("Previous", className="text-end d-none d-md-table-cell"),
+                               html.Th("Change", className="text-end"),
+                               html.Th("Change %", className="text-end d-none d-sm-table-cell")]))
+    body = html.Tbody([html.Tr([
+        html.Td(line.account_manager),
+        *(html.Td(f"{value:,}", className="text-end") for value in (line.customers, line.new, line.lost)),
+        html.Td(money_text(line.current.amount, currency), className="text-end text-nowrap"),
+        html.Td(money_text(line.previous.amount, currency), className="text-end text-nowrap d-none d-md-table-cell"),
+        _change(line.change, currency),
+        html.Td(_percent(line.change_percent), className="text-end d-none d-sm-table-cell"),
+    ]) for line in card.managers])
+    return dbc.Card([
+        dbc.CardHeader("Account-manager scorecard", className="fw-semibold"),
+        dbc.CardBody([
+            html.P(f"Only the spend attributed to each manager counts; compared with {card.compare_start} to "
+                   f"{card.compare_end}. New and lost: customers whose spend with the manager started or "
+                   "stopped.", className="small text-muted mb-2"),
+            dbc.Table([head, body], size="sm", hover=True, responsive=True,
+                      className="scorecard-table mb-0 align-middle"),
+        ]),
+    ], className="shadow-sm mb-3")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -85,22 +85,28 @@ def with_comparison(q: ExpenditureQuery) -> ExpenditureQuery:
     return q if q.compare is not Compare.NONE else q.replace(compare=Compare.PREVIOUS)
 
 
-def _both_periods(q: ExpenditureQuery, previous: ExpenditureQuery) -> sa.Subquery:
-    """Per customer, the sums of the range (`current` 1) and of the comparison period (0)."""
+def _both_periods(q: ExpenditureQuery, previous: ExpenditureQuery, by: tuple[str, ...]) -> sa.Subquery:
+    """Per combination of the columns `by`, the sums of the range (`now_`) and of the
+    comparison period (`before_`)."""
     selects = []
     for period, current in ((q, 1), (previous, 0)):
-        for facts, days in _parts(period, (Basis.CUSTOMER_ACCOUNT,), by_day=False):
+        for facts, days in _parts(period, (Basis.ACCOUNT_MANAGER, Basis.CUSTOMER_ACCOUNT), by_day=False):
             t = facts.t
-            selects.append(sa.select(t.c.customer_id, sa.literal(current, sa.Integer).label("current"),
-                                     t.c.amount, t.c.cash_coupon)
+            selects.append(sa.select(*(t.c[column] for column in by),
+                                     sa.literal(current, sa.Integer).label("current"), t.c.amount, t.c.cash_coupon)
                            .where(*_conditions(period.scope, period, facts, days)))
     facts = sa.union_all(*selects).subquery("facts")
 
     def sums(current: int, name: str) -> list:
         return [sa.func.sum(sa.case((facts.c.current == current, facts.c[column]), else_=0))
                 .label(f"{name}_{column}") for column in ("amount", "cash_coupon")]
-    return (sa.select(facts.c.customer_id, *sums(1, "now"), *sums(0, "before"))
-            .group_by(facts.c.customer_id).subquery("sums"))
+    keys = [facts.c[column] for column in by]
+    return sa.select(*keys, *sums(1, "now"), *sums(0, "before")).group_by(*keys).subquery("sums")
+
+
+def _moneys(row) -> tuple[Money, Money]:
+    return (Money(to_decimal(row.now_amount), to_decimal(row.now_cash_coupon)),
+            Money(to_decimal(row.before_amount), to_decimal(row.before_cash_coupon)))
 
 
 def movers(conn: sa.Connection, q: ExpenditureQuery) -> Movers:
@@ -109,7 +115,7 @@ def movers(conn: sa.Connection, q: ExpenditureQuery) -> Movers:
     descending, then by account name."""
     q = with_comparison(q)
     previous = q.comparison()
-    sums = _both_periods(q, previous)
+    sums = _both_periods(q, previous, ("customer_id",))
     partner_id = q.scope.partner_id
     period = attribution.periods(partner_id)
     last_day = sa.literal(q.end, sa.Date)
@@ -123,8 +129,7 @@ def movers(conn: sa.Connection, q: ExpenditureQuery) -> Movers:
                                                   managers.c.manager_id == period.c.manager_id))))
     found = []
     for row in _all(conn, statement):
-        current = Money(to_decimal(row.now_amount), to_decimal(row.now_cash_coupon))
-        before = Money(to_decimal(row.before_amount), to_decimal(row.before_cash_coupon))
+        current, before = _moneys(row)
         if not current.amount and not before.amount:
             continue
         found.append(Mover(row.customer_id, row.account_name or row.customer_id,
@@ -134,3 +139,63 @@ def movers(conn: sa.Connection, q: ExpenditureQuery) -> Movers:
     found.sort(key=lambda mover: abs(mover.change), reverse=True)
     return Movers(previous.start, previous.end, tuple(found))
 
+
+
+@dataclasses.dataclass(frozen=True)
+class ManagerCard:
+    """One account manager's line of the scorecard: only the spend attributed to the manager
+    counts, in both periods (as for the manager's own sign-in)."""
+    manager_key: str
+    account_manager: str
+    customers: int  # with a non-zero Amount in the range
+    new: int
+    lost: int
+    current: Money
+    previous: Money
+
+    @property
+    def change(self) -> Decimal:
+        return self.current.amount - self.previous.amount
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        """change ÷ previous × 100, half-up to 2 decimals; None when previous is zero."""
+        if not self.previous.amount:
+            return None
+        return (self.change / self.previous.amount * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclasses.dataclass(frozen=True)
+class Scorecard:
+    compare_start: date
+    compare_end: date
+    managers: tuple[ManagerCard, ...]  # by current Amount, descending, then name
+
+
+def scorecard(conn: sa.Connection, q: ExpenditureQuery) -> Scorecard:
+    """Per account manager (and Unassigned) with an Amount in either period: customers with
+    spend, new and lost customers, and the change of the Amount against the comparison period
+    (the previous period when the query has none)."""
+    q = with_comparison(q)
+    previous = q.comparison()
+    sums = _both_periods(q, previous, ("manager_id", "customer_id"))
+    statement = (sa.select(sums, managers.c.name.label("manager_name"))
+                 .select_from(sums.outerjoin(managers, sa.and_(managers.c.partner_id == q.scope.partner_id,
+                                                               managers.c.manager_id == sums.c.manager_id))))
+    cards: dict[str, dict] = {}
+    for row in _all(conn, statement):
+        current, before = _moneys(row)
+        if not current.amount and not before.amount:
+            continue
+        key = row.manager_id or UNASSIGNED_KEY
+        card = cards.setdefault(key, {"name": row.manager_name or UNASSIGNED_LABEL, "current": Money(),
+                                      "previous": Money(), "statuses": []})
+        card["current"] += current
+        card["previous"] += before
+        card["statuses"].append(Status.of(current.amount, before.amount))
+    lines = [ManagerCard(key, card["name"], sum(status is not Status.LOST for status in card["statuses"]),
+                         card["statuses"].count(Status.NEW), card["statuses"].count(Status.LOST),
+                         card["current"], card["previous"]) for key, card in cards.items()]
+    lines.sort(key=lambda line: (line.account_manager.casefold(), line.manager_key))
+    lines.sort(key=lambda line: line.current.amount, reverse=True)
+    return Scorecard(previous.start, previous.end, tuple(lines))

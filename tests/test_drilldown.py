@@ -10,7 +10,7 @@ import pytest
 from dash.exceptions import PreventUpdate
 
 from callbacks.drilldown import crumbs, drill_search
-from callbacks.movers import movers_view
+from callbacks.movers import movers_view, scorecard_view
 from callbacks.view import sync_view
 from dashboard.drilldown import NEXT_BASIS, Step, back, drill
 from dashboard.view_state import from_search, to_controls, to_search
@@ -160,3 +160,16 @@ def test_the_movers_panel_lists_customers_linked_to_their_trend(runtime):
     # the 10th does not count), alpha-retail lost.
     alice = movers_view(runtime, ALICE, params, link, TODAY)
     assert [tab.label for tab in alice[1].children] == ["Growing 0", "Shrinking 0", "New 1", "Lost 1", "Steady 0"]
+
+
+def test_the_scorecard_shows_when_grouped_by_account_manager(runtime):
+    by_service = from_search(ADMIN_A, TODAY, JANUARY + "&tab=trend")[0].query.to_params()
+    assert scorecard_view(runtime, ADMIN_A, by_service) is None
+    link = "?range=custom&from=2025-01-11&to=2025-01-20&tab=trend&group_by=account_manager"
+    card = scorecard_view(runtime, ADMIN_A, from_search(ADMIN_A, TODAY, link)[0].query.to_params())
+    body = card.children[1].children[1].children[1]
+    # Alice: alpha-games new (from the 16th), alpha-retail lost; Bob: alpha-games lost.
+    assert [[cell.children for cell in row.children] for row in body.children] == [
+        ["Alice Able", "1", "1", "1", "CNY 450.26", "CNY 1,203.41", "CNY -753.15", "-62.58%"],
+        ["Bob Baker", "0", "0", "1", "CNY 0.00", "CNY 7,771.17", "CNY -7,771.17", "-100.00%"],
+    ]

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from data_access.movers import Status, movers
+from data_access.movers import Status, movers, scorecard
 from data_access.periods import Compare
 from data_access.query import ExpenditureQuery, Scope
 from tests.builders import load
@@ -107,3 +107,22 @@ def test_a_year_comparison_and_a_range_cutting_months_read_the_same_sums(data):
     assert {m.account_name: m.status for m in result.movers} == {
         "alpha": Status.NEW, "bravo": Status.NEW, "delta": Status.NEW, "echo": Status.NEW}
     assert answer(data, compare=Compare.YEAR).compare_start == date(2024, 4, 1)
+
+
+def test_the_scorecard_counts_each_managers_own_spend(data):
+    with data.connect() as conn:
+        card = scorecard(conn, ExpenditureQuery(P1, "2025-04-01", "2025-04-30", group_by="account_manager"))
+    assert (card.compare_start, card.compare_end) == (date(2025, 3, 1), date(2025, 3, 31))
+    assert [(line.account_manager, line.customers, line.new, line.lost, line.current.amount,
+             line.previous.amount, line.change, line.change_percent) for line in card.managers] == [
+        # alpha is new to Wang Wei from the 10th; charlie new; delta steady.
+        ("Wang Wei", 3, 2, 0, D("185.50"), D("20.00"), D("165.50"), D("827.50")),
+        # alpha's April until the 9th against its March; bravo lost.
+        ("Li Na", 1, 0, 1, D("40.00"), D("150.00"), D("-110.00"), D("-73.33")),
+        ("Unassigned", 1, 0, 0, D("12.00"), D("30.00"), D("-18.00"), D("-60.00")),
+    ]
+    # An account manager's sign-in sees its own line only.
+    with data.connect() as conn:
+        own = scorecard(conn, ExpenditureQuery(Scope("P1", "m1"), "2025-04-01", "2025-04-30"))
+    assert [line.account_manager for line in own.managers] == ["Li Na"]
+    assert own.managers[0].change == D("-110.00")

@@ -87,3 +87,15 @@ def test_movers_on_the_overview_open_the_customers_trend(setup, console_errors):
     expect(rows(board)).to_have_text(["Object Storage Service", "Elastic Cloud Server"])
     expect(crumbs(board)).to_have_text(["All customer accounts", "alpha-games \u2014 by service type"])
     assert console_errors == []
+
+
+def test_the_scorecard_is_shown_by_account_manager(setup, console_errors):  # noqa: F811
+    board = setup.board
+    board.open("?tab=trend&range=last_month&group_by=account_manager")
+    table = board.page.locator(f"#{ids.SCORECARD} tbody tr td:first-child")
+    expect(table).to_have_text(["Bob Baker", "Unassigned", "Alice Able"])  # by Amount
+    board.screenshot("scorecard-1280")
+    board.page.locator(f"#{ids.BREAKDOWN_GROUPS} tbody tr").first.click()  # Bob Baker: by customer
+    expect(rows(board)).to_have_text(["alpha-games"])
+    expect(table).to_have_count(0)
+    assert console_errors == []
