@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import math
 import os
 import pickle
@@ -113,7 +114,8 @@ def serve(url: str, answers_path: str) -> None:
         started = time.perf_counter()
         result = computing(self, function, query, *args)
         with open(answers_path, "ab") as log:
-            pickle.dump((flask.request.headers.get(INTERACTION_HEADER), function.__name__, query, args,
+            pickle.dump((flask.request.headers.get(INTERACTION_HEADER),
+                         f"{function.__module__}:{function.__name__}", query, args,
                          time.perf_counter() - started), log)
         return result
 
@@ -267,7 +269,8 @@ def raw_seconds(url: str, answers: list, runs: int = 1) -> list[float]:
                 for _ in range(runs):
                     started = time.perf_counter()
                     for name, query, args, _ in calls:
-                        getattr(stats, name)(conn, query, *args)
+                        module, function = name.split(":")  # data_access.stats, data_access.movers
+                        getattr(importlib.import_module(module), function)(conn, query, *args)
                     best = min(best, time.perf_counter() - started)
                 totals.append(best)
     finally:

@@ -109,17 +109,14 @@ def _moneys(row) -> tuple[Money, Money]:
             Money(to_decimal(row.before_amount), to_decimal(row.before_cash_coupon)))
 
 
-def movers(conn: sa.Connection, q: ExpenditureQuery) -> Movers:
-    """Every customer with a non-zero Amount in the range or its comparison period (the
-    previous period when the query has none), sorted by the absolute change of the Amount,
-    descending, then by account name."""
-    q = with_comparison(q)
-    previous = q.comparison()
-    sums = _both_periods(q, previous, ("customer_id",))
+def movers_statement(q: ExpenditureQuery) -> sa.Select:
+    """Per customer: both periods' sums, account name and the manager of the range's last day
+    (`q` with its comparison period)."""
+    sums = _both_periods(q, q.comparison(), ("customer_id",))
     partner_id = q.scope.partner_id
     period = attribution.periods(partner_id)
     last_day = sa.literal(q.end, sa.Date)
-    statement = (
+    return (
         sa.select(sums, customers.c.account_name, period.c.manager_id, managers.c.name.label("manager_name"))
         .select_from(sums.outerjoin(customers, sa.and_(customers.c.partner_id == partner_id,
                                                         customers.c.customer_id == sums.c.customer_id))
@@ -127,8 +124,15 @@ def movers(conn: sa.Connection, q: ExpenditureQuery) -> Movers:
                                                 attribution.covers(period, last_day)))
                      .outerjoin(managers, sa.and_(managers.c.partner_id == partner_id,
                                                   managers.c.manager_id == period.c.manager_id))))
+
+
+def movers(conn: sa.Connection, q: ExpenditureQuery) -> Movers:
+    """Every customer with a non-zero Amount in the range or its comparison period (the
+    previous period when the query has none), sorted by the absolute change of the Amount,
+    descending, then by account name."""
+    q = with_comparison(q)
     found = []
-    for row in _all(conn, statement):
+    for row in _all(conn, movers_statement(q)):
         current, before = _moneys(row)
         if not current.amount and not before.amount:
             continue
@@ -137,8 +141,8 @@ def movers(conn: sa.Connection, q: ExpenditureQuery) -> Movers:
                            current, before))
     found.sort(key=lambda mover: (mover.account_name.casefold(), mover.customer_id))
     found.sort(key=lambda mover: abs(mover.change), reverse=True)
+    previous = q.comparison()
     return Movers(previous.start, previous.end, tuple(found))
-
 
 
 @dataclasses.dataclass(frozen=True)
