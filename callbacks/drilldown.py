@@ -12,7 +12,7 @@ from dash.exceptions import PreventUpdate
 
 from auth.identity import current_scope
 from callbacks.common import partner_facts, partner_today
-from dashboard import breakdown_tab, ids
+from dashboard import breakdown_tab, ids, overview
 from dashboard.drilldown import MAX_STEPS, back, crumb_text, drill
 from dashboard.view_state import BREAKDOWN_TABS, View, from_search, to_search
 from data_access import stats
@@ -47,6 +47,18 @@ def customer_trend_search(view: View, customer_id: str) -> str:
     return to_search(dataclasses.replace(view, tab=ids.TAB_TREND, query=query, drill=(step,)))
 
 
+BREAKDOWN_LINKS = (Basis.ACCOUNT_MANAGER, Basis.CUSTOMER_ACCOUNT, Basis.SERVICE_TYPE)
+
+
+def overview_links(runtime: Runtime, scope: Scope, url_search, today: date | None = None) -> list[tuple[str, str]]:
+    """(basis label, link) of the Distribution tab of the Overview's total by each basis of
+    BREAKDOWN_LINKS, where the drill-down starts."""
+    view = _view(runtime, scope, url_search, today)
+    return [(basis.label, _href(dataclasses.replace(view, tab=ids.TAB_DISTRIBUTION, drill=(),
+                                                    query=view.query.replace(group_by=basis))))
+            for basis in BREAKDOWN_LINKS]
+
+
 def crumbs(runtime: Runtime, scope: Scope, url_search, today: date | None = None) -> list[tuple[str, str | None]]:
     """(text, link) of each step of the drill-down path; the last, the view shown, has no link."""
     view = _view(runtime, scope, url_search, today)
@@ -77,6 +89,10 @@ def register(app, runtime: Runtime) -> None:
         else:
             raise PreventUpdate
         return drill_search(runtime, current_scope(), url_search, key)
+
+    @app.callback(Output(ids.OVERVIEW_BREAKDOWNS, "children"), Input(ids.URL, "search"))
+    def _overview_links(url_search):
+        return overview.breakdown_links(overview_links(runtime, current_scope(), url_search))
 
     @app.callback(Output(ids.DRILL_BREADCRUMB, "children"), Input(ids.URL, "search"))
     def _breadcrumb(url_search):

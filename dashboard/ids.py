@@ -77,6 +77,7 @@ def filter_section(basis: str) -> str:
 OVERVIEW_TOTALS = "overview-totals"  # the cards' row
 OVERVIEW_GRAPH = "overview-graph"
 OVERVIEW_MESSAGE = "overview-message"  # why nothing shows
+OVERVIEW_BREAKDOWNS = "overview-breakdowns"  # links from the total to its breakdowns
 MOVERS = "movers"                    # the movers panel (dashboard/movers.py)
 MOVERS_TABS = "movers-tabs"          # a tab per status
 

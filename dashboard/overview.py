@@ -27,10 +27,21 @@ def total_cards(total: Money | None, currency: str = "") -> list[dbc.Col]:
         for measure, icon in CARDS]
 
 
+def breakdown_links(links: list[tuple[str, str]]) -> list:
+    """"Break the total down: by account manager · ..." (label, href of the Distribution tab)."""
+    items = [html.Span("Break the total down: ", className="text-muted")]
+    for index, (label, href) in enumerate(links):
+        if index:
+            items.append(html.Span(" \u00b7 ", className="text-muted"))
+        items.append(dcc.Link(f"by {label.lower()}", href=href))
+    return items
+
+
 def layout() -> html.Div:
     return html.Div([
-        dcc.Loading(dbc.Row(total_cards(None), id=ids.OVERVIEW_TOTALS, className="g-3 mb-3"),
+        dcc.Loading(dbc.Row(total_cards(None), id=ids.OVERVIEW_TOTALS, className="g-3 mb-2"),
                     type="dot"),
+        html.Div(id=ids.OVERVIEW_BREAKDOWNS, className="small mb-3"),
         dbc.Card([
             dbc.CardHeader(titled("Expenditure trend", overview_export())),
             dbc.CardBody([

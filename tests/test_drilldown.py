@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 from dash.exceptions import PreventUpdate
 
-from callbacks.drilldown import crumbs, drill_search
+from callbacks.drilldown import crumbs, drill_search, overview_links
 from callbacks.movers import movers_view, scorecard_view
 from callbacks.view import sync_view
 from dashboard.drilldown import NEXT_BASIS, Step, back, drill
@@ -173,3 +173,10 @@ def test_the_scorecard_shows_when_grouped_by_account_manager(runtime):
         ["Alice Able", "1", "1", "1", "CNY 450.26", "CNY 1,203.41", "CNY -753.15", "-62.58%"],
         ["Bob Baker", "0", "0", "1", "CNY 0.00", "CNY 7,771.17", "CNY -7,771.17", "-100.00%"],
     ]
+
+
+def test_the_overview_links_its_total_to_its_breakdowns(runtime):
+    links = overview_links(runtime, ADMIN_A, JANUARY + "&search=alpha", TODAY)
+    assert [label for label, _ in links] == ["Account manager", "Customer account", "Service type"]
+    view = from_search(ADMIN_A, TODAY, links[0][1])[0]
+    assert (view.tab, view.query.group_by, view.query.search) == ("distribution", Basis.ACCOUNT_MANAGER, "alpha")

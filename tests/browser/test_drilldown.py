@@ -1,5 +1,5 @@
-"""Drill-down in headless Chromium on the small data of last month: from the team to a manager
-(a donut slice), to a customer (a row, by keyboard), to a service, and back by the breadcrumb
+"""Drill-down in headless Chromium on the small data of last month: from the Overview's total to
+the team, to a manager (a donut slice), to a customer (a row, by keyboard), to a service, and back by the breadcrumb
 and the back button; a line's legend entry drills too."""
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def crumbs(board):
 
 def test_from_the_team_to_a_service_and_back(setup, console_errors):  # noqa: F811
     board = setup.board
-    board.open("?tab=distribution&range=last_month&group_by=account_manager")
+    board.open("?range=last_month")  # the Overview: the team's total
+    board.page.locator(f"#{ids.OVERVIEW_BREAKDOWNS}").get_by_role("link", name="by account manager").click()
     expect(rows(board)).to_have_text(["Bob Baker", "Unassigned", "Alice Able"])
     board.traces()  # the donut is drawn
     box = board.page.locator(f"#{ids.BREAKDOWN_GRAPH} g.slice text").nth(2).bounding_box()
