@@ -19,6 +19,9 @@ NEXT_BASIS = {
     Basis.BILLING_MODE: Basis.SERVICE_TYPE,
     Basis.ASSOCIATION_TYPE: Basis.ACCOUNT_MANAGER,
 }
+# Past a basis already narrowed to one group (drilled into), the path goes on in this order:
+# manager → customer account → service type → billing mode.
+PATH = (Basis.ACCOUNT_MANAGER, Basis.CUSTOMER_ACCOUNT, Basis.SERVICE_TYPE, Basis.BILLING_MODE)
 INCLUDE, EXCLUDE = "include", "exclude"
 MAX_STEPS = 20
 
@@ -63,6 +66,15 @@ def _with_filter(q: ExpenditureQuery, kind: str, basis: Basis, keys) -> Expendit
     return q.replace(**{kind: filters})
 
 
+def next_basis(q: ExpenditureQuery) -> Basis:
+    """The grouping after `q`'s: NEXT_BASIS, unless the view is already narrowed to one group of
+    it (service type within one customer goes on to billing mode, not back to customers)."""
+    narrowed = {basis for basis, keys in q.include if len(keys) == 1}
+    candidates = (NEXT_BASIS[q.group_by], *PATH)
+    return next((basis for basis in candidates if basis is not q.group_by and basis not in narrowed),
+                NEXT_BASIS[q.group_by])
+
+
 def drill(q: ExpenditureQuery, key: str, top_keys: list[str]) -> tuple[ExpenditureQuery, Step]:
     """The view of group `key` of `q`'s grouping, and the step that leads there. `top_keys`:
     the groups shown before "Others", which "Others" leaves out."""
@@ -72,7 +84,8 @@ def drill(q: ExpenditureQuery, key: str, top_keys: list[str]) -> tuple[Expenditu
         step = Step(basis, EXCLUDE, tuple(top_keys), previous)
         return _with_filter(q, EXCLUDE, basis, {*previous, *top_keys}), step
     step = Step(basis, INCLUDE, (key,), dict(q.include).get(basis, ()))
-    return _with_filter(q, INCLUDE, basis, [key]).replace(group_by=NEXT_BASIS[basis]), step
+    narrowed = _with_filter(q, INCLUDE, basis, [key])
+    return narrowed.replace(group_by=next_basis(narrowed)), step
 
 
 def back(q: ExpenditureQuery, steps: tuple[Step, ...], level: int) -> tuple[ExpenditureQuery, tuple[Step, ...]]:

@@ -40,7 +40,10 @@ def test_drilling_narrows_to_the_group_and_goes_on_along_the_path():
     assert customer.include == ((Basis.ACCOUNT_MANAGER, ("m1",)), (Basis.CUSTOMER_ACCOUNT, ("c7",)))
     assert customer.group_by is Basis.SERVICE_TYPE
     service, third = drill(customer, "Elastic IP", [])
-    assert service.group_by is Basis.CUSTOMER_ACCOUNT
+    assert service.group_by is Basis.BILLING_MODE  # not back to the one customer
+    assert drill(QUERY.replace(group_by="service_type"), "Elastic IP", [])[0].group_by is Basis.CUSTOMER_ACCOUNT
+    assert drill(QUERY.replace(group_by="billing_mode"), "Pay-per-use", [])[0].group_by is Basis.SERVICE_TYPE
+    assert drill(QUERY.replace(group_by="association_type"), "Referral", [])[0].group_by is Basis.ACCOUNT_MANAGER
     # Back to any step: the filters and grouping of that moment.
     steps = (first, second, third)
     assert back(service, steps, 2) == (customer, (first, second))
