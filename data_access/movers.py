@@ -4,7 +4,8 @@ period and the range, with their status (new, lost, growing, shrinking, steady).
 Both periods are read in one statement, from the smallest facts with the customer (a
 customer-level rollup; its monthly one for whole months), with the query's scope, search,
 filters and hide-zero setting; the sums are compared in Decimal. The account manager shown is
-the one the attribution rule gives for the range's last day.
+the one the attribution rule gives for the range's last day (to an account manager's sign-in,
+another manager is not named).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from data_access import attribution
 from data_access.money import Money, to_decimal
 from data_access.periods import Compare
-from data_access.query import UNASSIGNED_KEY, UNASSIGNED_LABEL, Basis, ExpenditureQuery
+from data_access.query import UNASSIGNED_KEY, UNASSIGNED_LABEL, Basis, ExpenditureQuery, Scope
 from data_access.schema import customers, managers
 from data_access.stats import _all, _conditions, _parts
 
@@ -109,6 +110,20 @@ def _moneys(row) -> tuple[Money, Money]:
             Money(to_decimal(row.before_amount), to_decimal(row.before_cash_coupon)))
 
 
+OTHER_MANAGER_KEY = "__other__"
+OTHER_MANAGER_LABEL = "Another account manager"
+
+
+def _manager(scope: Scope, manager_id: str | None, name: str | None) -> tuple[str, str]:
+    """(key, label) of the manager shown. An account manager's sign-in never sees another
+    manager's name (as nowhere else): a customer moved on to one shows "Another account manager"."""
+    if manager_id is None:
+        return UNASSIGNED_KEY, UNASSIGNED_LABEL
+    if scope.manager_id is not None and manager_id != scope.manager_id:
+        return OTHER_MANAGER_KEY, OTHER_MANAGER_LABEL
+    return manager_id, name or manager_id
+
+
 def movers_statement(q: ExpenditureQuery) -> sa.Select:
     """Per customer: both periods' sums, account name and the manager of the range's last day
     (`q` with its comparison period)."""
@@ -137,8 +152,7 @@ def movers(conn: sa.Connection, q: ExpenditureQuery) -> Movers:
         if not current.amount and not before.amount:
             continue
         found.append(Mover(row.customer_id, row.account_name or row.customer_id,
-                           row.manager_id or UNASSIGNED_KEY, row.manager_name or UNASSIGNED_LABEL,
-                           current, before))
+                           *_manager(q.scope, row.manager_id, row.manager_name), current, before))
     found.sort(key=lambda mover: (mover.account_name.casefold(), mover.customer_id))
     found.sort(key=lambda mover: abs(mover.change), reverse=True)
     previous = q.comparison()
