@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from data_access import attribution, movers, stats
+from data_access import attribution, movers, options
 from data_access.db import make_engine
 from data_access.money import to_decimal
 from data_access.query import ExpenditureQuery, Scope
@@ -79,7 +79,7 @@ def measure(url: str, months: int, runs: int) -> dict:
     try:
         with engine.connect() as conn:
             records = conn.execute(sa.select(sa.func.count()).select_from(expenditures)).scalar_one()
-            queries = months_before(stats.freshness(conn, Scope(PARTNER)), months)
+            queries = months_before(options.freshness(conn, Scope(PARTNER)), months)
             answer, statement, raw, customers_seen = [], [], [], []
             for q in queries:
                 result = movers.movers(conn, q)
@@ -89,9 +89,9 @@ def measure(url: str, months: int, runs: int) -> dict:
                     (row.customer_id, to_decimal(row.now_amount), to_decimal(row.before_amount)) for row in raw_rows
                     if row.now_amount or row.before_amount}
                 customers_seen.append(len(result.movers))
-                answer.append(best_of(runs, lambda: movers.movers(conn, q)))
-                statement.append(best_of(runs, lambda: conn.execute(movers.movers_statement(q)).all()))
-                raw.append(best_of(runs, lambda: conn.execute(raw_statement(q)).all()))
+                answer.append(best_of(runs, lambda q=q: movers.movers(conn, q)))
+                statement.append(best_of(runs, lambda q=q: conn.execute(movers.movers_statement(q)).all()))
+                raw.append(best_of(runs, lambda q=q: conn.execute(raw_statement(q)).all()))
     finally:
         engine.dispose()
     return {"engine": engine.dialect.name, "records": records, "customers": statistics.median(customers_seen),

@@ -10,18 +10,18 @@ from datetime import date
 from dash import ALL, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
+from answers import partner_facts, partner_today
 from auth.identity import current_scope
-from callbacks.common import partner_facts, partner_today
 from dashboard import breakdown_tab, ids, overview
 from dashboard.drilldown import MAX_STEPS, back, crumb_text, drill
 from dashboard.view_state import BREAKDOWN_TABS, View, from_search, to_search
-from data_access import stats
+from data_access import breakdowns, options
 from data_access.query import OTHERS_KEY, Basis, Scope
 from runtime import Runtime
 
 
 def _view(runtime: Runtime, scope: Scope, url_search, today: date | None) -> View:
-    view, _problems = from_search(scope, today or partner_today(partner_facts(runtime, scope)), url_search)
+    view, _problems = from_search(scope, today or partner_today(partner_facts(runtime.answers, scope)), url_search)
     return view
 
 
@@ -34,7 +34,7 @@ def drill_search(runtime: Runtime, scope: Scope, url_search, key, today: date | 
     view = _view(runtime, scope, url_search, today)
     if view.tab not in BREAKDOWN_TABS or not isinstance(key, str):
         raise PreventUpdate
-    keys = [group.key for group in runtime.answer(stats.breakdown, view.query, False).groups]
+    keys = [group.key for group in runtime.answers.answer(breakdowns.breakdown, view.query, False).groups]
     if key not in keys:  # not a group on screen: a stale click, or a forged one
         raise PreventUpdate
     query, step = drill(view.query, key, [k for k in keys if k != OTHERS_KEY])
@@ -67,14 +67,14 @@ def crumbs(runtime: Runtime, scope: Scope, url_search, today: date | None = None
     first = view.drill[0].basis
     texts = [f"All {first.label.lower()}s"]
     for step in view.drill:
-        labels = dict(runtime.answer(stats.dimension_values, scope, step.basis)) if not step.is_others else {}
+        labels = dict(runtime.answers.answer(options.dimension_values, scope, step.basis)) if not step.is_others else {}
         texts.append(crumb_text(step, labels))
     links = []
     for level in range(len(view.drill)):
         query, steps = back(view.query, view.drill, level)
         links.append(_href(dataclasses.replace(view, query=query, drill=steps)))
     texts[-1] += f" \u2014 by {view.query.group_by.label.lower()}"
-    return list(zip(texts, [*links, None]))
+    return list(zip(texts, [*links, None], strict=True))
 
 
 def register(app, runtime: Runtime) -> None:

@@ -7,8 +7,9 @@ from datetime import date
 
 from dash import Input, Output, State, html
 
+from answers import partner_facts, partner_today
 from auth.identity import current_scope
-from callbacks.common import partner_facts, partner_today, stored_query
+from callbacks.common import stored_query
 from callbacks.drilldown import customer_trend_search
 from dashboard import ids
 from dashboard.movers import movers_panel, scorecard_card, shown_customers
@@ -23,8 +24,8 @@ def movers_view(runtime: Runtime, scope: Scope, params, url_search, today: date 
         query = stored_query(scope, params)
     except QueryError as error:
         return html.P(str(error), className="text-muted mb-0")
-    facts = partner_facts(runtime, scope)
-    result = runtime.answer(movers.movers, query)
+    facts = partner_facts(runtime.answers, scope)
+    result = runtime.answers.answer(movers.movers, query)
     view, _problems = from_search(scope, today or partner_today(facts), url_search)
     links = {customer: customer_trend_search(view, customer) for customer in shown_customers(result)}
     return movers_panel(result, facts.currency, links)
@@ -38,7 +39,8 @@ def scorecard_view(runtime: Runtime, scope: Scope, params):
         return None  # the breakdown says what is wrong
     if query.group_by is not Basis.ACCOUNT_MANAGER:
         return None
-    return scorecard_card(runtime.answer(movers.scorecard, query), partner_facts(runtime, scope).currency)
+    currency = partner_facts(runtime.answers, scope).currency
+    return scorecard_card(runtime.answers.answer(movers.scorecard, query), currency)
 
 
 def register(app, runtime: Runtime) -> None:

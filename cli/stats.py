@@ -4,11 +4,11 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from data_access import movers as movers_answers
-from data_access import stats as answers
+from data_access import breakdowns, movers
+from data_access.errors import UserError
 from data_access.money import money_text
 from data_access.periods import Compare
-from data_access.query import Basis, ExpenditureQuery, Granularity, QueryError, Scope, SortKey
+from data_access.query import Basis, ExpenditureQuery, Granularity, Scope, SortKey
 from runtime import current_runtime
 
 
@@ -33,7 +33,7 @@ def stats_json(view: str, query: ExpenditureQuery, currency: str, result) -> dic
     return document
 
 
-def movers_json(query: ExpenditureQuery, result: movers_answers.Movers) -> dict:
+def movers_json(query: ExpenditureQuery, result: movers.Movers) -> dict:
     """SPEC.md's `stats movers` document: the first `query.top_n` movers."""
     return {
         "partner": query.scope.partner_id, "from": query.start.isoformat(), "to": query.end.isoformat(),
@@ -100,17 +100,16 @@ def stats(view, partner_id, start, end, search, group_by, granularity, top_n, so
             start=start, end=end, search=search, group_by=group_by, granularity=granularity,
             top_n=top_n if top_n is not None else (20 if view == "movers" else 10), sort_by=sort_by,
             descending=not ascending, hide_zero=not show_zero, compare=compare))
-    except QueryError as error:
-        raise click.ClickException(str(error)) from None
-    with current_runtime().engine.connect() as conn:
-        partner = answers.partner(conn, partner_id)
-        if partner is None:
-            raise click.ClickException(f"unknown partner {partner_id!r}")
-        if view == "movers":
-            document = movers_json(query, movers_answers.movers(conn, movers_answers.with_comparison(query)))
-        else:
-            result = (answers.overview(conn, query) if view == "overview"
-                      else answers.breakdown(conn, query))
-            document = stats_json(view, query, partner.currency, result)
+    except UserError as error:
+        raise click.ClickException(error.message) from None
+    answers = current_runtime().answers
+    partner = answers.partner(query.scope)
+    if partner is None:
+        raise click.ClickException(f"unknown partner {partner_id!r}")
+    if view == "movers":
+        document = movers_json(query, answers.compute(movers.movers, movers.with_comparison(query)))
+    else:
+        result = answers.compute(breakdowns.overview if view == "overview" else breakdowns.breakdown, query)
+        document = stats_json(view, query, partner.currency, result)
     text = movers_text if view == "movers" else stats_text
     click.echo(json.dumps(document, ensure_ascii=False) if output == "json" else text(document))

@@ -17,11 +17,11 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 from data_access import attribution
+from data_access.facts import all_rows, matching
 from data_access.money import Money, to_decimal
 from data_access.periods import Compare
 from data_access.query import UNASSIGNED_KEY, UNASSIGNED_LABEL, Basis, ExpenditureQuery, Scope
 from data_access.schema import customers, managers
-from data_access.stats import _all, _conditions, _parts
 
 
 class Status(StrEnum):
@@ -87,21 +87,19 @@ def with_comparison(q: ExpenditureQuery) -> ExpenditureQuery:
 
 
 def _both_periods(q: ExpenditureQuery, previous: ExpenditureQuery, by: tuple[str, ...]) -> sa.Subquery:
-    """Per combination of the columns `by`, the sums of the range (`now_`) and of the
+    """Per combination of the record columns `by`, the sums of the range (`now_`) and of the
     comparison period (`before_`)."""
-    selects = []
-    for period, current in ((q, 1), (previous, 0)):
-        for facts, days in _parts(period, (Basis.ACCOUNT_MANAGER, Basis.CUSTOMER_ACCOUNT), by_day=False):
-            t = facts.t
-            selects.append(sa.select(*(t.c[column] for column in by),
-                                     sa.literal(current, sa.Integer).label("current"), t.c.amount, t.c.cash_coupon)
-                           .where(*_conditions(period.scope, period, facts, days)))
-    facts = sa.union_all(*selects).subquery("facts")
+    periods = [sa.select(facts) for facts in (
+        matching(period, lambda t, in_range=in_range: [*(t.c[column] for column in by),
+                                                       sa.literal(in_range, sa.Integer).label("in_range")],
+                 (Basis.ACCOUNT_MANAGER, Basis.CUSTOMER_ACCOUNT), by_day=False)
+        for period, in_range in ((q, 1), (previous, 0)))]
+    both = sa.union_all(*periods).subquery("both")
 
-    def sums(current: int, name: str) -> list:
-        return [sa.func.sum(sa.case((facts.c.current == current, facts.c[column]), else_=0))
+    def sums(in_range: int, name: str) -> list:
+        return [sa.func.sum(sa.case((both.c.in_range == in_range, both.c[column]), else_=0))
                 .label(f"{name}_{column}") for column in ("amount", "cash_coupon")]
-    keys = [facts.c[column] for column in by]
+    keys = [both.c[column] for column in by]
     return sa.select(*keys, *sums(1, "now"), *sums(0, "before")).group_by(*keys).subquery("sums")
 
 
@@ -147,7 +145,7 @@ def movers(conn: sa.Connection, q: ExpenditureQuery) -> Movers:
     descending, then by account name."""
     q = with_comparison(q)
     found = []
-    for row in _all(conn, movers_statement(q)):
+    for row in all_rows(conn, movers_statement(q)):
         current, before = _moneys(row)
         if not current.amount and not before.amount:
             continue
@@ -201,7 +199,7 @@ def scorecard(conn: sa.Connection, q: ExpenditureQuery) -> Scorecard:
                  .select_from(sums.outerjoin(managers, sa.and_(managers.c.partner_id == q.scope.partner_id,
                                                                managers.c.manager_id == sums.c.manager_id))))
     cards: dict[str, dict] = {}
-    for row in _all(conn, statement):
+    for row in all_rows(conn, statement):
         current, before = _moneys(row)
         if not current.amount and not before.amount:
             continue

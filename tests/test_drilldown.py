@@ -14,10 +14,10 @@ from callbacks.movers import movers_view, scorecard_view
 from callbacks.view import sync_view
 from dashboard.drilldown import NEXT_BASIS, Step, back, drill
 from dashboard.view_state import from_search, to_controls, to_search
-from data_access import stats
+from data_access import breakdowns
 from data_access.query import OTHERS_KEY, UNASSIGNED_KEY, Basis, ExpenditureQuery, QueryError, Scope
-from tests.conftest import empty
 from tests.helpers import make_app, seed_small
+from tests.helpers.database import empty
 
 ADMIN_A, ALICE = Scope("A"), Scope("A", "A-M1")
 TODAY = date(2025, 2, 10)
@@ -86,13 +86,13 @@ def test_steps_travel_in_the_url_and_bad_ones_are_refused():
 @pytest.fixture(scope="module")
 def runtime(database, tmp_path_factory):
     seed_small(empty(database))
-    return make_app(database, tmp_path_factory.mktemp("app")).server.extensions["runtime"]
+    return make_app(database, tmp_path_factory.mktemp("app")).extensions["runtime"]
 
 
 def shown(runtime, scope, search):
     view, problems = from_search(scope, TODAY, search)
     assert problems == []
-    return view, runtime.answer(stats.breakdown, view.query, False)
+    return view, runtime.answers.answer(breakdowns.breakdown, view.query, False)
 
 
 def test_from_the_team_to_a_manager_to_a_customer_to_a_service_and_back(runtime):

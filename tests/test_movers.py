@@ -8,7 +8,7 @@ import pytest
 from data_access.movers import Status, movers, scorecard
 from data_access.periods import Compare
 from data_access.query import ExpenditureQuery, Scope
-from tests.builders import load
+from tests.helpers.builders import load
 
 
 def record(n, customer, day, amount, coupon="0", **columns):
