@@ -4,8 +4,10 @@ import json
 import click
 from flask.cli import with_appcontext
 
+from data_access import comparison
 from data_access import stats as answers
 from data_access.money import money_text
+from data_access.periods import Compare
 from data_access.query import Basis, ExpenditureQuery, Granularity, QueryError, Scope, SortKey
 from runtime import current_runtime
 
@@ -16,15 +18,35 @@ def series_json(series, granularity: Granularity) -> list[dict]:
              "amount_paid": money_text(point.money.amount_paid)} for point in series]
 
 
+def change_json(change: comparison.Change) -> dict:
+    return {"amount": money_text(change.amount), "amount_paid": money_text(change.amount_paid),
+            "percent": None if change.percent is None else str(change.percent)}
+
+
+def compared_json(compared: comparison.Comparison | None, current, key: str | None = None) -> dict:
+    """The "previous" and "change" of the total (no key) or of a group, with a comparison."""
+    if compared is None:
+        return {}
+    previous = compared.total if key is None else compared.previous(key)
+    return {"previous": previous.as_text(), "change": change_json(compared.change(current, key))}
+
+
 def stats_json(view: str, query: ExpenditureQuery, currency: str, result) -> dict:
+    compared = result.comparison
     document = {
         "partner": query.scope.partner_id, "from": query.start.isoformat(),
         "to": query.end.isoformat(), "currency": currency, "group_by": query.group_by.value,
-        "granularity": query.granularity.value, "total": result.total.as_text(),
+        "granularity": query.granularity.value,
+        "total": {**result.total.as_text(), **compared_json(compared, result.total)},
         "series": series_json(result.series, query.granularity),
     }
+    if compared is not None:
+        document["compare"] = {"from": compared.start.isoformat(), "to": compared.end.isoformat(),
+                               "total": compared.total.as_text(),
+                               "series": series_json(compared.series, query.granularity)}
     if view != "overview":
         document["groups"] = [{"label": group.label, **group.money.as_text(),
+                               **compared_json(compared, group.money, group.key),
                                "share": str(group.share),
                                "series": series_json(group.series, query.granularity)}
                               for group in result.groups]
@@ -57,22 +79,25 @@ def stats_text(document: dict) -> str:
 @click.option("--sort-by", type=click.Choice([key.value for key in SortKey]), default="amount")
 @click.option("--ascending", is_flag=True, help="Sort groups ascending.")
 @click.option("--show-zero", is_flag=True, help="Keep zero expenditures.")
+@click.option("--compare", type=click.Choice([c.value for c in Compare]), default=Compare.NONE.value,
+              help="Compare with the period before, or the same days a year earlier.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
 @with_appcontext
 def stats(view, partner_id, start, end, search, group_by, granularity, top_n, sort_by,
-          ascending, show_zero, output) -> None:
+          ascending, show_zero, compare, output) -> None:
     """The same numbers the dashboard's tabs show, for the partner's whole data."""
     try:
         query = ExpenditureQuery.from_params(Scope(partner_id), dict(
             start=start, end=end, search=search, group_by=group_by, granularity=granularity,
-            top_n=top_n, sort_by=sort_by, descending=not ascending, hide_zero=not show_zero))
+            top_n=top_n, sort_by=sort_by, descending=not ascending, hide_zero=not show_zero,
+            compare=compare))
     except QueryError as error:
         raise click.ClickException(str(error)) from None
     with current_runtime().engine.connect() as conn:
         partner = answers.partner(conn, partner_id)
         if partner is None:
             raise click.ClickException(f"unknown partner {partner_id!r}")
-        result = (answers.overview(conn, query) if view == "overview"
-                  else answers.breakdown(conn, query))
+        result = (comparison.overview(conn, query) if view == "overview"
+                  else comparison.breakdown(conn, query))
     document = stats_json(view, query, partner.currency, result)
     click.echo(json.dumps(document, ensure_ascii=False) if output == "json" else stats_text(document))

@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import sqlalchemy as sa
@@ -25,6 +26,9 @@ from data_access.query import (OTHERS_KEY, OTHERS_LABEL, UNASSIGNED_KEY, UNASSIG
                                Basis, ExpenditureQuery, Granularity, Scope, SortKey)
 from data_access.rollups import ROLLUPS, month_of
 from data_access.schema import customers, expenditures, managers, partners
+
+if TYPE_CHECKING:
+    from data_access.comparison import Comparison
 
 e, c, m = expenditures.alias("e"), customers.alias("c"), managers.alias("m")
 
@@ -48,6 +52,7 @@ class Group:
 class Overview:
     total: Money
     series: tuple[Point, ...]
+    comparison: Comparison | None = None  # when the query compares (data_access.comparison)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,6 +60,7 @@ class Breakdown:
     total: Money
     series: tuple[Point, ...]  # empty when asked without series
     groups: tuple[Group, ...]  # the top N in the asked order, then "Others"
+    comparison: Comparison | None = None  # when the query compares (data_access.comparison)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -338,16 +344,21 @@ def _top_and_others(q: ExpenditureQuery, groups: list[Group]) -> tuple[list[Grou
     return ranked[:q.top_n], ranked[q.top_n:]
 
 
-def breakdown(conn: sa.Connection, q: ExpenditureQuery, with_series: bool = True) -> Breakdown:
-    groups = _group_totals(conn, q)
+def breakdown(conn: sa.Connection, q: ExpenditureQuery, with_series: bool = True,
+              groups: list[Group] | None = None, total_series: tuple[Point, ...] | None = None) -> Breakdown:
+    """`groups` and `total_series`: the query's, when they were read already (a comparison
+    reads them together with the comparison period's)."""
+    groups = _group_totals(conn, q) if groups is None else groups
     grand_total = total(group.money for group in groups)
     top, rest = _top_and_others(q, groups)
     shown = _ordered(q, top)
     if rest:
         shown.append(Group(OTHERS_KEY, OTHERS_LABEL, total(group.money for group in rest), ZERO))
-    total_series, series_by_key = (), {}
-    if with_series:
-        total_series = overview(conn, q).series
+    series_by_key = {}
+    if not with_series:
+        total_series = ()
+    else:
+        total_series = overview(conn, q).series if total_series is None else total_series
         series_by_key = _group_series(conn, q, [g.key for g in top])
         if rest:  # the total less the top groups: no need to read the others' records
             others = {point.period: point.money for point in total_series}
