@@ -4,7 +4,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from data_access import comparison
+from data_access import comparison, forecast
 from data_access import stats as answers
 from data_access.money import money_text
 from data_access.periods import Compare
@@ -58,6 +58,11 @@ def stats_text(document: dict) -> str:
     lines = [f"{document['partner']}  {document['from']} to {document['to']}  ({document['currency']})",
              f"Amount {total['amount']}  Cash coupons used {total['cash_coupon']}  "
              f"Amount paid {total['amount_paid']}"]
+    if "compare" in document:
+        change = total["change"]
+        percent = "" if change["percent"] is None else f" ({change['percent']}%)"
+        lines.append(f"Compared with {document['compare']['from']} to {document['compare']['to']}: "
+                     f"Amount {total['previous']['amount']}, change {change['amount']}{percent}")
     if "groups" in document:
         width = max([len(group["label"]) for group in document["groups"]] + [5])
         lines.append(f"{'Group':<{width}}  {'Amount':>16}  {'Coupons':>14}  {'Amount paid':>16}  Share")
@@ -66,11 +71,37 @@ def stats_text(document: dict) -> str:
     return "\n".join(lines)
 
 
+def landing_json(landing: forecast.Landing) -> dict:
+    return {"actual": money_text(landing.actual), "forecast": money_text(landing.forecast),
+            "low": money_text(landing.low), "high": money_text(landing.high)}
+
+
+def forecast_json(query: ExpenditureQuery, currency: str, result: forecast.Forecast) -> dict:
+    return {"partner": query.scope.partner_id, "currency": currency, "month": result.month.isoformat()[:7],
+            "data_up_to": result.data_up_to.isoformat(), "group_by": query.group_by.value,
+            "total": {"amount": landing_json(result.total.amount),
+                      "amount_paid": landing_json(result.total.amount_paid)},
+            "groups": [{"label": group.label, "amount": landing_json(group.amount),
+                        "amount_paid": landing_json(group.amount_paid)} for group in result.groups]}
+
+
+def forecast_text(document: dict) -> str:
+    rows = [("Total", document["total"]), *((group["label"], group) for group in document["groups"])]
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{document['partner']}  forecast for {document['month']}, data up to {document['data_up_to']}  "
+             f"({document['currency']})",
+             f"{'':<{width}}  {'Amount to date':>16}  {'Forecast':>16}  {'Low':>16}  {'High':>16}"]
+    lines += [f"{label:<{width}}  " + "  ".join(f"{row['amount'][key]:>16}"
+                                               for key in ("actual", "forecast", "low", "high"))
+              for label, row in rows]
+    return "\n".join(lines)
+
+
 @click.command("stats")
-@click.argument("view", type=click.Choice(["overview", "trend", "distribution"]))
+@click.argument("view", type=click.Choice(["overview", "trend", "distribution", "forecast"]))
 @click.option("--partner", "partner_id", required=True)
-@click.option("--from", "start", required=True, help="First day, YYYY-MM-DD.")
-@click.option("--to", "end", required=True, help="Last day, YYYY-MM-DD.")
+@click.option("--from", "start", help="First day, YYYY-MM-DD (not for forecast: its month is data up to's).")
+@click.option("--to", "end", help="Last day, YYYY-MM-DD (not for forecast).")
 @click.option("--search", default="", help="Account manager or customer account name.")
 @click.option("--group-by", type=click.Choice([basis.value for basis in Basis]),
               default=Basis.SERVICE_TYPE.value)
@@ -85,7 +116,17 @@ def stats_text(document: dict) -> str:
 @with_appcontext
 def stats(view, partner_id, start, end, search, group_by, granularity, top_n, sort_by,
           ascending, show_zero, compare, output) -> None:
-    """The same numbers the dashboard's tabs show, for the partner's whole data."""
+    """The same numbers the dashboard's tabs show, for the partner's whole data; or the
+    forecast of the month of its latest day loaded."""
+    if view == "forecast":
+        if start or end:
+            raise click.ClickException("forecast takes no --from or --to: it forecasts the month of data up to")
+        with current_runtime().engine.connect() as conn:
+            start = end = answers.freshness(conn, Scope(partner_id))
+        if start is None:
+            raise click.ClickException(f"no expenditure of partner {partner_id!r} is loaded")
+    elif not (start and end):
+        raise click.ClickException("--from and --to are required")
     try:
         query = ExpenditureQuery.from_params(Scope(partner_id), dict(
             start=start, end=end, search=search, group_by=group_by, granularity=granularity,
@@ -97,7 +138,11 @@ def stats(view, partner_id, start, end, search, group_by, granularity, top_n, so
         partner = answers.partner(conn, partner_id)
         if partner is None:
             raise click.ClickException(f"unknown partner {partner_id!r}")
-        result = (comparison.overview(conn, query) if view == "overview"
-                  else comparison.breakdown(conn, query))
-    document = stats_json(view, query, partner.currency, result)
-    click.echo(json.dumps(document, ensure_ascii=False) if output == "json" else stats_text(document))
+        if view == "forecast":
+            document = forecast_json(query, partner.currency, forecast.month_forecast(conn, query))
+        else:
+            result = (comparison.overview(conn, query) if view == "overview"
+                      else comparison.breakdown(conn, query))
+            document = stats_json(view, query, partner.currency, result)
+    text = forecast_text if view == "forecast" else stats_text
+    click.echo(json.dumps(document, ensure_ascii=False) if output == "json" else text(document))
