@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from data_access import stats
 from data_access.money import Money, total
-from data_access.query import OTHERS_KEY, Basis, ExpenditureQuery, Granularity
+from data_access.query import OTHERS_KEY, Basis, ExpenditureQuery, Granularity, SortKey
 
 PERCENT = Decimal("0.01")
 CURRENT, PREVIOUS = 1, 0  # the period tag of a fact
@@ -138,5 +138,24 @@ def breakdown(conn: sa.Connection, q: ExpenditureQuery, with_series: bool = True
     shown = {group.key: previous.get(group.key, Money()) for group in answer.groups if group.key != OTHERS_KEY}
     if any(group.key == OTHERS_KEY for group in answer.groups):
         shown[OTHERS_KEY] = stats._less(prior_total, total(shown.values()))
-    return dataclasses.replace(answer, comparison=Comparison(prior.start, prior.end, prior_total,
-                                                             prior_series, shown))
+    compared = Comparison(prior.start, prior.end, prior_total, prior_series, shown)
+    return dataclasses.replace(answer, comparison=compared, groups=_by_change(q, answer.groups, compared))
+
+
+def _by_change(q: ExpenditureQuery, groups: tuple[stats.Group, ...], compared: Comparison):
+    """The groups in order of their change, when sorted by it ("Others" stays last; a group
+    without a percentage, after those with one)."""
+    if q.sort_by not in (SortKey.CHANGE, SortKey.CHANGE_PERCENT):
+        return groups
+    top = [group for group in groups if group.key != OTHERS_KEY]
+
+    def change_of(group):
+        change = compared.change(group.money, group.key)
+        return change.amount if q.sort_by is SortKey.CHANGE else change.percent
+
+    known = sorted(sorted(top, key=lambda group: (group.label.casefold(), group.key)),
+                   key=lambda group: change_of(group) if change_of(group) is not None else 0,
+                   reverse=q.descending)
+    ordered = ([group for group in known if change_of(group) is not None]
+               + [group for group in known if change_of(group) is None])
+    return (*ordered, *(group for group in groups if group.key == OTHERS_KEY))

@@ -325,7 +325,7 @@ def _group_totals(conn, q: ExpenditureQuery) -> list[Group]:
 
 
 def _ranking_measure(q: ExpenditureQuery) -> str:
-    return "amount" if q.sort_by is SortKey.NAME else q.sort_by.value
+    return q.sort_by.measure
 
 
 def _ordered(q: ExpenditureQuery, groups: list[Group]) -> list[Group]:
@@ -333,7 +333,7 @@ def _ordered(q: ExpenditureQuery, groups: list[Group]) -> list[Group]:
     if q.sort_by is SortKey.NAME:
         return sorted(groups, key=by_name, reverse=q.descending)
     ordered = sorted(groups, key=by_name)  # ties in name order, whichever direction
-    return sorted(ordered, key=lambda group: group.money.measure(q.sort_by.value), reverse=q.descending)
+    return sorted(ordered, key=lambda group: group.money.measure(q.sort_by.measure), reverse=q.descending)
 
 
 def _top_and_others(q: ExpenditureQuery, groups: list[Group]) -> tuple[list[Group], list[Group]]:
@@ -431,7 +431,7 @@ def _detail_select(q: ExpenditureQuery, record_ids: Sequence[str] | None = None)
 
 def _sort_key(q: ExpenditureQuery, sort: tuple[str, bool] | None) -> tuple[str, bool]:
     if sort is None:
-        key = "account_name" if q.sort_by is SortKey.NAME else q.sort_by.value
+        key = "account_name" if q.sort_by is SortKey.NAME else q.sort_by.measure
         sort = (key, q.descending)
     if sort[0] not in DETAIL_COLUMN_KEYS:
         raise ValueError(f"cannot sort by {sort[0]!r}")

@@ -142,3 +142,21 @@ def test_change_percent_is_rounded_half_up_and_none_of_zero(current, previous, p
     assert change.amount == Decimal(current) - Decimal(previous)
     assert change.amount_paid == Decimal(current) - Decimal("1.00") - Decimal(previous)
     assert change.percent == (None if percent is None else Decimal(percent))
+
+
+@pytest.mark.parametrize("sort_by, descending, order", [
+    ("change", True, ["acme", "initech", "globex"]),          # -20.00, -25.00, -55.00
+    ("change", False, ["globex", "initech", "acme"]),
+    ("change_percent", True, ["acme", "initech", "globex"]),  # -20.00 %, -100.00 %, -110.00 %
+    ("amount", True, ["acme", "initech", "globex"]),           # 80.00, 0.00, -5.00
+])
+def test_groups_sort_by_their_change(dataset, sort_by, descending, order):
+    answer = ask(dataset, comparison.breakdown, start="2025-02-01", end="2025-02-28", compare="previous",
+                 group_by="customer_account", sort_by=sort_by, descending=descending)
+    assert [group.label for group in answer.groups] == order
+
+
+def test_sorting_by_change_without_a_comparison_is_by_amount(dataset):
+    answer = ask(dataset, comparison.breakdown, start="2025-01-01", end="2025-01-31",
+                 group_by="customer_account", sort_by="change")
+    assert [group.label for group in answer.groups] == ["acme", "globex", "initech"]
