@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from data_access import comparison, stats
+from data_access import comparison, group_rows, stats
 from data_access.money import Money
 from data_access.query import OTHERS_KEY, ExpenditureQuery, Scope
 from tests.builders import load
@@ -160,3 +160,20 @@ def test_sorting_by_change_without_a_comparison_is_by_amount(dataset):
     answer = ask(dataset, comparison.breakdown, start="2025-01-01", end="2025-01-31",
                  group_by="customer_account", sort_by="change")
     assert [group.label for group in answer.groups] == ["acme", "globex", "initech"]
+
+
+def test_the_group_rows_exports_write_carry_the_comparison(dataset):
+    compared = ask(dataset, comparison.breakdown, start="2025-02-01", end="2025-02-28", compare="previous",
+                   group_by="customer_account", top_n=1)
+    assert [column.key for column in group_rows.group_columns(compared)][-5:] == [
+        "previous_amount", "previous_amount_paid", "change", "change_amount_paid", "change_percent"]
+    rows = group_rows.group_rows(compared)
+    assert [(row["label"], row["amount"], row["previous_amount"], row["change"], row["change_percent"])
+            for row in rows] == [
+        ("acme", Decimal("80.00"), Decimal("100.00"), Decimal("-20.00"), Decimal("-20.00")),
+        ("Others", Decimal("-5.00"), Decimal("75.00"), Decimal("-80.00"), Decimal("-106.67")),
+        ("Total", Decimal("75.00"), Decimal("175.00"), Decimal("-100.00"), Decimal("-57.14"))]
+    assert rows[0]["previous_amount_paid"] == Decimal("90.00") and rows[0]["change_amount_paid"] == Decimal("-10.00")
+    plain = ask(dataset, comparison.breakdown, start="2025-02-01", end="2025-02-28", group_by="customer_account")
+    assert group_rows.group_columns(plain) == group_rows.GROUP_COLUMNS
+    assert "change" not in group_rows.group_rows(plain)[0]
