@@ -1,4 +1,5 @@
-"""Overview: the totals cards and the trend of the query in the store."""
+"""Overview: the totals cards (with their change against the comparison period), the
+month-end forecast and the trend of the query in the store."""
 from __future__ import annotations
 
 from dash import Input, Output
@@ -6,8 +7,9 @@ from dash import Input, Output
 from auth.identity import current_scope
 from callbacks.common import empty_message, partner_facts, stored_query
 from dashboard import ids, overview
+from dashboard.comparison_figures import comparison_trace, forecast_traces
 from dashboard.figures import overview_figure
-from data_access import stats
+from data_access import comparison, forecast, stats
 from data_access.query import QueryError, Scope
 from runtime import Runtime
 
@@ -19,17 +21,34 @@ def overview_view(runtime: Runtime, scope: Scope, params) -> tuple:
     try:
         query = stored_query(scope, params)
     except QueryError as error:
-        return overview.total_cards(None), {}, HIDDEN, str(error)
+        return [*overview.total_cards(None), overview.forecast_card(None)], {}, HIDDEN, str(error)
     return runtime.remember(scope, ("overview_view", query), lambda: _drawn_overview(runtime, query))
+
+
+def drawn_extras(answer, landing, query, currency: str) -> list[dict]:
+    """The traces a comparison and the forecast add to a trend of the query: the comparison
+    period's Amount, and the forecast when the range reaches data up to's month."""
+    traces = []
+    if answer.comparison is not None:
+        traces.append(comparison_trace(answer.comparison, answer.series, "amount", query.granularity, currency,
+                                       f"Amount {answer.comparison.start} to {answer.comparison.end}"))
+    if landing is not None and query.start <= forecast.month_end(landing.month) and query.end >= landing.data_up_to:
+        last = next((point for point in answer.series if point.period == landing.data_up_to), None)
+        traces += forecast_traces(landing, last, query.granularity, currency)
+    return traces
 
 
 def _drawn_overview(runtime: Runtime, query) -> tuple:
     currency = partner_facts(runtime, query.scope).currency
-    answer = runtime.compute(stats.overview, query)
-    cards = overview.total_cards(answer.total, currency)
+    answer = runtime.compute(comparison.overview, query)
+    landing = runtime.compute(forecast.month_forecast, query)
+    cards = [*overview.total_cards(answer.total, currency, answer.comparison),
+             overview.forecast_card(landing, currency)]
     if not runtime.answer(stats.count_rows, query):
         return cards, {}, HIDDEN, empty_message(runtime, query)
-    return cards, overview_figure(answer, query.granularity, currency), {}, None
+    figure = overview_figure(answer, query.granularity, currency)
+    figure["data"] += drawn_extras(answer, landing, query, currency)
+    return cards, figure, {}, None
 
 
 def register(app, runtime: Runtime) -> None:

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from dash import html
+
+from data_access.comparison import percent
 from data_access.money import CENT
 
 PERCENT = Decimal("0.01")
@@ -27,3 +30,20 @@ def share_text(share: Decimal) -> str:
 MEASURE_LABELS = {"amount": "Amount", "amount_paid": "Amount paid", "cash_coupon": "Cash coupons used"}
 
 
+
+
+def change_text(current: Decimal, previous: Decimal, currency: str) -> str:
+    """'CNY +1,234.50 (+12.34%)'; no percentage of a zero previous value."""
+    change = current - previous
+    rate = percent(current, previous)
+    text = ("+" if change > 0 else "") + amount_text(change)
+    return (f"{currency} {text}" if currency else text) + ("" if rate is None else f" ({'+' if rate > 0 else ''}{rate}%)")
+
+
+def change_badge(current: Decimal, previous: Decimal, currency: str = "") -> html.Span:
+    """The change as coloured text with an arrow: green up, red down, grey unchanged."""
+    change = current - previous
+    arrow, color = (("bi-arrow-up-right", "text-success") if change > 0 else
+                    ("bi-arrow-down-right", "text-danger") if change < 0 else ("bi-arrow-right", "text-secondary"))
+    return html.Span([html.I(className=f"bi {arrow} me-1"), change_text(current, previous, currency)],
+                     className=f"change fw-semibold text-nowrap {color}")

@@ -32,13 +32,17 @@ class Change:
     percent: Decimal | None  # of Amount; None when the previous Amount is zero
 
 
+def percent(current: Decimal, previous: Decimal) -> Decimal | None:
+    """(current − previous) ÷ previous × 100, rounded half-up to 2 decimals; None of a zero
+    previous."""
+    return (((current - previous) / previous * 100).quantize(PERCENT, rounding=ROUND_HALF_UP)
+            if previous else None)
+
+
 def change(current: Money, previous: Money) -> Change:
-    """current − previous, and the change of Amount in percent of the previous Amount,
-    rounded half-up to 2 decimals."""
-    difference = current.amount - previous.amount
-    percent = ((difference / previous.amount * 100).quantize(PERCENT, rounding=ROUND_HALF_UP)
-               if previous.amount else None)
-    return Change(difference, current.amount_paid - previous.amount_paid, percent)
+    """current − previous, and the change of Amount in percent of the previous Amount."""
+    return Change(current.amount - previous.amount, current.amount_paid - previous.amount_paid,
+                  percent(current.amount, previous.amount))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,6 +4,7 @@ gets (a message, never a traceback, never another scope's data)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from dash.exceptions import PreventUpdate
@@ -285,8 +286,35 @@ def test_overview_cards_and_trend(runtime):
     assert card_values(cards) == {"amount": "CNY 12,677.82", "amount_paid": "CNY 12,657.82",
                                   "cash_coupon": "CNY 20.00"}
     assert message is None and style == {}
-    assert [line["name"] for line in figure["data"]] == ["Amount", "Amount paid"]
+    # the data goes up to 2025-01-28: the forecast continues from it to the month's end
+    assert [line["name"] for line in figure["data"]] == ["Amount", "Amount paid", "Forecast low",
+                                                         "Forecast range", "Forecast"]
     assert len(figure["data"][0]["x"]) == 31
+    assert figure["data"][-1]["x"] == ["2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31"]
+    assert texts(find(cards, ids.OVERVIEW_FORECAST)).strip().startswith("Forecast for January 2025")
+    assert "CNY 12,677.82 to 28 Jan" in texts(find(cards, ids.OVERVIEW_FORECAST))
+
+
+def test_overview_compared_with_the_period_before(runtime, database):
+    cards, figure, _style, message = overview_view(runtime, ADMIN_A, params(
+        "?range=custom&from=2025-01-15&to=2025-01-28&compare=previous"))
+    with database.connect() as conn:
+        now, before = (stats.overview(conn, ExpenditureQuery(ADMIN_A, start, end)).total.amount
+                       for start, end in (("2025-01-15", "2025-01-28"), ("2025-01-01", "2025-01-14")))
+    change = now - before
+    percent = (change / before * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "+" if change > 0 else ""
+    assert message is None
+    assert texts(find(cards, ids.overview_total("amount"))).endswith(
+        f"CNY {sign}{change:,.2f} ({sign}{percent}%)  vs CNY {before:,.2f}")
+    compared = next(line for line in figure["data"] if line["name"] == "Amount 2025-01-01 to 2025-01-14")
+    assert compared["x"][0] == "2025-01-15" and compared["customdata"][0].startswith("2025-01-01: CNY ")
+    assert compared["line"]["dash"] == "dot" and len(compared["x"]) == 14
+
+
+def test_a_zero_comparison_period_shows_no_percentage(runtime):
+    cards, *_ = overview_view(runtime, ADMIN_A, params(JANUARY + "&compare=year"))
+    assert texts(find(cards, ids.overview_total("amount"))).endswith("CNY +12,677.82  vs CNY 0.00")
 
 
 def test_overview_answers_the_search(runtime, database):
