@@ -9,9 +9,11 @@ from auth.identity import current_scope
 from callbacks.common import empty_message, partner_facts, stored_query
 from dashboard import breakdown_tab, ids
 from dashboard.colors import group_colors
+from dashboard.comparison_figures import trend_extras
 from dashboard.figures import donut_figure, trend_figure
+from dashboard.format import MEASURE_LABELS
 from dashboard.view_state import BREAKDOWN_TABS, DEFAULTS, MEASURES
-from data_access import stats
+from data_access import comparison, forecast, stats
 from data_access.query import QueryError, Scope
 from data_access.stats import DETAIL_COLUMN_KEYS
 from runtime import Runtime
@@ -39,14 +41,20 @@ def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure) -> tupl
 def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str) -> tuple:
     currency = partner_facts(runtime, query.scope).currency
     trend = tab == ids.TAB_TREND
-    answer = runtime.compute(stats.breakdown, query, trend)  # the donut needs no series
+    answer = runtime.compute(comparison.breakdown, query, trend)  # the donut needs no series
     if not answer.groups:
         return {}, HIDDEN, None, None, empty_message(runtime, query)
     colors = group_colors(group.key for group in answer.groups)
-    figure = (trend_figure(answer, measure, query.granularity, currency, colors) if trend
-              else donut_figure(answer, measure, currency, colors))
-    return (figure, {}, breakdown_tab.group_table(answer, measure, currency, colors),
-            breakdown_tab.detail_grid(tab, query.to_params(), currency), None)
+    landing = runtime.compute(forecast.month_forecast, query)
+    if trend:
+        figure = trend_figure(answer, measure, query.granularity, currency, colors)
+        figure["data"] += trend_extras(answer, None, query, currency, measure,
+                                       f"Total {MEASURE_LABELS[measure].lower()}")
+    else:
+        figure = donut_figure(answer, measure, currency, colors)
+    groups = [breakdown_tab.group_table(answer, measure, currency, colors),
+              breakdown_tab.forecast_table(landing, query.group_by.label, currency) if landing else None]
+    return figure, {}, groups, breakdown_tab.detail_grid(tab, query.to_params(), currency), None
 
 
 def _sort(sort_model) -> tuple[str, bool] | None:

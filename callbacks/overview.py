@@ -7,7 +7,7 @@ from dash import Input, Output
 from auth.identity import current_scope
 from callbacks.common import empty_message, partner_facts, stored_query
 from dashboard import ids, overview
-from dashboard.comparison_figures import comparison_trace, forecast_traces
+from dashboard.comparison_figures import trend_extras
 from dashboard.figures import overview_figure
 from data_access import comparison, forecast, stats
 from data_access.query import QueryError, Scope
@@ -25,19 +25,6 @@ def overview_view(runtime: Runtime, scope: Scope, params) -> tuple:
     return runtime.remember(scope, ("overview_view", query), lambda: _drawn_overview(runtime, query))
 
 
-def drawn_extras(answer, landing, query, currency: str) -> list[dict]:
-    """The traces a comparison and the forecast add to a trend of the query: the comparison
-    period's Amount, and the forecast when the range reaches data up to's month."""
-    traces = []
-    if answer.comparison is not None:
-        traces.append(comparison_trace(answer.comparison, answer.series, "amount", query.granularity, currency,
-                                       f"Amount {answer.comparison.start} to {answer.comparison.end}"))
-    if landing is not None and query.start <= forecast.month_end(landing.month) and query.end >= landing.data_up_to:
-        last = next((point for point in answer.series if point.period == landing.data_up_to), None)
-        traces += forecast_traces(landing, last, query.granularity, currency)
-    return traces
-
-
 def _drawn_overview(runtime: Runtime, query) -> tuple:
     currency = partner_facts(runtime, query.scope).currency
     answer = runtime.compute(comparison.overview, query)
@@ -47,7 +34,7 @@ def _drawn_overview(runtime: Runtime, query) -> tuple:
     if not runtime.answer(stats.count_rows, query):
         return cards, {}, HIDDEN, empty_message(runtime, query)
     figure = overview_figure(answer, query.granularity, currency)
-    figure["data"] += drawn_extras(answer, landing, query, currency)
+    figure["data"] += trend_extras(answer, landing, query, currency, "amount", "Amount")
     return cards, figure, {}, None
 
 

@@ -4,11 +4,11 @@ under the range's first), and the forecast's dashed continuation to the month's 
 range. Hover text is formatted from the Decimal values."""
 from __future__ import annotations
 
+from dashboard.format import money_text
 from data_access.comparison import Comparison
-from data_access.forecast import Forecast
+from data_access.forecast import Forecast, month_end
 from data_access.query import Granularity
 from data_access.stats import Point
-from dashboard.format import money_text
 
 COMPARISON_COLOR = "#9aa5b1"
 FORECAST_COLOR = "#4e79a7"
@@ -63,3 +63,17 @@ def forecast_traces(forecast: Forecast, last: Point | None, granularity: Granula
                         f"{money_text(point[3], currency)})" for point in points],
          "hovertemplate": "Forecast: %{customdata}<extra></extra>"},
     ]
+
+
+def trend_extras(answer, forecast: Forecast | None, query, currency: str, measure: str, label: str) -> list[dict]:
+    """What a trend of the query (an Overview or Breakdown) gets: the comparison period's
+    total of the measure, named `label` and its days, and the forecast when the range reaches
+    the month of data up to."""
+    traces = []
+    if answer.comparison is not None:
+        traces.append(comparison_trace(answer.comparison, answer.series, measure, query.granularity, currency,
+                                       f"{label} {answer.comparison.start} to {answer.comparison.end}"))
+    if forecast is not None and query.start <= month_end(forecast.month) and query.end >= forecast.data_up_to:
+        last = next((point for point in answer.series if point.period == forecast.data_up_to), None)
+        traces += forecast_traces(forecast, last, query.granularity, currency)
+    return traces

@@ -53,7 +53,8 @@ def forecast_card(forecast: Forecast | None, currency: str = "") -> dbc.Col:
     title = [html.I(className="bi bi-graph-up-arrow me-2"),
              f"Forecast for {forecast.month:%B %Y}" if forecast else "Forecast"]
     if forecast is None:
-        return _card(ids.OVERVIEW_FORECAST, title, "\u2014", [html.Div("No data loaded yet", className="small text-muted")])
+        return _card(ids.OVERVIEW_FORECAST, title, "\u2014",
+                     [html.Div("No data loaded yet", className="small text-muted")])
     landing = forecast.total.amount
     return _card(ids.OVERVIEW_FORECAST, title, money_text(landing.forecast, currency), [
         html.Div(f"Range {money_text(landing.low, currency)} \u2013 {money_text(landing.high, currency)}",
