@@ -6,14 +6,14 @@ from dash import MATCH, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from auth.identity import current_scope
-from callbacks.common import empty_message, partner_facts, stored_query
+from callbacks.common import empty_message, month_forecast, partner_facts, stored_query
 from dashboard import breakdown_tab, ids
 from dashboard.colors import group_colors
 from dashboard.comparison_figures import trend_extras
 from dashboard.figures import donut_figure, trend_figure
 from dashboard.format import MEASURE_LABELS
 from dashboard.view_state import BREAKDOWN_TABS, DEFAULTS, MEASURES
-from data_access import comparison, forecast, stats
+from data_access import comparison, stats
 from data_access.query import QueryError, Scope
 from data_access.stats import DETAIL_COLUMN_KEYS
 from runtime import Runtime
@@ -45,7 +45,7 @@ def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str) -> tuple:
     if not answer.groups:
         return {}, HIDDEN, None, None, empty_message(runtime, query)
     colors = group_colors(group.key for group in answer.groups)
-    landing = runtime.compute(forecast.month_forecast, query)
+    landing = month_forecast(runtime, query)
     if trend:
         figure = trend_figure(answer, measure, query.granularity, currency, colors)
         figure["data"] += trend_extras(answer, None, query, currency, measure,

@@ -9,8 +9,9 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.empty_state import empty_reason
 from dashboard.time_range import today_in
-from data_access import stats
+from data_access import forecast, stats
 from data_access.export_tasks import utc_now
+from data_access.forecast import Forecast
 from data_access.query import ExpenditureQuery, QueryError, Scope
 from data_access.schema import partners
 from runtime import Runtime
@@ -45,6 +46,13 @@ def stored_query(scope: Scope, params) -> ExpenditureQuery:
     if not isinstance(params, dict):
         raise QueryError("the query is not readable")
     return ExpenditureQuery.from_params(scope, params)
+
+
+def month_forecast(runtime: Runtime, query: ExpenditureQuery) -> Forecast | None:
+    """The month-end forecast for the query's scope, search, filters and grouping, cached
+    across its ranges."""
+    up_to = runtime.answer(stats.freshness, query.scope)
+    return None if up_to is None else runtime.answer(forecast.month_forecast, forecast.month_question(query, up_to))
 
 
 def empty_message(runtime: Runtime, query: ExpenditureQuery) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dash import Input, Output
 
 from auth.identity import current_scope
-from callbacks.common import empty_message, partner_facts, stored_query
+from callbacks.common import empty_message, month_forecast, partner_facts, stored_query
 from dashboard import ids, overview
 from dashboard.comparison_figures import trend_extras
 from dashboard.figures import overview_figure
-from data_access import comparison, forecast, stats
+from data_access import comparison, stats
 from data_access.query import QueryError, Scope
 from runtime import Runtime
 
@@ -28,7 +28,7 @@ def overview_view(runtime: Runtime, scope: Scope, params) -> tuple:
 def _drawn_overview(runtime: Runtime, query) -> tuple:
     currency = partner_facts(runtime, query.scope).currency
     answer = runtime.compute(comparison.overview, query)
-    landing = runtime.compute(forecast.month_forecast, query)
+    landing = month_forecast(runtime, query)
     cards = [*overview.total_cards(answer.total, currency, answer.comparison),
              overview.forecast_card(landing, currency)]
     if not runtime.answer(stats.count_rows, query):

@@ -152,6 +152,13 @@ def _histories(sums: dict[date, Money], first: date, up_to: date) -> dict[str, p
             for measure in MEASURES}
 
 
+def month_question(q: ExpenditureQuery, up_to: date) -> ExpenditureQuery:
+    """The question month_forecast answers for `q`, whatever its range: the month to date of
+    `up_to` with q's scope, search, filters, grouping and top N (one cache key for every range)."""
+    return q.replace(start=up_to.replace(day=1), end=up_to, granularity=Granularity.DAY, compare="none",
+                     sort_by=SortKey.AMOUNT, descending=True)
+
+
 def month_forecast(conn: sa.Connection, q: ExpenditureQuery) -> Forecast | None:
     """The forecast of the month of the scope's "data up to", for the query's search, filters,
     grouping and top N (its range and comparison are not used); None without data."""
@@ -160,7 +167,7 @@ def month_forecast(conn: sa.Connection, q: ExpenditureQuery) -> Forecast | None:
         return None
     first = up_to - timedelta(days=HISTORY_DAYS - 1)
     history = q.replace(start=first, end=up_to, granularity=Granularity.DAY, compare="none")
-    month_to_date = history.replace(start=up_to.replace(day=1), sort_by=SortKey.AMOUNT, descending=True)
+    month_to_date = month_question(q, up_to)
     total_sums = {point.period: point.money for point in stats.overview(conn, history).series}
     top = [group for group in stats.breakdown(conn, month_to_date, with_series=False).groups
            if group.key != OTHERS_KEY]
