@@ -24,13 +24,13 @@ NO_ROWS = {"rowData": [], "rowCount": 0}
 
 
 def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure) -> tuple:
-    """-> (figure, graph style, groups table, detail grid, message or None)."""
+    """-> (figure, graph style, groups table, forecast table, detail grid, message or None)."""
     if tab not in BREAKDOWN_TABS:
         raise PreventUpdate
     try:
         query = stored_query(scope, params)
     except QueryError as error:
-        return {}, HIDDEN, None, None, str(error)
+        return {}, HIDDEN, None, None, None, str(error)
     measure = measure if measure in MEASURES else DEFAULTS["measure"]
     # The drawn view is what is cached: it is smaller than the breakdown it is drawn from
     # (a year of days per group) and so quicker to store and read back.
@@ -43,7 +43,7 @@ def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str) -> tuple:
     trend = tab == ids.TAB_TREND
     answer = runtime.compute(comparison.breakdown, query, trend)  # the donut needs no series
     if not answer.groups:
-        return {}, HIDDEN, None, None, empty_message(runtime, query)
+        return {}, HIDDEN, None, None, None, empty_message(runtime, query)
     colors = group_colors(group.key for group in answer.groups)
     landing = month_forecast(runtime, query)
     if trend:
@@ -52,9 +52,9 @@ def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str) -> tuple:
                                        f"Total {MEASURE_LABELS[measure].lower()}")
     else:
         figure = donut_figure(answer, measure, currency, colors)
-    groups = [breakdown_tab.group_table(answer, measure, currency, colors),
-              breakdown_tab.forecast_table(landing, query.group_by.label, currency) if landing else None]
-    return figure, {}, groups, breakdown_tab.detail_grid(tab, query.to_params(), currency), None
+    return (figure, {}, breakdown_tab.group_table(answer, measure, currency, colors),
+            breakdown_tab.forecast_table(landing, query.group_by.label, currency) if landing else None,
+            breakdown_tab.detail_grid(tab, query.to_params(), currency), None)
 
 
 def _sort(sort_model) -> tuple[str, bool] | None:
@@ -91,7 +91,8 @@ def detail_rows(runtime: Runtime, scope: Scope, request) -> dict:
 
 def register(app, runtime: Runtime) -> None:
     @app.callback(Output(ids.BREAKDOWN_GRAPH, "figure"), Output(ids.BREAKDOWN_GRAPH, "style"),
-                  Output(ids.BREAKDOWN_GROUPS, "children"), Output(ids.DETAIL_GRID_BOX, "children"),
+                  Output(ids.BREAKDOWN_GROUPS, "children"), Output(ids.BREAKDOWN_FORECAST, "children"),
+                  Output(ids.DETAIL_GRID_BOX, "children"),
                   Output(ids.BREAKDOWN_MESSAGE, "children"), Output(ids.BREAKDOWN_MESSAGE, "is_open"),
                   Input(ids.QUERY_PARAMS, "data"), Input(ids.MEASURE, "value"),
                   State(ids.TABS, "active_tab"))

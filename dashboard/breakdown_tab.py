@@ -42,7 +42,7 @@ def layout(tab: str) -> html.Div:
             dbc.CardBody([
                 dbc.Alert(id=ids.BREAKDOWN_MESSAGE, color="light", is_open=False),
                 dcc.Loading([dcc.Graph(id=ids.BREAKDOWN_GRAPH, config=CONFIG, className="chart"),
-                             html.Div(id=ids.BREAKDOWN_GROUPS)]),
+                             html.Div(id=ids.BREAKDOWN_GROUPS), html.Div(id=ids.BREAKDOWN_FORECAST)]),
             ]),
         ], className="shadow-sm mb-3"),
         dbc.Card([
@@ -117,7 +117,7 @@ def forecast_table(forecast: Forecast, basis_label: str, currency: str) -> html.
         dbc.Table([head, html.Tbody([row(group.label, group.amount) for group in forecast.groups]),
                    html.Tfoot(row("Total", forecast.total.amount, className="fw-semibold"))],
                   size="sm", hover=True, responsive=True, className="group-table mb-0 align-middle"),
-    ], id=ids.BREAKDOWN_FORECAST)
+    ])
 
 
 def _column(column, currency: str) -> dict:

@@ -91,5 +91,5 @@ def overview_total(measure: str) -> str:
 BREAKDOWN_GRAPH = "breakdown-graph"    # lines on the trend tab, donut on the distribution tab
 BREAKDOWN_GROUPS = "breakdown-groups"  # table of the groups' totals (the charts' legend)
 BREAKDOWN_MESSAGE = "breakdown-message"
-BREAKDOWN_FORECAST = "breakdown-forecast"  # the top groups' month-end forecast (trend tab)
+BREAKDOWN_FORECAST = "breakdown-forecast"  # the top groups' month-end forecast
 DETAIL_GRID_BOX = "detail-grid-box"    # holds detail_grid(tab), made anew for each query
