@@ -15,7 +15,7 @@ import time
 from datetime import timedelta
 
 from bench.dashboard_bench import dataset_url, prepare
-from data_access import comparison, stats
+from data_access import breakdowns, comparison, options
 from data_access.db import make_engine
 from data_access.query import Basis, ExpenditureQuery, Scope
 
@@ -42,17 +42,17 @@ def main() -> None:
     print("| grouping | group totals | both periods' group totals | total series | both periods' series "
           "| breakdown with series | the same, compared |\n|---|---|---|---|---|---|---|")
     with engine.connect() as conn:
-        last = stats.freshness(conn, Scope("P1"))
+        last = options.freshness(conn, Scope("P1"))
         for basis in (Basis.SERVICE_TYPE, Basis.ACCOUNT_MANAGER, Basis.CUSTOMER_ACCOUNT):
             q = ExpenditureQuery(Scope("P1"), last - timedelta(days=364), last, group_by=basis)
             compared = q.replace(compare="previous")
             prior = compared.comparison()
             figures = (
-                best_ms(args.runs, stats._group_totals, conn, q),
+                best_ms(args.runs, breakdowns._group_totals, conn, q),
                 best_ms(args.runs, comparison._groups_of_both, conn, compared, prior),
-                best_ms(args.runs, stats.overview, conn, q),
+                best_ms(args.runs, breakdowns.overview, conn, q),
                 best_ms(args.runs, comparison._series_of_both, conn, compared, prior),
-                best_ms(args.runs, stats.breakdown, conn, q),
+                best_ms(args.runs, breakdowns.breakdown, conn, q),
                 best_ms(args.runs, comparison.breakdown, conn, compared),
             )
             print(f"| {basis.label.lower()} | " + " | ".join(f"{value:,.0f}" for value in figures) + " |")

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bench.datasets import demo_database
-from data_access import forecast, stats
+from data_access import breakdowns, forecast, options
 from data_access.db import make_engine
 from data_access.query import ExpenditureQuery, Scope
 
@@ -36,15 +36,15 @@ def daily_amounts(engine, partner_id: str) -> tuple[date, date, dict[str, dict[d
     """The partner's first and last day, and {"total" or a manager's key: {day: Amount}}."""
     with engine.connect() as conn:
         scope = Scope(partner_id)
-        last = stats.freshness(conn, scope)
+        last = options.freshness(conn, scope)
         first = conn.exec_driver_sql("SELECT min(day) FROM expenditures WHERE partner_id = ?"
                                      if engine.dialect.name == "duckdb" else
                                      "SELECT min(day) FROM expenditures WHERE partner_id = %s",
                                      (partner_id,)).scalar()
         q = ExpenditureQuery(scope, first, last, group_by="account_manager", top_n=50)
-        series = {"total": {p.period: p.money.amount for p in stats.overview(conn, q).series}}
-        keys = [group.key for group in stats.breakdown(conn, q, with_series=False).groups]
-        for key, sums in stats._group_series(conn, q, keys).items():
+        series = {"total": {p.period: p.money.amount for p in breakdowns.overview(conn, q).series}}
+        keys = [group.key for group in breakdowns.breakdown(conn, q, with_series=False).groups]
+        for key, sums in breakdowns._group_series(conn, q, keys).items():
             series[f"manager {key or '(unassigned)'}"] = {day: money.amount for day, money in sums.items()}
     return first, last, series
 

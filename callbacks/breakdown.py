@@ -1,21 +1,24 @@
-"""Trend and distribution: the chart, the groups' table and the detail grid of the query in
-the store, and the grid's pages."""
+"""Trend and distribution: the chart, the groups' table (against the comparison period when
+one is chosen), the top groups' month-end forecast and the detail grid of the query in the
+store, and the grid's pages."""
 from __future__ import annotations
 
 from dash import MATCH, Input, Output, State
 from dash.exceptions import PreventUpdate
 
+from answers import empty_message, month_forecast, partner_facts
 from auth.identity import current_scope
-from callbacks.common import empty_message, month_forecast, partner_facts, stored_query
+from callbacks.common import stored_query
 from dashboard import breakdown_tab, ids
 from dashboard.colors import group_colors
 from dashboard.comparison_figures import trend_extras
 from dashboard.figures import donut_figure, trend_figure
 from dashboard.format import MEASURE_LABELS
 from dashboard.view_state import BREAKDOWN_TABS, DEFAULTS, MEASURES
-from data_access import comparison, stats
+from data_access import comparison, details
+from data_access.breakdowns import without_series
+from data_access.details import DETAIL_COLUMN_KEYS
 from data_access.query import QueryError, Scope
-from data_access.stats import DETAIL_COLUMN_KEYS
 from runtime import Runtime
 
 HIDDEN = {"display": "none"}
@@ -32,29 +35,34 @@ def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure) -> tupl
     except QueryError as error:
         return {}, HIDDEN, None, None, None, str(error)
     measure = measure if measure in MEASURES else DEFAULTS["measure"]
-    # The drawn view is what is cached: it is smaller than the breakdown it is drawn from
-    # (a year of days per group) and so quicker to store and read back.
-    return runtime.remember(scope, ("breakdown_view", query, tab, measure),
-                            lambda: _drawn_breakdown(runtime, query, tab, measure))
+    currency = partner_facts(runtime.answers, scope).currency
+    # The figure is what is cached with the groups, not the breakdown's series it is drawn
+    # from (a year of days per group): smaller, so quicker to store and read back.
+    figure, groups, message = runtime.answers.remember(scope, ("breakdown_view", query, tab, measure),
+                                                       lambda: _drawn_breakdown(runtime, query, tab, measure, currency))
+    if message is not None:
+        return {}, HIDDEN, None, None, None, message
+    colors = group_colors(group.key for group in groups.groups)
+    landing = month_forecast(runtime.answers, query)
+    return (figure, {}, breakdown_tab.group_table(groups, measure, currency, colors),
+            breakdown_tab.forecast_table(landing, query.group_by.label, currency) if landing else None,
+            breakdown_tab.detail_grid(tab, query.to_params(), currency), None)
 
 
-def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str) -> tuple:
-    currency = partner_facts(runtime, query.scope).currency
+def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, currency: str) -> tuple:
+    """-> (figure dict, the breakdown without series, message or None): what is cached."""
     trend = tab == ids.TAB_TREND
-    answer = runtime.compute(comparison.breakdown, query, trend)  # the donut needs no series
+    answer = runtime.answers.compute(comparison.breakdown, query, trend)  # the donut needs no series
     if not answer.groups:
-        return {}, HIDDEN, None, None, None, empty_message(runtime, query)
+        return {}, None, empty_message(runtime.answers, query)
     colors = group_colors(group.key for group in answer.groups)
-    landing = month_forecast(runtime, query)
     if trend:
         figure = trend_figure(answer, measure, query.granularity, currency, colors)
         figure["data"] += trend_extras(answer, None, query, currency, measure,
                                        f"Total {MEASURE_LABELS[measure].lower()}")
     else:
         figure = donut_figure(answer, measure, currency, colors)
-    return (figure, {}, breakdown_tab.group_table(answer, measure, currency, colors),
-            breakdown_tab.forecast_table(landing, query.group_by.label, currency) if landing else None,
-            breakdown_tab.detail_grid(tab, query.to_params(), currency), None)
+    return figure, without_series(answer), None
 
 
 def _sort(sort_model) -> tuple[str, bool] | None:
@@ -84,9 +92,9 @@ def detail_rows(runtime: Runtime, scope: Scope, request) -> dict:
         return NO_ROWS
 
     def drawn_rows() -> dict:
-        page = runtime.compute(stats.detail_page, query, start, end - start, sort)
+        page = runtime.answers.compute(details.detail_page, query, start, end - start, sort)
         return {"rowData": [breakdown_tab.grid_row(row) for row in page.rows], "rowCount": page.total_rows}
-    return runtime.remember(scope, ("detail_rows", query, start, end, sort), drawn_rows)
+    return runtime.answers.remember(scope, ("detail_rows", query, start, end, sort), drawn_rows)
 
 
 def register(app, runtime: Runtime) -> None:

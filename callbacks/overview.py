@@ -2,14 +2,17 @@
 month-end forecast and the trend of the query in the store."""
 from __future__ import annotations
 
+import dataclasses
+
 from dash import Input, Output
 
+from answers import empty_message, month_forecast, partner_facts
 from auth.identity import current_scope
-from callbacks.common import empty_message, month_forecast, partner_facts, stored_query
+from callbacks.common import stored_query
 from dashboard import ids, overview
 from dashboard.comparison_figures import trend_extras
 from dashboard.figures import overview_figure
-from data_access import comparison, stats
+from data_access import comparison, details
 from data_access.query import QueryError, Scope
 from runtime import Runtime
 
@@ -21,21 +24,25 @@ def overview_view(runtime: Runtime, scope: Scope, params) -> tuple:
     try:
         query = stored_query(scope, params)
     except QueryError as error:
-        return [*overview.total_cards(None), overview.forecast_card(None)], {}, HIDDEN, str(error)
-    return runtime.remember(scope, ("overview_view", query), lambda: _drawn_overview(runtime, query))
+        return overview.cards(None), {}, HIDDEN, str(error)
+    currency = partner_facts(runtime.answers, scope).currency
+    total, compared, figure, message = runtime.answers.remember(
+        scope, ("overview_view", query), lambda: _drawn_overview(runtime, query, currency))
+    cards = overview.cards(total, currency, compared, month_forecast(runtime.answers, query))
+    return cards, figure, HIDDEN if message else {}, message
 
 
-def _drawn_overview(runtime: Runtime, query) -> tuple:
-    currency = partner_facts(runtime, query.scope).currency
-    answer = runtime.compute(comparison.overview, query)
-    landing = month_forecast(runtime, query)
-    cards = [*overview.total_cards(answer.total, currency, answer.comparison),
-             overview.forecast_card(landing, currency)]
-    if not runtime.answer(stats.count_rows, query):
-        return cards, {}, HIDDEN, empty_message(runtime, query)
+def _drawn_overview(runtime: Runtime, query, currency: str) -> tuple:
+    """-> (total, comparison without its series, figure dict, message or None): what is
+    cached, no components."""
+    answer = runtime.answers.compute(comparison.overview, query)
+    compared = answer.comparison and dataclasses.replace(answer.comparison, series=())
+    if not runtime.answers.answer(details.count_rows, query):
+        return answer.total, compared, {}, empty_message(runtime.answers, query)
     figure = overview_figure(answer, query.granularity, currency)
-    figure["data"] += trend_extras(answer, landing, query, currency, "amount", "Amount")
-    return cards, figure, {}, None
+    figure["data"] += trend_extras(answer, month_forecast(runtime.answers, query), query, currency, "amount",
+                                   "Amount")
+    return answer.total, compared, figure, None
 
 
 def register(app, runtime: Runtime) -> None:

@@ -4,11 +4,12 @@ import json
 import click
 from flask.cli import with_appcontext
 
+from answers.partner import data_up_to
 from data_access import comparison, forecast
-from data_access import stats as answers
+from data_access.errors import UserError
 from data_access.money import money_text
 from data_access.periods import Compare
-from data_access.query import Basis, ExpenditureQuery, Granularity, QueryError, Scope, SortKey
+from data_access.query import Basis, ExpenditureQuery, Granularity, Scope, SortKey
 from runtime import current_runtime
 
 
@@ -118,31 +119,30 @@ def stats(view, partner_id, start, end, search, group_by, granularity, top_n, so
           ascending, show_zero, compare, output) -> None:
     """The same numbers the dashboard's tabs show, for the partner's whole data; or the
     forecast of the month of its latest day loaded."""
+    answers = current_runtime().answers
+    scope = Scope(partner_id)
+    partner = answers.partner(scope)
+    if partner is None:
+        raise click.ClickException(f"unknown partner {partner_id!r}")
     if view == "forecast":
         if start or end:
             raise click.ClickException("forecast takes no --from or --to: it forecasts the month of data up to")
-        with current_runtime().engine.connect() as conn:
-            start = end = answers.freshness(conn, Scope(partner_id))
+        start = end = data_up_to(answers, scope)
         if start is None:
             raise click.ClickException(f"no expenditure of partner {partner_id!r} is loaded")
     elif not (start and end):
         raise click.ClickException("--from and --to are required")
     try:
-        query = ExpenditureQuery.from_params(Scope(partner_id), dict(
+        query = ExpenditureQuery.from_params(scope, dict(
             start=start, end=end, search=search, group_by=group_by, granularity=granularity,
             top_n=top_n, sort_by=sort_by, descending=not ascending, hide_zero=not show_zero,
             compare=compare))
-    except QueryError as error:
-        raise click.ClickException(str(error)) from None
-    with current_runtime().engine.connect() as conn:
-        partner = answers.partner(conn, partner_id)
-        if partner is None:
-            raise click.ClickException(f"unknown partner {partner_id!r}")
-        if view == "forecast":
-            document = forecast_json(query, partner.currency, forecast.month_forecast(conn, query))
-        else:
-            result = (comparison.overview(conn, query) if view == "overview"
-                      else comparison.breakdown(conn, query))
-            document = stats_json(view, query, partner.currency, result)
+    except UserError as error:
+        raise click.ClickException(error.message) from None
+    if view == "forecast":
+        document = forecast_json(query, partner.currency, answers.compute(forecast.month_forecast, query))
+    else:
+        result = answers.compute(comparison.overview if view == "overview" else comparison.breakdown, query)
+        document = stats_json(view, query, partner.currency, result)
     text = forecast_text if view == "forecast" else stats_text
     click.echo(json.dumps(document, ensure_ascii=False) if output == "json" else text(document))

@@ -22,10 +22,11 @@ from dashboard.format import (
     share_text,
     signed_amount,
 )
+from data_access.breakdowns import Breakdown
 from data_access.comparison import percent
+from data_access.details import DETAIL_COLUMNS
 from data_access.forecast import Forecast
 from data_access.money import share
-from data_access.stats import DETAIL_COLUMNS, Breakdown
 
 TITLES = {ids.TAB_TREND: "Expenditure trend", ids.TAB_DISTRIBUTION: "Expenditure distribution"}
 PAGE_SIZE = 20

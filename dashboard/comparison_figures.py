@@ -5,10 +5,10 @@ range. Hover text is formatted from the Decimal values."""
 from __future__ import annotations
 
 from dashboard.format import money_text
+from data_access.breakdowns import Point
 from data_access.comparison import Comparison
 from data_access.forecast import Forecast, month_end
 from data_access.query import Granularity
-from data_access.stats import Point
 
 COMPARISON_COLOR = "#9aa5b1"
 FORECAST_COLOR = "#4e79a7"

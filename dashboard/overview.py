@@ -64,9 +64,15 @@ def forecast_card(forecast: Forecast | None, currency: str = "") -> dbc.Col:
     ])
 
 
+def cards(total: Money | None, currency: str = "", compared: Comparison | None = None,
+          forecast: Forecast | None = None) -> list[dbc.Col]:
+    """The totals' cards and the forecast's."""
+    return [*total_cards(total, currency, compared), forecast_card(forecast, currency)]
+
+
 def layout() -> html.Div:
     return html.Div([
-        dcc.Loading(dbc.Row([*total_cards(None), forecast_card(None)], id=ids.OVERVIEW_TOTALS,
+        dcc.Loading(dbc.Row(cards(None), id=ids.OVERVIEW_TOTALS,
                             className="g-3 mb-3"), type="dot"),
         dbc.Card([
             dbc.CardHeader(titled("Expenditure trend", overview_export())),

@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import sqlalchemy as sa
 
-from data_access import stats
+from data_access import breakdowns, options
 from data_access.money import Money
 from data_access.query import OTHERS_KEY, OTHERS_LABEL, ExpenditureQuery, Granularity, SortKey
 
@@ -162,16 +162,16 @@ def month_question(q: ExpenditureQuery, up_to: date) -> ExpenditureQuery:
 def month_forecast(conn: sa.Connection, q: ExpenditureQuery) -> Forecast | None:
     """The forecast of the month of the scope's "data up to", for the query's search, filters,
     grouping and top N (its range and comparison are not used); None without data."""
-    up_to = stats.freshness(conn, q.scope)
+    up_to = options.freshness(conn, q.scope)
     if up_to is None:
         return None
     first = up_to - timedelta(days=HISTORY_DAYS - 1)
     history = q.replace(start=first, end=up_to, granularity=Granularity.DAY, compare="none")
     month_to_date = month_question(q, up_to)
-    total_sums = {point.period: point.money for point in stats.overview(conn, history).series}
-    top = [group for group in stats.breakdown(conn, month_to_date, with_series=False).groups
+    total_sums = {point.period: point.money for point in breakdowns.overview(conn, history).series}
+    top = [group for group in breakdowns.breakdown(conn, month_to_date, with_series=False).groups
            if group.key != OTHERS_KEY]
-    group_sums = stats._group_series(conn, history, [group.key for group in top]) if top else {}
+    group_sums = breakdowns._group_series(conn, history, [group.key for group in top]) if top else {}
 
     def forecast_of(key: str, label: str, sums: dict[date, Money]) -> GroupForecast:
         histories = _histories(sums, first, up_to)
@@ -182,7 +182,7 @@ def month_forecast(conn: sa.Connection, q: ExpenditureQuery) -> Forecast | None:
     others = {day: money for day, money in total_sums.items()}
     for sums in group_sums.values():
         for day, money in sums.items():
-            others[day] = stats._less(others[day], money)
+            others[day] = breakdowns._less(others[day], money)
     if any(not money.is_zero for money in others.values()):
         own = forecast_of(OTHERS_KEY, OTHERS_LABEL, others)
         groups.append(GroupForecast(OTHERS_KEY, OTHERS_LABEL, *(

@@ -3,8 +3,9 @@ data the exports write and the dashboard's group table shows. With a comparison,
 carries its previous money and change (data_access.comparison)."""
 from __future__ import annotations
 
+from data_access.breakdowns import Breakdown
+from data_access.details import DetailColumn
 from data_access.money import Money, share
-from data_access.stats import Breakdown, DetailColumn
 
 GROUP_COLUMNS = (
     DetailColumn("label", "Group", "text"),

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from data_access import comparison, group_rows, stats
+from data_access import breakdowns, comparison, group_rows
 from data_access.money import Money
 from data_access.query import OTHERS_KEY, ExpenditureQuery, Scope
-from tests.builders import load
+from tests.helpers.builders import load
 
 P1 = Scope("P1")
 
@@ -68,13 +68,13 @@ def statements(engine, function, **params) -> int:
 def test_the_comparison_is_the_comparison_period_asked_on_its_own(dataset, params):
     query = ExpenditureQuery(P1, **params)
     with dataset.connect() as conn:
-        alone = stats.breakdown(conn, query.comparison())
+        alone = breakdowns.breakdown(conn, query.comparison())
         answer = comparison.breakdown(conn, query)
         compared = answer.comparison
         assert (compared.start, compared.end) == (query.comparison().start, query.comparison().end)
         assert compared.total == alone.total and compared.series == alone.series
         assert comparison.overview(conn, query).comparison == dataclass_without_groups(compared)
-        current = stats.breakdown(conn, query.replace(compare="none"))
+        current = breakdowns.breakdown(conn, query.replace(compare="none"))
     # the range's own answer is untouched by the comparison, groups of either period by key
     assert (answer.total, answer.series) == (current.total, current.series)
     alone_by_key = {group.key: group.money for group in alone.groups}
@@ -96,7 +96,7 @@ def dataclass_without_groups(compared):
 def test_comparing_reads_in_as_many_statements_as_not_comparing(dataset, params):
     assert statements(dataset, comparison.overview, compare="previous", **params) == 1
     assert (statements(dataset, comparison.breakdown, compare="previous", **params)
-            == statements(dataset, stats.breakdown, **params))
+            == statements(dataset, breakdowns.breakdown, **params))
 
 
 def test_29_february_and_month_ends_a_year_back(dataset):

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from data_access import forecast
 from data_access.query import ExpenditureQuery, Scope
-from tests.builders import load
 from tests.helpers import cli_invoker, make_app
+from tests.helpers.builders import load
 
 P1 = Scope("P1")
 
