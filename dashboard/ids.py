@@ -88,6 +88,9 @@ OVERVIEW_TOTALS = "overview-totals"  # the cards' row
 OVERVIEW_GRAPH = "overview-graph"
 OVERVIEW_MESSAGE = "overview-message"  # why nothing shows
 OVERVIEW_FORECAST = "overview-forecast"  # the card "Forecast for MONTH"
+OVERVIEW_BREAKDOWNS = "overview-breakdowns"  # links from the total to its breakdowns
+MOVERS = "movers"                    # the movers panel (dashboard/movers.py)
+MOVERS_TABS = "movers-tabs"          # a tab per status
 
 
 def overview_total(measure: str) -> str:
@@ -102,3 +105,11 @@ BREAKDOWN_GROUPS = "breakdown-groups"  # table of the groups' totals (the charts
 BREAKDOWN_MESSAGE = "breakdown-message"
 BREAKDOWN_FORECAST = "breakdown-forecast"  # the top groups' month-end forecast
 DETAIL_GRID_BOX = "detail-grid-box"    # holds detail_grid(tab), made anew for each query
+SCORECARD = "scorecard"                # the account-manager scorecard, when grouped by manager
+DRILL_BREADCRUMB = "drill-breadcrumb"  # the drill-down steps, each a link back to it
+DRILL_REQUEST = "drill-request"        # dcc.Store: {"key": group key} of a chart or legend click
+
+
+def group_row(key: str) -> dict:
+    """A row of the groups' table: clicking it (or Enter on it) drills into the group."""
+    return {"type": "group-row", "key": key}
