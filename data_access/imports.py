@@ -27,11 +27,13 @@ import sqlalchemy as sa
 from openpyxl.utils.exceptions import InvalidFileException
 
 from data_access import loading
-from data_access.money import CENT
+from data_access.money import DECIMALS
 from data_access.query import ASSOCIATION_TYPES, BILL_TYPES, BILLING_MODES
-from data_access.schema import assignments, customers, expenditures, managers, partners
+from data_access.schema import MONEY, assignments, customers, expenditures, managers, partners
 
-MONEY_LIMIT = Decimal(10) ** 16  # NUMERIC(18, 2) holds 16 digits before the point
+MONEY_DIGITS = MONEY.precision - MONEY.scale  # before the point: 10 in NUMERIC(18, 8)
+MONEY_LIMIT = Decimal(10) ** MONEY_DIGITS
+MONEY_QUANTUM = Decimal(1).scaleb(-DECIMALS)  # 0.00000001
 BATCH_ROWS = 200_000  # expenditures reach the database in Arrow batches of this many rows
 
 
@@ -146,11 +148,10 @@ def money(value) -> Decimal:
     if not amount.is_finite():
         raise _Invalid(f"{_shown(value)} is not an amount")
     if abs(amount) >= MONEY_LIMIT:
-        raise _Invalid(f"{_shown(value)} is too large (at most 16 digits before the point)")
-    cents = amount.quantize(CENT)
-    if cents != amount:
-        raise _Invalid(f"{_shown(value)} has more than 2 decimals")
-    return cents
+        raise _Invalid(f"{_shown(value)} is too large (at most {MONEY_DIGITS} digits before the point)")
+    if amount.quantize(MONEY_QUANTUM) != amount:
+        raise _Invalid(f"{_shown(value)} has more than {DECIMALS} decimals")
+    return amount
 
 
 # --- kinds of file ----------------------------------------------------------------------------
