@@ -13,7 +13,8 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.export_menu import export_menu, titled
 from dashboard.figures import CONFIG, group_labels
-from dashboard.format import MEASURE_LABELS, amount_text, money_text, share_text
+from dashboard.format import (MEASURE_LABELS, ROUNDED_NOTE, amount_text, exact_amount_text, exact_money_text,
+                              money_text, rounded_parts_add_up, share_text)
 from data_access.money import share
 from data_access.stats import DETAIL_COLUMNS, Breakdown
 
@@ -47,9 +48,11 @@ def _swatch(color: str) -> html.Span:
     return html.Span(className="swatch me-2", style={"backgroundColor": color})
 
 
-def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> dbc.Table:
+def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> html.Div:
     """The groups' totals in the chart's order and colours, with the total: the numbers
-    behind the chart, and its legend. Share is of the amount the chart shows."""
+    behind the chart, and its legend. Share is of the amount the chart shows. Money is rounded
+    to the cent with the exact value on hover; a note says so where the rounded groups of a
+    column do not add up to its rounded total."""
     labels = group_labels(breakdown.groups)
     whole = breakdown.total.measure(measure)
     head = html.Thead(html.Tr([html.Th("Group"),
@@ -60,6 +63,7 @@ def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[
     def row(label, money, share_value, color=None, **props):
         return html.Tr([html.Td([_swatch(color) if color else None, label]),
                         *(html.Td(money_text(money.measure(m), currency),
+                                  title=exact_money_text(money.measure(m), currency),
                                   className=f"text-end text-nowrap {MONEY_CLASSES[m]}")
                           for m in MONEY_MEASURES),
                         html.Td(share_text(share_value), className="text-end")], **props)
@@ -67,16 +71,26 @@ def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[
     body = html.Tbody([row(labels[g.key], g.money, share(g.money.measure(measure), whole), colors[g.key])
                        for g in breakdown.groups])
     foot = html.Tfoot(row("Total", breakdown.total, share(whole, whole), className="fw-semibold"))
-    return dbc.Table([head, body, foot], size="sm", hover=True, responsive=True,
-                     className="group-table mt-3 mb-0 align-middle")
+    table = dbc.Table([head, body, foot], size="sm", hover=True, responsive=True,
+                      className="group-table mt-3 mb-0 align-middle")
+    adds_up = all(rounded_parts_add_up((g.money.measure(m) for g in breakdown.groups), breakdown.total.measure(m))
+                  for m in MONEY_MEASURES)
+    return html.Div([table, None if adds_up else
+                     html.Div(ROUNDED_NOTE, id=ids.BREAKDOWN_ROUNDED, className="small text-muted mt-2")])
 
 
 def _column(column, currency: str) -> dict:
     definition = {"field": column.key, "headerName": column.header, "width": COLUMN_WIDTHS[column.kind]}
     if column.kind == "money":
         definition.update(headerName=f"{column.header} ({currency})", type="rightAligned",
+                          tooltipField=exact_field(column.key),  # the exact value on hover
                           cellClassRules={"text-danger": "params.value && params.value.startsWith('-')"})
     return definition
+
+
+def exact_field(key: str) -> str:
+    """The row field holding a money column's exact text (its own shows it rounded)."""
+    return f"{key}_exact"
 
 
 def grid_key(params: dict) -> str:
@@ -98,12 +112,18 @@ def detail_grid(tab: str, params: dict, currency: str) -> html.Div:
             "pagination": True, "paginationPageSize": PAGE_SIZE, "paginationPageSizeSelector": False,
             "cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 50, "context": params,
             "domLayout": "autoHeight",  # a page of rows, no inner scrolling
+            "tooltipShowDelay": 300,
         })
     return html.Div(grid, key=grid_key(params))
 
 
 def grid_row(row: dict) -> dict:
-    """A detail row for the browser: days as ISO text, money as exact text ("1,234.50")."""
-    return {key: value.isoformat() if isinstance(value, date) else
-            amount_text(value) if isinstance(value, Decimal) else value
-            for key, value in row.items()}
+    """A detail row for the browser: days as ISO text, money as text rounded to the cent
+    ("1,234.50") and, for the tooltip, exact ("1,234.49876543")."""
+    shown = {}
+    for key, value in row.items():
+        if isinstance(value, Decimal):
+            shown[key], shown[exact_field(key)] = amount_text(value), exact_amount_text(value)
+        else:
+            shown[key] = value.isoformat() if isinstance(value, date) else value
+    return shown

@@ -77,6 +77,7 @@ def filter_section(basis: str) -> str:
 OVERVIEW_TOTALS = "overview-totals"  # the cards' row
 OVERVIEW_GRAPH = "overview-graph"
 OVERVIEW_MESSAGE = "overview-message"  # why nothing shows
+OVERVIEW_ROUNDED = "overview-rounded"  # the note that rounded cards do not add up
 
 
 def overview_total(measure: str) -> str:
@@ -89,4 +90,5 @@ def overview_total(measure: str) -> str:
 BREAKDOWN_GRAPH = "breakdown-graph"    # lines on the trend tab, donut on the distribution tab
 BREAKDOWN_GROUPS = "breakdown-groups"  # table of the groups' totals (the charts' legend)
 BREAKDOWN_MESSAGE = "breakdown-message"
+BREAKDOWN_ROUNDED = "breakdown-rounded"  # the note that the table's rounded groups do not add up
 DETAIL_GRID_BOX = "detail-grid-box"    # holds detail_grid(tab), made anew for each query
