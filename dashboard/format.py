@@ -13,6 +13,8 @@ from data_access.money import money_text as plain_money_text
 PERCENT = Decimal("0.01")
 ROUNDED_NOTE = ("Figures are rounded to the cent; rounded groups may not add up to the rounded "
                 "total. Point at a figure for its exact value.")
+ROUNDED_TOTALS_NOTE = ("Figures are rounded to the cent; rounded, Amount less cash coupons used may "
+                       "differ from Amount paid. Point at a figure for its exact value.")
 
 
 def rounded(value: Decimal) -> Decimal:

@@ -7,7 +7,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.export_menu import overview_export, titled
 from dashboard.figures import CONFIG
-from dashboard.format import (MEASURE_LABELS, ROUNDED_NOTE, exact_money_text, money_text,
+from dashboard.format import (MEASURE_LABELS, ROUNDED_TOTALS_NOTE, exact_money_text, money_text,
                               rounded_parts_add_up)
 from data_access.money import Money
 
@@ -30,7 +30,7 @@ def total_cards(total: Money | None, currency: str = "") -> list[dbc.Col]:
         for measure, icon in CARDS]
     # Amount paid is Amount less coupons, exactly; rounded, the three cards may not agree.
     if total is not None and not rounded_parts_add_up((total.amount, -total.cash_coupon), total.amount_paid):
-        cards.append(dbc.Col(html.Div(ROUNDED_NOTE, id=ids.OVERVIEW_ROUNDED, className="small text-muted"),
+        cards.append(dbc.Col(html.Div(ROUNDED_TOTALS_NOTE, id=ids.OVERVIEW_ROUNDED, className="small text-muted"),
                              xs=12))
     return cards
 

@@ -69,7 +69,14 @@ def test_cards_are_rounded_with_the_exact_value_on_hover(runtime):
         "cash_coupon": ("CNY 0.00", "CNY 0.001"),
         "amount_paid": ("CNY 1,234.50", "CNY 1,234.504"),
     }
-    assert "rounded" in find(cards, ids.OVERVIEW_ROUNDED).children  # 1,234.51 - 0.00 is not 1,234.50
+    # 1,234.51 - 0.00 is not 1,234.50
+    assert "rounded, Amount less cash coupons used may differ" in find(cards, ids.OVERVIEW_ROUNDED).children
+
+
+def test_cards_that_agree_rounded_need_no_note(runtime):
+    cards, *_ = overview_view(runtime, ADMIN, params(JANUARY + "&search=Wang Wei"))  # 0.005, no coupon
+    assert find(cards, ids.overview_total("amount") + "-value").children == "CNY 0.01"
+    assert find(cards, ids.OVERVIEW_ROUNDED) is None
 
 
 def test_group_table_is_rounded_with_exact_titles_and_says_so(runtime):
