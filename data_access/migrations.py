@@ -10,7 +10,7 @@ again is harmless.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -69,6 +69,6 @@ def apply(conn: sa.Connection) -> list[str]:
         key = f"migration:{name}"
         if read_meta(conn, key) is None:
             step(conn)
-            write_meta(conn, key, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+            write_meta(conn, key, datetime.now(UTC).isoformat(timespec="seconds"))
             applied.append(name)
     return applied
