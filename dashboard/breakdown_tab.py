@@ -73,8 +73,8 @@ def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[
     foot = html.Tfoot(row("Total", breakdown.total, share(whole, whole), className="fw-semibold"))
     table = dbc.Table([head, body, foot], size="sm", hover=True, responsive=True,
                       className="group-table mt-3 mb-0 align-middle")
-    adds_up = all(rounded_parts_add_up((g.money.measure(m) for g in breakdown.groups), breakdown.total.measure(m))
-                  for m in MONEY_MEASURES)
+    adds_up = all(rounded_parts_add_up((g.money.measure(m) for g in breakdown.groups),
+                                       breakdown.total.measure(m)) for m in MONEY_MEASURES)
     return html.Div([table, None if adds_up else
                      html.Div(ROUNDED_NOTE, id=ids.BREAKDOWN_ROUNDED, className="small text-muted mt-2")])
 

@@ -30,8 +30,8 @@ def total_cards(total: Money | None, currency: str = "") -> list[dbc.Col]:
         for measure, icon in CARDS]
     # Amount paid is Amount less coupons, exactly; rounded, the three cards may not agree.
     if total is not None and not rounded_parts_add_up((total.amount, -total.cash_coupon), total.amount_paid):
-        cards.append(dbc.Col(html.Div(ROUNDED_TOTALS_NOTE, id=ids.OVERVIEW_ROUNDED, className="small text-muted"),
-                             xs=12))
+        note = html.Div(ROUNDED_TOTALS_NOTE, id=ids.OVERVIEW_ROUNDED, className="small text-muted")
+        cards.append(dbc.Col(note, xs=12))
     return cards
 
 

@@ -373,7 +373,8 @@ def _window_records(rng: np.random.Generator, partner: DemoPartner, first_day: d
     seconds = rng.integers(SECONDS_A_DAY // 24, SECONDS_A_DAY + 1, count)
     hourly_cents = np.where(pay_per_use, np.maximum(1, np.round(cents * 3600 / seconds)), 0).astype(np.int64)
     used = _divide_half_up(hourly_cents * CENT_UNITS * seconds, 3600)
-    amount = np.where(pay_per_use, np.maximum(1, used), np.maximum(1, np.round(cents)).astype(np.int64) * CENT_UNITS)
+    whole_cents = np.maximum(1, np.round(cents)).astype(np.int64) * CENT_UNITS
+    amount = np.where(pay_per_use, np.maximum(1, used), whole_cents)
     step = np.where(pay_per_use, 1, CENT_UNITS)
     # Bill types: refunds give part of a fee back; adjustments correct it either way.
     kind = rng.random(count)
@@ -386,7 +387,8 @@ def _window_records(rng: np.random.Generator, partner: DemoPartner, first_day: d
     # Coupons pay part of some positive fees of the customers that have them, never more.
     share = partner.coupon_share[customer]
     with_coupon = (amount > 0) & (rng.random(count) < share)
-    coupon = np.where(with_coupon, np.floor(amount * rng.uniform(0.1, 1.0, count) / step).astype(np.int64) * step, 0)
+    paid_part = np.floor(amount * rng.uniform(0.1, 1.0, count) / step).astype(np.int64) * step
+    coupon = np.where(with_coupon, paid_part, 0)
 
     # One record per resource and day, so "day-resource" is a stable, unique record id.
     day_texts = pa.array([(first_day + timedelta(days=int(offset))).strftime("%Y%m%d") for offset in offsets])

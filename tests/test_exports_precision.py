@@ -28,7 +28,8 @@ MONEY_HEADERS = {"Amount": "amount", "Cash coupons used": "cash_coupon", "Amount
 def dataset(engine):
     load(engine, "P1", customers=[("c1", "acme")], records=[
         {"record_id": record_id, "customer_id": "c1", "day": f"2025-01-{index + 1:02d}", "amount": amount,
-         "cash_coupon": COUPONS.get(record_id, "0"), "bill_type": "Refund" if amount.startswith("-") else "Expenditure"}
+         "cash_coupon": COUPONS.get(record_id, "0"),
+         "bill_type": "Refund" if amount.startswith("-") else "Expenditure"}
         for index, (record_id, amount) in enumerate(AMOUNTS.items())])
     return engine
 

@@ -63,7 +63,8 @@ def test_rounded_to_the_cent_with_the_exact_value_on_hover(board, console_errors
 
     board.expect_grid_total(3)
     # The money columns are at the right: the grid draws only the columns in view.
-    page.locator(".ag-body-horizontal-scroll-viewport").evaluate("viewport => viewport.scrollLeft = viewport.scrollWidth")
+    page.locator(".ag-body-horizontal-scroll-viewport").evaluate(
+        "viewport => viewport.scrollLeft = viewport.scrollWidth")
     cell = page.locator(".ag-center-cols-container .ag-row[row-id='r1'] .ag-cell[col-id='amount']")
     expect(cell).to_have_text("1,234.50")
     cell.hover()
