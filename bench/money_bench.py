@@ -5,7 +5,7 @@ shared machine falls on both alike. What docs/PERFORMANCE.md reports ("Money at 
 
     .venv/bin/python -m bench.money_bench --two URL --eight URL [--repeats 15]
 
-The data_access.stats functions run directly on a connection (no web stack, no cache): one
+The data_access answers (breakdowns, details) run directly on a connection (no web stack, no cache): one
 year of daily spend (overview; breakdowns by account manager, customer account and service type)
 and the detail page sorted by amount, each repetition one day earlier (no answer reused).
 """
@@ -18,17 +18,18 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from data_access import stats
+from data_access.breakdowns import breakdown, overview
+from data_access.details import detail_page
 from data_access.db import make_engine
 from data_access.query import Basis, ExpenditureQuery, Scope
 from data_access.schema import expenditures
 
 QUESTIONS = {
-    "overview": lambda conn, q: stats.overview(conn, q),
-    "by manager": lambda conn, q: stats.breakdown(conn, q.replace(group_by=Basis.ACCOUNT_MANAGER)),
-    "by customer": lambda conn, q: stats.breakdown(conn, q.replace(group_by=Basis.CUSTOMER_ACCOUNT)),
-    "by service": lambda conn, q: stats.breakdown(conn, q.replace(group_by=Basis.SERVICE_TYPE)),
-    "detail page by amount": lambda conn, q: stats.detail_page(conn, q, 0, 20),
+    "overview": lambda conn, q: overview(conn, q),
+    "by manager": lambda conn, q: breakdown(conn, q.replace(group_by=Basis.ACCOUNT_MANAGER)),
+    "by customer": lambda conn, q: breakdown(conn, q.replace(group_by=Basis.CUSTOMER_ACCOUNT)),
+    "by service": lambda conn, q: breakdown(conn, q.replace(group_by=Basis.SERVICE_TYPE)),
+    "detail page by amount": lambda conn, q: detail_page(conn, q, 0, 20),
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -29,6 +30,12 @@ def money_text(value: Decimal) -> str:
         return "0.00"  # nor "-0.00"
     whole, _, decimals = f"{value:f}".partition(".")
     return f"{whole}.{decimals.rstrip('0'):0<2}"
+
+
+class Measure(StrEnum):
+    """The amounts a chart can show (Money's properties of the same names)."""
+    AMOUNT = "amount"
+    AMOUNT_PAID = "amount_paid"
 
 
 @dataclasses.dataclass(frozen=True)

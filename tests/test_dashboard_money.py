@@ -12,7 +12,7 @@ from callbacks.overview import overview_view
 from dashboard import ids
 from dashboard.view_state import from_search
 from data_access.query import Scope
-from tests.builders import load
+from tests.helpers.builders import load
 from tests.helpers import make_app
 
 ADMIN = Scope("P1")
@@ -32,7 +32,7 @@ def runtime(engine, tmp_path):
     load(engine, managers=[("m1", "Li Na"), ("m2", "Wang Wei")],
          customers=[("c1", "acme"), ("c2", "globex"), ("c3", "initech")],
          assignments=[("c1", "m1", "2025-01-01"), ("c2", "m2", "2025-01-01")], records=RECORDS)
-    return make_app(engine, tmp_path).server.extensions["runtime"]
+    return make_app(engine, tmp_path).extensions["runtime"]
 
 
 def params(search: str) -> dict:

@@ -10,10 +10,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from data_access import export_tasks, stats
+from data_access import export_tasks
+from data_access.breakdowns import overview
+from data_access.details import detail_rows
 from data_access.query import ExpenditureQuery, Scope
 from exports.builder import build_export
-from tests.builders import load
+from tests.helpers.builders import load
 
 QUERY = ExpenditureQuery(Scope("P1"), "2025-01-01", "2025-01-31")
 # Sums in the millions at eight decimals; the last amount has 16 significant digits, more than a
@@ -49,8 +51,8 @@ def exact(record_id: str) -> dict[str, Decimal]:
 
 def test_the_writers_get_the_exact_values(dataset):
     with dataset.connect() as conn:
-        rows = {row["record_id"]: row for row in stats.detail_rows(conn, QUERY)}
-        total = stats.overview(conn, QUERY).total
+        rows = {row["record_id"]: row for row in detail_rows(conn, QUERY)}
+        total = overview(conn, QUERY).total
     assert {record_id: {key: row[key] for key in MONEY_HEADERS.values()} for record_id, row in rows.items()} == \
         {record_id: exact(record_id) for record_id in AMOUNTS}
     assert all(isinstance(row["amount"], Decimal) for row in rows.values())
@@ -67,7 +69,7 @@ def test_csv_carries_the_exact_text(dataset, tmp_path):
     assert by_amount["2345678.87654321"]["Amount paid"] == "2000000.00000001"
     assert by_amount["1234567.12345678"]["Amount paid"] == "1234567.12345677"
     with dataset.connect() as conn:
-        total = stats.overview(conn, QUERY).total
+        total = overview(conn, QUERY).total
     for header, key in MONEY_HEADERS.items():
         assert sum(Decimal(row[header]) for row in rows.values()) == total.measure(key)
 
@@ -83,7 +85,7 @@ def test_xlsx_numbers_hold_the_exact_values(dataset, tmp_path):
     data, totals = rows[header + 1:-1], rows[-1]
     assert len(data) == 5
     with dataset.connect() as conn:
-        total = stats.overview(conn, query).total
+        total = overview(conn, query).total
     assert total.amount == Decimal("3580246.93822464")
     for header_text, key in MONEY_HEADERS.items():
         cells = [row[columns[header_text]] for row in data]

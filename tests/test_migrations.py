@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from data_access import migrations, rollups
 from data_access.db import init_db, make_engine
 from data_access.schema import expenditures, metadata, partners, schema_meta
-from tests.conftest import POSTGRES_URL, _create_schema, _drop_schema
+from tests.conftest import _create_schema, _drop_schema
+from tests.helpers.database import POSTGRES_URL
 
 MONEY_TABLES = [expenditures.name, *(rollup.table.name for rollup in rollups.ROLLUPS)]
 OLD_AMOUNTS = [Decimal("12345678.91"), Decimal("-0.05"), Decimal("9999999999.99"), Decimal("0.10")]

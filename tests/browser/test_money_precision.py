@@ -13,9 +13,9 @@ from dashboard.time_range import Preset, preset_range, today_in
 from data_access.export_tasks import utc_now
 from data_access.users import add_user
 from tests.browser.pages import Dashboard
-from tests.builders import load
-from tests.conftest import empty
 from tests.helpers import make_app, sign_in
+from tests.helpers.builders import load
+from tests.helpers.database import empty
 
 LOGIN, PASSWORD = "admin@p1", "password-admin-p1"
 PHONE = {"width": 390, "height": 844}
