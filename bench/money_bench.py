@@ -19,8 +19,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from data_access.breakdowns import breakdown, overview
-from data_access.details import detail_page
 from data_access.db import make_engine
+from data_access.details import detail_page
 from data_access.query import Basis, ExpenditureQuery, Scope
 from data_access.schema import expenditures
 

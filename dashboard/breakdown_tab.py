@@ -13,8 +13,16 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.export_menu import export_menu, titled
 from dashboard.figures import CONFIG, group_labels
-from dashboard.format import (MEASURE_LABELS, ROUNDED_NOTE, amount_text, exact_amount_text, exact_money_text,
-                              money_text, rounded_parts_add_up, share_text)
+from dashboard.format import (
+    MEASURE_LABELS,
+    ROUNDED_NOTE,
+    amount_text,
+    exact_amount_text,
+    exact_money_text,
+    money_text,
+    rounded_parts_add_up,
+    share_text,
+)
 from data_access.breakdowns import Breakdown
 from data_access.details import DETAIL_COLUMNS
 from data_access.money import share

@@ -7,8 +7,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.export_menu import overview_export, titled
 from dashboard.figures import CONFIG
-from dashboard.format import (MEASURE_LABELS, ROUNDED_TOTALS_NOTE, exact_money_text, money_text,
-                              rounded_parts_add_up)
+from dashboard.format import MEASURE_LABELS, ROUNDED_TOTALS_NOTE, exact_money_text, money_text, rounded_parts_add_up
 from data_access.money import Money
 
 CARDS = (("amount", "bi-receipt"), ("amount_paid", "bi-wallet2"), ("cash_coupon", "bi-ticket-perforated"))

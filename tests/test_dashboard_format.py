@@ -4,8 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard.format import (amount_text, exact_money_text, money_text, rounded_parts_add_up,
-                              share_text)
+from dashboard.format import amount_text, exact_money_text, money_text, rounded_parts_add_up, share_text
 from data_access.money import share
 from data_access.query import Granularity
 

@@ -12,8 +12,8 @@ from callbacks.overview import overview_view
 from dashboard import ids
 from dashboard.view_state import from_search
 from data_access.query import Scope
-from tests.helpers.builders import load
 from tests.helpers import make_app
+from tests.helpers.builders import load
 
 ADMIN = Scope("P1")
 TODAY = date(2025, 2, 10)

@@ -87,8 +87,9 @@ def test_the_data_has_what_the_dashboard_shows(sample):
     modes = table["billing_mode"].to_pylist()
     assert all(value == value.quantize(Decimal("1e-8")) for value in amount + coupon)
     assert all(value == value.quantize(Decimal("0.01"))
-               for a, c, mode in zip(amount, coupon, modes) if mode != "Pay-per-use" for value in (a, c))
-    beyond_cents = [a != a.quantize(Decimal("0.01")) for a, mode in zip(amount, modes) if mode == "Pay-per-use"]
+               for a, c, mode in zip(amount, coupon, modes, strict=True) if mode != "Pay-per-use" for value in (a, c))
+    beyond_cents = [a != a.quantize(Decimal("0.01")) for a, mode in zip(amount, modes, strict=True)
+                    if mode == "Pay-per-use"]
     assert sum(beyond_cents) > 0.9 * len(beyond_cents)
 
     # Skewed sizes: the biggest tenth of the customers spends far more than a tenth.
