@@ -35,6 +35,7 @@ CONTROLS = {
     "tab": (ids.TABS, "active_tab"), "range": (ids.RANGE_PRESET, "value"),
     "from": (ids.RANGE_FROM, "value"), "to": (ids.RANGE_TO, "value"), "search": (ids.SEARCH, "value"),
     "group_by": (ids.GROUP_BY, "value"), "granularity": (ids.GRANULARITY, "value"),
+    "compare": (ids.COMPARE, "value"),
     "sort_by": (ids.SORT_BY, "value"), "order": (ids.SORT_ORDER, "value"),
     "measure": (ids.MEASURE, "value"), "hide_zero": (ids.HIDE_ZERO, "value"),
     "top_n": (ids.TOP_N, "value"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dashboard.format import MEASURE_LABELS, money_text, share_text
+from dashboard.format import MEASURE_LABELS, change_text, money_text, share_text
 from data_access.breakdowns import Breakdown, Group, Overview
 from data_access.money import share
 from data_access.query import Granularity
@@ -71,6 +71,15 @@ def trend_figure(breakdown: Breakdown, measure: str, granularity: Granularity, c
             "layout": _layout(**_time_axes(granularity, currency))}
 
 
+def _change_hover(breakdown: Breakdown, group: Group, measure: str, currency: str) -> list[str]:
+    """The group's change of the measure against the comparison period, if there is one."""
+    if breakdown.comparison is None:
+        return []
+    previous = breakdown.comparison.previous(group.key).measure(measure)
+    return [f"Change: {change_text(group.money.measure(measure), previous, currency)} "
+            f"(was {money_text(previous, currency)})"]
+
+
 def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> dict:
     """The groups' shares of the measure. A slice cannot show a negative total (a group whose
     refunds exceed its spend), so such groups are left out; the group table still lists them."""
@@ -84,10 +93,11 @@ def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict
         "marker": {"colors": [colors[group.key] for group in drawn], "line": {"color": "#fff", "width": 1}},
         "text": [share_text(share(group.money.measure(measure), whole)) for group in drawn],
         "textinfo": "text", "textposition": "inside", "insidetextorientation": "horizontal",
-        "customdata": [[money_text(group.money.amount, currency),
-                        money_text(group.money.amount_paid, currency)] for group in drawn],
+        "customdata": [[money_text(group.money.amount, currency), money_text(group.money.amount_paid, currency),
+                        *_change_hover(breakdown, group, measure, currency)] for group in drawn],
         "hovertemplate": ("<b>%{label}</b><br>Amount: %{customdata[0]}<br>"
-                          "Amount paid: %{customdata[1]}<br>Share: %{text}<extra></extra>"),
+                          "Amount paid: %{customdata[1]}<br>Share: %{text}"
+                          + ("<br>%{customdata[2]}" if breakdown.comparison else "") + "<extra></extra>"),
     }], "layout": _layout(showlegend=False,  # the groups' table below is the legend
                           uniformtext={"minsize": 10, "mode": "hide"}, annotations=[{
         "text": f"{MEASURE_LABELS[measure]}<br><b>{money_text(whole, currency)}</b>",

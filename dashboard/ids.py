@@ -62,6 +62,7 @@ GROUPING = "grouping"                # container of GROUP_BY: trend and distribu
 GROUP_BY = "group-by"
 GRANULARITY_BOX = "granularity-box"  # container of GRANULARITY: overview and trend only
 GRANULARITY = "granularity"
+COMPARE = "compare"                  # dbc.Select: compare with none / the previous period / a year before
 MAIN_COLUMN = "main-column"
 SIDE_PANEL = "side-panel"            # Sorting Dimensions and Advanced Settings (right column)
 SIDE_PANEL_TOGGLE = "side-panel-toggle"      # button shown on narrow screens
@@ -87,6 +88,7 @@ OVERVIEW_TOTALS = "overview-totals"  # the cards' row
 OVERVIEW_GRAPH = "overview-graph"
 OVERVIEW_MESSAGE = "overview-message"  # why nothing shows
 OVERVIEW_ROUNDED = "overview-rounded"  # the note that rounded cards do not add up
+OVERVIEW_FORECAST = "overview-forecast"  # the card "Forecast for MONTH"
 
 
 def overview_total(measure: str) -> str:
@@ -100,4 +102,5 @@ BREAKDOWN_GRAPH = "breakdown-graph"    # lines on the trend tab, donut on the di
 BREAKDOWN_GROUPS = "breakdown-groups"  # table of the groups' totals (the charts' legend)
 BREAKDOWN_MESSAGE = "breakdown-message"
 BREAKDOWN_ROUNDED = "breakdown-rounded"  # the note that the table's rounded groups do not add up
+BREAKDOWN_FORECAST = "breakdown-forecast"  # the top groups' month-end forecast
 DETAIL_GRID_BOX = "detail-grid-box"    # holds detail_grid(tab), made anew for each query

@@ -1,8 +1,8 @@
 """The view on screen — tab, time range, chart amount and query — and its two spellings: the
 controls' values and the page's query string, so that a copied link or the back button brings
 the same view back. Both use the same names: `tab`, `range`, `from`, `to`, `search`,
-`group_by`, `granularity`, `sort_by`, `order`, `measure`, `hide_zero`, `top_n`, and
-`include.<basis>` / `exclude.<basis>` (lists)."""
+`group_by`, `granularity`, `compare`, `sort_by`, `order`, `measure`, `hide_zero`, `top_n`,
+and `include.<basis>` / `exclude.<basis>` (lists)."""
 from __future__ import annotations
 
 import dataclasses
@@ -34,7 +34,8 @@ _QUERY = {field.name: field.default for field in dataclasses.fields(ExpenditureQ
 DEFAULTS = {
     "tab": ids.TAB_OVERVIEW, "range": DEFAULT_PRESET.value, "search": _QUERY["search"],
     "group_by": _QUERY["group_by"].value, "granularity": _QUERY["granularity"].value,
-    "sort_by": _QUERY["sort_by"].value, "order": "desc" if _QUERY["descending"] else "asc",
+    "compare": _QUERY["compare"].value, "sort_by": _QUERY["sort_by"].value,
+    "order": "desc" if _QUERY["descending"] else "asc",
     "measure": Measure.AMOUNT.value, "hide_zero": _QUERY["hide_zero"], "top_n": _QUERY["top_n"],
     **{name: [] for name in FILTER_NAMES},
 }
@@ -53,11 +54,12 @@ class View:
     def shown_query(self) -> ExpenditureQuery:
         """The query the tab answers. The overview answers the time range and search only
         (its totals are the command line's `stats overview`); the side panel's sorting and
-        settings belong to the trend and distribution tabs."""
+        settings belong to the trend and distribution tabs. Every tab compares."""
         if self.tab != ids.TAB_OVERVIEW:
             return self.query
         q = self.query
-        return ExpenditureQuery(q.scope, q.start, q.end, search=q.search, granularity=q.granularity)
+        return ExpenditureQuery(q.scope, q.start, q.end, search=q.search, granularity=q.granularity,
+                                compare=q.compare)
 
 
 def _choice(value, choices, field: str) -> str:
@@ -84,7 +86,8 @@ def from_controls(scope: Scope, today: date, values: Mapping) -> View:
                for kind in FILTER_KINDS}
     query = ExpenditureQuery.from_params(scope, dict(
         start=start, end=end, search=values["search"] or "", group_by=values["group_by"],
-        granularity=values["granularity"], top_n=values["top_n"], sort_by=values["sort_by"],
+        granularity=values["granularity"], compare=values["compare"], top_n=values["top_n"],
+        sort_by=values["sort_by"],
         descending=ORDERS[order], hide_zero=values["hide_zero"], **filters))
     return View(tab, preset, measure, query)
 
@@ -94,7 +97,7 @@ def to_controls(view: View) -> dict:
     q = view.query
     values = {"tab": view.tab, "range": view.preset, "from": q.start.isoformat(),
               "to": q.end.isoformat(), "search": q.search, "group_by": q.group_by.value,
-              "granularity": q.granularity.value, "sort_by": q.sort_by.value,
+              "granularity": q.granularity.value, "compare": q.compare.value, "sort_by": q.sort_by.value,
               "order": "desc" if q.descending else "asc", "measure": view.measure,
               "hide_zero": q.hide_zero, "top_n": q.top_n, **{name: [] for name in FILTER_NAMES}}
     for kind, filters in (("include", q.include), ("exclude", q.exclude)):
