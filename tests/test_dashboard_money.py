@@ -81,7 +81,8 @@ def test_cards_that_agree_rounded_need_no_note(runtime):
 
 def test_group_table_is_rounded_with_exact_titles_and_says_so(runtime):
     link = JANUARY + "&tab=trend&group_by=account_manager"
-    _figure, _style, groups, grid, message = breakdown_view(runtime, ADMIN, "trend", params(link), "amount")
+    _figure, _style, groups, _forecast, grid, message = breakdown_view(runtime, ADMIN, "trend", params(link),
+                                                                       "amount")
     assert message is None
     rows = [[(cell.children if isinstance(cell.children, str) else cell.children[-1], getattr(cell, "title", None))
              for cell in components(row, "Td")] for row in components(groups, "Tr")[1:]]  # below the head
@@ -101,8 +102,7 @@ def test_group_table_is_rounded_with_exact_titles_and_says_so(runtime):
 
 def test_groups_that_add_up_need_no_note(runtime):
     link = JANUARY + "&tab=distribution&group_by=service_type"  # one group: the total itself
-    _figure, _style, groups, _grid, _message = breakdown_view(runtime, ADMIN, "distribution", params(link),
-                                                              "amount")
+    _figure, _style, groups, *_ = breakdown_view(runtime, ADMIN, "distribution", params(link), "amount")
     assert find(groups, ids.BREAKDOWN_ROUNDED) is None
 
 
