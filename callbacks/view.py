@@ -20,6 +20,7 @@ from dashboard.view_state import (
     FILTER_KINDS,
     TABS,
     View,
+    drill_texts,
     filter_name,
     from_controls,
     from_search,
@@ -66,6 +67,7 @@ def sync_view(runtime: Runtime, scope: Scope, trigger: str | None, url_search: s
         search, message = None, (LINK_MESSAGE + "; ".join(problems) + ".") if problems else None
     else:
         values = {**controls, "range": CUSTOM} if trigger in ("from", "to") else controls
+        values = {**values, "drill": drill_texts(url_search)}
         try:
             view = from_controls(scope, today, values)
         except QueryError as error:  # the screen keeps the last good view; nothing is lost

@@ -1,11 +1,11 @@
-"""`flask --app app stats overview|trend|distribution`: the numbers the tabs show."""
+"""`flask --app app stats overview|trend|distribution|movers|forecast`: the numbers the tabs show."""
 import json
 
 import click
 from flask.cli import with_appcontext
 
 from answers.partner import data_up_to
-from data_access import comparison, forecast
+from data_access import comparison, forecast, movers
 from data_access.errors import UserError
 from data_access.money import money_text
 from data_access.periods import Compare
@@ -54,6 +54,34 @@ def stats_json(view: str, query: ExpenditureQuery, currency: str, result) -> dic
     return document
 
 
+def movers_json(query: ExpenditureQuery, result: movers.Movers) -> dict:
+    """SPEC.md's `stats movers` document: the first `query.top_n` movers."""
+    return {
+        "partner": query.scope.partner_id, "from": query.start.isoformat(), "to": query.end.isoformat(),
+        "compare": {"from": result.compare_start.isoformat(), "to": result.compare_end.isoformat()},
+        "counts": {status.value: count for status, count in result.counts.items()},
+        "movers": [{"customer_id": mover.customer_id, "account_name": mover.account_name,
+                    "account_manager": mover.account_manager, "status": mover.status.value,
+                    "current": mover.current.as_text(), "previous": mover.previous.as_text(),
+                    "change": money_text(mover.change)} for mover in result.movers[:query.top_n]],
+    }
+
+
+def movers_text(document: dict) -> str:
+    compare = document["compare"]
+    lines = [f"{document['partner']}  {document['from']} to {document['to']}  "
+             f"compared with {compare['from']} to {compare['to']}",
+             "  ".join(f"{status} {count}" for status, count in document["counts"].items())]
+    if document["movers"]:
+        width = max(len(mover["account_name"]) for mover in document["movers"])
+        lines.append(f"{'Customer account':<{width}}  {'Status':<9}  {'Current':>16}  {'Previous':>16}  "
+                     f"{'Change':>16}  Account manager")
+        lines += [f"{mover['account_name']:<{width}}  {mover['status']:<9}  {mover['current']['amount']:>16}  "
+                  f"{mover['previous']['amount']:>16}  {mover['change']:>16}  {mover['account_manager']}"
+                  for mover in document["movers"]]
+    return "\n".join(lines)
+
+
 def stats_text(document: dict) -> str:
     total = document["total"]
     lines = [f"{document['partner']}  {document['from']} to {document['to']}  ({document['currency']})",
@@ -99,7 +127,7 @@ def forecast_text(document: dict) -> str:
 
 
 @click.command("stats")
-@click.argument("view", type=click.Choice(["overview", "trend", "distribution", "forecast"]))
+@click.argument("view", type=click.Choice(["overview", "trend", "distribution", "movers", "forecast"]))
 @click.option("--partner", "partner_id", required=True)
 @click.option("--from", "start", help="First day, YYYY-MM-DD (not for forecast: its month is data up to's).")
 @click.option("--to", "end", help="Last day, YYYY-MM-DD (not for forecast).")
@@ -107,18 +135,21 @@ def forecast_text(document: dict) -> str:
 @click.option("--group-by", type=click.Choice([basis.value for basis in Basis]),
               default=Basis.SERVICE_TYPE.value)
 @click.option("--granularity", type=click.Choice([g.value for g in Granularity]), default="day")
-@click.option("--top", "top_n", type=int, default=10)
+@click.option("--top", "top_n", type=int, default=None,
+              help="Groups before Others (default 10); movers listed (default 20).")
 @click.option("--sort-by", type=click.Choice([key.value for key in SortKey]), default="amount")
 @click.option("--ascending", is_flag=True, help="Sort groups ascending.")
 @click.option("--show-zero", is_flag=True, help="Keep zero expenditures.")
 @click.option("--compare", type=click.Choice([c.value for c in Compare]), default=Compare.NONE.value,
-              help="Compare with the period before, or the same days a year earlier.")
+              help="Compare with the period before, or the same days a year earlier (movers: the period "
+                   "before unless given).")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
 @with_appcontext
 def stats(view, partner_id, start, end, search, group_by, granularity, top_n, sort_by,
           ascending, show_zero, compare, output) -> None:
-    """The same numbers the dashboard's tabs show, for the partner's whole data; or the
-    forecast of the month of its latest day loaded."""
+    """The same numbers the dashboard's tabs show, for the partner's whole data; the movers
+    between the range and its comparison period; or the forecast of the month of its latest
+    day loaded."""
     answers = current_runtime().answers
     scope = Scope(partner_id)
     partner = answers.partner(scope)
@@ -135,14 +166,17 @@ def stats(view, partner_id, start, end, search, group_by, granularity, top_n, so
     try:
         query = ExpenditureQuery.from_params(scope, dict(
             start=start, end=end, search=search, group_by=group_by, granularity=granularity,
-            top_n=top_n, sort_by=sort_by, descending=not ascending, hide_zero=not show_zero,
+            top_n=top_n if top_n is not None else (20 if view == "movers" else 10), sort_by=sort_by,
+            descending=not ascending, hide_zero=not show_zero,
             compare=compare))
     except UserError as error:
         raise click.ClickException(error.message) from None
     if view == "forecast":
         document = forecast_json(query, partner.currency, answers.compute(forecast.month_forecast, query))
+    elif view == "movers":
+        document = movers_json(query, answers.compute(movers.movers, movers.with_comparison(query)))
     else:
         result = answers.compute(comparison.overview if view == "overview" else comparison.breakdown, query)
         document = stats_json(view, query, partner.currency, result)
-    text = forecast_text if view == "forecast" else stats_text
+    text = {"forecast": forecast_text, "movers": movers_text}.get(view, stats_text)
     click.echo(json.dumps(document, ensure_ascii=False) if output == "json" else text(document))

@@ -45,11 +45,13 @@ def layout(tab: str) -> html.Div:
         dbc.Card([
             dbc.CardHeader(TITLES[tab], className="fw-semibold"),
             dbc.CardBody([
+                html.Nav(id=ids.DRILL_BREADCRUMB, **{"aria-label": "Drill-down path"}),
                 dbc.Alert(id=ids.BREAKDOWN_MESSAGE, color="light", is_open=False),
                 dcc.Loading([dcc.Graph(id=ids.BREAKDOWN_GRAPH, config=CONFIG, className="chart"),
                              html.Div(id=ids.BREAKDOWN_GROUPS), html.Div(id=ids.BREAKDOWN_FORECAST)]),
             ]),
         ], className="shadow-sm mb-3"),
+        dcc.Loading(html.Div(id=ids.SCORECARD)),
         dbc.Card([
             dbc.CardHeader(titled("Detailed fees", export_menu(tab))),
             dbc.CardBody(dcc.Loading(html.Div(id=ids.DETAIL_GRID_BOX, className="detail-grid-box")),
@@ -65,7 +67,8 @@ def _swatch(color: str) -> html.Span:
 def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> html.Div:
     """The groups' totals in the chart's order and colours, with the total: the numbers
     behind the chart, and its legend. Share is of the amount the chart shows; with a
-    comparison, Previous, Change and Change % are of it too. Money is rounded to the cent with
+    comparison, Previous, Change and Change % are of it too. A group's row drills into it, by
+    click or by Enter (it is focusable: assets/drilldown.js). Money is rounded to the cent with
     the exact value on hover; a note says so where the rounded groups of a column do not add up
     to its rounded total."""
     labels = group_labels(breakdown.groups)
@@ -102,7 +105,9 @@ def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[
                         html.Td(share_text(share_value), className="text-end"),
                         *comparison_cells(money, key)], **props)
 
-    body = html.Tbody([row(labels[g.key], g.money, share(g.money.measure(measure), whole), colors[g.key], g.key)
+    body = html.Tbody([row(labels[g.key], g.money, share(g.money.measure(measure), whole), colors[g.key], g.key,
+                           id=ids.group_row(g.key), n_clicks=0, tabIndex=0, role="button",
+                           className="drillable", title=f"Drill into {labels[g.key]}")
                        for g in breakdown.groups])
     foot = html.Tfoot(row("Total", breakdown.total, share(whole, whole), className="fw-semibold"))
     table = dbc.Table([head, body, foot], size="sm", hover=True, responsive=True,
@@ -131,6 +136,14 @@ def forecast_table(forecast: Forecast, basis_label: str, currency: str) -> html.
                    html.Tfoot(row("Total", forecast.total.amount, className="fw-semibold"))],
                   size="sm", hover=True, responsive=True, className="group-table mb-0 align-middle"),
     ])
+
+
+def breadcrumb(crumbs: list[tuple[str, str | None]]) -> dbc.Breadcrumb | None:
+    """The drill-down path: (text, link back to it) per step, the last one the view shown."""
+    if len(crumbs) < 2:
+        return None
+    return dbc.Breadcrumb(items=[{"label": text, "href": href, "active": href is None} for text, href in crumbs],
+                          class_name="drill-breadcrumb mb-2 small")
 
 
 def _column(column, currency: str) -> dict:

@@ -89,6 +89,9 @@ OVERVIEW_GRAPH = "overview-graph"
 OVERVIEW_MESSAGE = "overview-message"  # why nothing shows
 OVERVIEW_ROUNDED = "overview-rounded"  # the note that rounded cards do not add up
 OVERVIEW_FORECAST = "overview-forecast"  # the card "Forecast for MONTH"
+OVERVIEW_BREAKDOWNS = "overview-breakdowns"  # links from the total to its breakdowns
+MOVERS = "movers"                    # the movers panel (dashboard/movers.py)
+MOVERS_TABS = "movers-tabs"          # a tab per status
 
 
 def overview_total(measure: str) -> str:
@@ -104,3 +107,11 @@ BREAKDOWN_MESSAGE = "breakdown-message"
 BREAKDOWN_ROUNDED = "breakdown-rounded"  # the note that the table's rounded groups do not add up
 BREAKDOWN_FORECAST = "breakdown-forecast"  # the top groups' month-end forecast
 DETAIL_GRID_BOX = "detail-grid-box"    # holds detail_grid(tab), made anew for each query
+SCORECARD = "scorecard"                # the account-manager scorecard, when grouped by manager
+DRILL_BREADCRUMB = "drill-breadcrumb"  # the drill-down steps, each a link back to it
+DRILL_REQUEST = "drill-request"        # dcc.Store: {"key": group key} of a chart or legend click
+
+
+def group_row(key: str) -> dict:
+    """A row of the groups' table: clicking it (or Enter on it) drills into the group."""
+    return {"type": "group-row", "key": key}

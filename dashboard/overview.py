@@ -1,5 +1,5 @@
 """The Overview tab: totals for the time range and search (against the comparison period when
-one is chosen), the month-end forecast, their trend, and Export."""
+one is chosen), the month-end forecast, their trend, Export, and the movers."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,7 +7,7 @@ from decimal import Decimal
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import ids
+from dashboard import ids, movers
 from dashboard.export_menu import overview_export, titled
 from dashboard.figures import CONFIG
 from dashboard.format import (
@@ -88,10 +88,20 @@ def cards(total: Money | None, currency: str = "", compared: Comparison | None =
     return [*total_cards(total, currency, compared), forecast_card(forecast, currency), *rounded_note(total)]
 
 
+def breakdown_links(links: list[tuple[str, str]]) -> list:
+    """"Break the total down: by account manager · ..." (label, href of the Distribution tab)."""
+    items = [html.Span("Break the total down: ", className="text-muted")]
+    for index, (label, href) in enumerate(links):
+        if index:
+            items.append(html.Span(" \u00b7 ", className="text-muted"))
+        items.append(dcc.Link(f"by {label.lower()}", href=href))
+    return items
+
+
 def layout() -> html.Div:
     return html.Div([
-        dcc.Loading(dbc.Row(cards(None), id=ids.OVERVIEW_TOTALS,
-                            className="g-3 mb-3"), type="dot"),
+        dcc.Loading(dbc.Row(cards(None), id=ids.OVERVIEW_TOTALS, className="g-3 mb-2"), type="dot"),
+        html.Div(id=ids.OVERVIEW_BREAKDOWNS, className="small mb-3"),
         dbc.Card([
             dbc.CardHeader(titled("Expenditure trend", overview_export())),
             dbc.CardBody([
@@ -99,4 +109,5 @@ def layout() -> html.Div:
                 dcc.Loading(dcc.Graph(id=ids.OVERVIEW_GRAPH, config=CONFIG, className="chart")),
             ]),
         ], className="shadow-sm"),
+        movers.layout(),
     ])

@@ -2,7 +2,8 @@
 controls' values and the page's query string, so that a copied link or the back button brings
 the same view back. Both use the same names: `tab`, `range`, `from`, `to`, `search`,
 `group_by`, `granularity`, `compare`, `sort_by`, `order`, `measure`, `hide_zero`, `top_n`,
-and `include.<basis>` / `exclude.<basis>` (lists)."""
+`include.<basis>` / `exclude.<basis>` (lists), and `drill` (the drill-down steps, a list: only
+in the URL, shown as the breadcrumb)."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,6 +12,7 @@ from datetime import date
 from urllib.parse import parse_qs, urlencode
 
 from dashboard import ids
+from dashboard.drilldown import MAX_STEPS, Step
 from dashboard.time_range import CUSTOM, DEFAULT_PRESET, Preset, preset_range
 from data_access.money import Measure
 from data_access.query import Basis, ExpenditureQuery, QueryError, Scope
@@ -40,8 +42,10 @@ DEFAULTS = {
     **{name: [] for name in FILTER_NAMES},
 }
 NAMES = ("tab", "range", "from", "to", *(name for name in DEFAULTS if name not in ("tab", "range")))
+URL_NAMES = (*NAMES, "drill")
+LIST_NAMES = (*FILTER_NAMES, "drill")
 # Validated together: a custom range is only as good as both its days.
-_GROUPS = (("range", "from", "to"), *((name,) for name in NAMES if name not in ("range", "from", "to")))
+_GROUPS = (("range", "from", "to"), *((name,) for name in URL_NAMES if name not in ("range", "from", "to")))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,6 +54,7 @@ class View:
     preset: str  # a Preset value, or CUSTOM
     measure: str
     query: ExpenditureQuery  # everything the controls say
+    drill: tuple[Step, ...] = ()  # the drill-down steps that led here
 
     def shown_query(self) -> ExpenditureQuery:
         """The query the tab answers. The overview answers the time range and search only
@@ -89,7 +94,15 @@ def from_controls(scope: Scope, today: date, values: Mapping) -> View:
         granularity=values["granularity"], compare=values["compare"], top_n=values["top_n"],
         sort_by=values["sort_by"],
         descending=ORDERS[order], hide_zero=values["hide_zero"], **filters))
-    return View(tab, preset, measure, query)
+    return View(tab, preset, measure, query, drill_steps(values.get("drill")))
+
+
+def drill_steps(texts) -> tuple[Step, ...]:
+    if not texts:
+        return ()
+    if not isinstance(texts, list) or len(texts) > MAX_STEPS:
+        raise QueryError(f"drill: at most {MAX_STEPS} steps")
+    return tuple(Step.from_text(text) for text in texts)
 
 
 def to_controls(view: View) -> dict:
@@ -121,7 +134,20 @@ def to_search(view: View) -> str:
         elif value == DEFAULTS[name]:
             continue
         pairs += [(name, _url_text(item)) for item in (value if isinstance(value, list) else [value])]
+    pairs += [("drill", step.to_text()) for step in view.drill]
     return "?" + urlencode(pairs) if pairs else ""
+
+
+def drill_texts(search: str | None) -> list[str]:
+    """The drill-down steps a query string names, kept as they are when they are valid (a
+    change of a control keeps the path that led to the view), else none."""
+    try:
+        texts = parse_qs(search.lstrip("?") if isinstance(search, str) else "",
+                         max_num_fields=MAX_URL_FIELDS).get("drill", [])
+        drill_steps(texts)
+    except (ValueError, QueryError):
+        return []
+    return texts
 
 
 def from_search(scope: Scope, today: date, search: str | None) -> tuple[View, list[str]]:
@@ -134,10 +160,10 @@ def from_search(scope: Scope, today: date, search: str | None) -> tuple[View, li
         return from_controls(scope, today, {}), ["the link has too many settings"]
     values, errors = {}, []
     for name, items in parsed.items():
-        if name not in NAMES:
+        if name not in URL_NAMES:
             errors.append(f"unknown setting {name!r}")
         else:
-            values[name] = items if name in FILTER_NAMES else items[-1]
+            values[name] = items if name in LIST_NAMES else items[-1]
     accepted = {}
     for group in _GROUPS:
         part = {name: values[name] for name in group if name in values}

@@ -163,3 +163,55 @@ def test_without_compare_the_document_is_unchanged(cli):
     document = stats(cli, "trend", "--group-by", "account_manager")
     assert "compare" not in document and "previous" not in document["total"]
     assert all("change" not in group for group in document["groups"])
+
+
+def movers(cli, start, end, *options):
+    code, output = cli("stats", "movers", "--partner", "P1", "--from", start, "--to", end,
+                       "--format", "json", *options)
+    assert code == 0, output
+    return json.loads(output)
+
+
+def test_movers_of_february_against_january(cli):
+    # acme01 (c1) moved from Li Na to Wang Wei on 02-01: January's 350.50 (100.00 Unassigned,
+    # 250.50 Li Na, 20.50 coupons) against February's 300.00 − 30.00 refund; globex02 (c2):
+    # 10.25 (0.25 coupon) against the 1.11 adjustment. Both are Wang Wei's on 02-28.
+    assert movers(cli, "2025-02-01", "2025-02-28") == {
+        "partner": "P1", "from": "2025-02-01", "to": "2025-02-28",
+        "compare": {"from": "2025-01-01", "to": "2025-01-31"},
+        "counts": {"new": 0, "lost": 0, "growing": 0, "shrinking": 2, "steady": 0},
+        "movers": [
+            {"customer_id": "c1", "account_name": "acme01", "account_manager": "Wang Wei",
+             "status": "shrinking",
+             "current": {"amount": "270.00", "cash_coupon": "0.00", "amount_paid": "270.00"},
+             "previous": {"amount": "350.50", "cash_coupon": "20.50", "amount_paid": "330.00"},
+             "change": "-80.50"},
+            {"customer_id": "c2", "account_name": "globex02", "account_manager": "Wang Wei",
+             "status": "shrinking",
+             "current": {"amount": "1.11", "cash_coupon": "0.00", "amount_paid": "1.11"},
+             "previous": {"amount": "10.25", "cash_coupon": "0.25", "amount_paid": "10.00"},
+             "change": "-9.14"},
+        ],
+    }
+
+
+def test_movers_of_march_lost_and_growing_with_the_manager_of_the_last_day(cli):
+    document = movers(cli, "2025-03-01", "2025-03-31", "--compare", "previous", "--top", "1")
+    assert document["compare"] == {"from": "2025-02-01", "to": "2025-02-28"}
+    assert document["counts"] == {"new": 0, "lost": 1, "growing": 1, "shrinking": 0, "steady": 0}
+    # Only the first mover: acme01 lost 270.00 (|change| above globex02's +3.89).
+    assert [(m["account_name"], m["status"], m["change"], m["account_manager"])
+            for m in document["movers"]] == [("acme01", "lost", "-270.00", "Wang Wei")]
+    everyone = movers(cli, "2025-03-01", "2025-03-31")
+    # globex02 was unassigned from 03-01.
+    assert [(m["account_name"], m["status"], m["change"], m["account_manager"])
+            for m in everyone["movers"]] == [("acme01", "lost", "-270.00", "Wang Wei"),
+                                              ("globex02", "growing", "3.89", "Unassigned")]
+
+
+def test_movers_against_last_year_are_all_new(cli):
+    document = movers(cli, "2025-01-01", "2025-01-31", "--compare", "year", "--search", "acme")
+    assert document["compare"] == {"from": "2024-01-01", "to": "2024-01-31"}
+    assert document["counts"] == {"new": 1, "lost": 0, "growing": 0, "shrinking": 0, "steady": 0}
+    assert [(m["account_name"], m["status"], m["change"], m["account_manager"], m["previous"]["amount"])
+            for m in document["movers"]] == [("acme01", "new", "350.50", "Li Na", "0.00")]
