@@ -1,20 +1,23 @@
-"""Trend and distribution: the chart, the groups' table and the detail grid of the query in
-the store, and the grid's pages."""
+"""Trend and distribution: the chart, the groups' table (against the comparison period when
+one is chosen), the top groups' month-end forecast and the detail grid of the query in the
+store, and the grid's pages."""
 from __future__ import annotations
 
 from dash import ALL, MATCH, Input, Output, State
 from dash.exceptions import PreventUpdate
 
-from answers import empty_message, partner_facts
+from answers import empty_message, month_forecast, partner_facts
 from answers.partner import data_up_to
 from auth.identity import current_scope
 from callbacks.common import stored_query
 from dashboard import breakdown_tab, ids
 from dashboard.colors import group_colors
+from dashboard.comparison_figures import trend_extras
 from dashboard.figures import distribution_figure, trend_figure
+from dashboard.format import MEASURE_LABELS
 from dashboard.periods import Coverage
 from dashboard.view_state import BREAKDOWN_TABS, CHARTS, DEFAULTS, MEASURES
-from data_access import breakdowns, details
+from data_access import comparison, details
 from data_access.breakdowns import without_series
 from data_access.details import DETAIL_COLUMN_KEYS
 from data_access.query import QueryError, Scope
@@ -27,14 +30,15 @@ NO_ROWS = {"rowData": [], "rowCount": 0}
 
 def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure, chart=DEFAULTS["chart"],
                    columns=None) -> tuple:
-    """-> (figure, graph style, groups table, detail grid, message or None). `chart`: how the
-    trend draws; `columns`: the column chooser's value (both from the browser: checked)."""
+    """-> (figure, graph style, groups table, forecast table, detail grid, message or None).
+    `chart`: how the trend draws; `columns`: the column chooser's value (both from the browser:
+    checked)."""
     if tab not in BREAKDOWN_TABS:
         raise PreventUpdate
     try:
         query = stored_query(scope, params)
     except QueryError as error:
-        return {}, HIDDEN, None, breakdown_tab.no_rows(str(error)), str(error)
+        return {}, HIDDEN, None, None, breakdown_tab.no_rows(str(error)), str(error)
     measure = measure if measure in MEASURES else DEFAULTS["measure"]
     chart = chart if chart in CHARTS and tab == ids.TAB_TREND else DEFAULTS["chart"]
     currency = partner_facts(runtime.answers, scope).currency
@@ -44,22 +48,26 @@ def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure, chart=D
         scope, ("breakdown_view", query, tab, measure, chart),
         lambda: _drawn_breakdown(runtime, query, tab, measure, chart, currency))
     if message is not None:
-        return {}, HIDDEN, None, breakdown_tab.no_rows(message), message
+        return {}, HIDDEN, None, None, breakdown_tab.no_rows(message), message
     colors = group_colors(group.key for group in groups.groups)
+    landing = month_forecast(runtime.answers, query)
     return (figure, {}, breakdown_tab.group_table(groups, measure, currency, colors),
+            breakdown_tab.forecast_table(landing, query.group_by.label, currency) if landing else None,
             breakdown_tab.detail_grid(tab, query.to_params(), currency, columns), None)
 
 
 def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, chart: str, currency: str) -> tuple:
     """-> (figure dict, the breakdown without series, message or None): what is cached."""
     trend = tab == ids.TAB_TREND
-    answer = runtime.answers.compute(breakdowns.breakdown, query, trend)  # the donut needs no series
+    answer = runtime.answers.compute(comparison.breakdown, query, trend)  # the donut needs no series
     if not answer.groups:
         return {}, None, empty_message(runtime.answers, query)
     colors = group_colors(group.key for group in answer.groups)
     if trend:
         coverage = Coverage.of(query, data_up_to(runtime.answers, query.scope))
         figure = trend_figure(answer, measure, coverage, currency, colors, chart)
+        figure["data"] += trend_extras(answer, None, query, currency, measure,
+                                       f"Total {MEASURE_LABELS[measure].lower()}")
     else:
         figure = distribution_figure(answer, measure, currency, colors)
     return figure, without_series(answer), None
@@ -99,7 +107,8 @@ def detail_rows(runtime: Runtime, scope: Scope, request) -> dict:
 
 def register(app, runtime: Runtime) -> None:
     @app.callback(Output(ids.BREAKDOWN_GRAPH, "figure"), Output(ids.BREAKDOWN_GRAPH, "style"),
-                  Output(ids.BREAKDOWN_GROUPS, "children"), Output(ids.DETAIL_GRID_BOX, "children"),
+                  Output(ids.BREAKDOWN_GROUPS, "children"), Output(ids.BREAKDOWN_FORECAST, "children"),
+                  Output(ids.DETAIL_GRID_BOX, "children"),
                   Output(ids.BREAKDOWN_MESSAGE, "children"), Output(ids.BREAKDOWN_MESSAGE, "is_open"),
                   Input(ids.QUERY_PARAMS, "data"), Input(ids.MEASURE, "value"),
                   Input(ids.CHART_TYPE, "value"), State(ids.TABS, "active_tab"),

@@ -22,6 +22,7 @@ from dashboard.view_state import (
     FILTER_KINDS,
     TABS,
     View,
+    drill_texts,
     filter_name,
     from_controls,
     from_search,
@@ -37,6 +38,7 @@ CONTROLS = {
     "tab": (ids.TABS, "active_tab"), "range": (ids.RANGE_PRESET, "value"),
     "from": (ids.RANGE_FROM, "value"), "to": (ids.RANGE_TO, "value"), "search": (ids.SEARCH, "value"),
     "group_by": (ids.GROUP_BY, "value"), "granularity": (ids.GRANULARITY, "value"),
+    "compare": (ids.COMPARE, "value"),
     "sort_by": (ids.SORT_BY, "value"), "order": (ids.SORT_ORDER, "value"),
     "measure": (ids.MEASURE, "value"), "chart": (ids.CHART_TYPE, "value"), "hide_zero": (ids.HIDE_ZERO, "value"),
     "top_n": (ids.TOP_N, "value"),
@@ -71,6 +73,7 @@ def sync_view(runtime: Runtime, scope: Scope, trigger: str | None, url_search: s
         values = {**controls, "range": CUSTOM} if trigger in ("from", "to") else controls
         if trigger == "sort_by":
             values = {**values, "order": NATURAL_ORDER.get(values.get("sort_by"), "desc")}
+        values = {**values, "drill": drill_texts(url_search)}
         try:
             view = from_controls(scope, today, values)
         except QueryError as error:  # the controls keep what was typed; nothing is lost

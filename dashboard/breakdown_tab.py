@@ -13,10 +13,24 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.export_menu import export_menu, titled
 from dashboard.figures import CONFIG, group_labels
-from dashboard.format import MEASURE_LABELS, amount_text, money_text, share_text
+from dashboard.format import (
+    MEASURE_LABELS,
+    ROUNDED_NOTE,
+    amount_text,
+    change_color,
+    exact_amount_text,
+    exact_money_text,
+    money_text,
+    percent_text,
+    rounded_parts_add_up,
+    share_text,
+    signed_amount,
+)
 from dashboard.loading import loading
 from data_access.breakdowns import Breakdown
+from data_access.comparison import percent
 from data_access.details import DETAIL_COLUMN_KEYS, DETAIL_COLUMNS
+from data_access.forecast import Forecast
 from data_access.money import share
 
 TITLES = {ids.TAB_TREND: "Expenditure trend", ids.TAB_DISTRIBUTION: "Expenditure distribution"}
@@ -41,11 +55,13 @@ def layout(tab: str) -> html.Div:
         dbc.Card([
             dbc.CardHeader(TITLES[tab], className="fw-semibold"),
             dbc.CardBody([
+                html.Nav(id=ids.DRILL_BREADCRUMB, **{"aria-label": "Drill-down path"}),
                 dbc.Alert(id=ids.BREAKDOWN_MESSAGE, color="light", is_open=False),
                 loading([dcc.Graph(id=ids.BREAKDOWN_GRAPH, config=CONFIG, className="chart"),
-                             html.Div(id=ids.BREAKDOWN_GROUPS)]),
+                         html.Div(id=ids.BREAKDOWN_GROUPS), html.Div(id=ids.BREAKDOWN_FORECAST)]),
             ]),
         ], className="shadow-sm mb-3"),
+        loading(html.Div(id=ids.SCORECARD)),
         dbc.Card([
             dbc.CardHeader(titled("Detailed fees", html.Div([
                 html.Span(id=ids.SELECTED_COUNT, className="small text-muted text-nowrap"),
@@ -86,28 +102,86 @@ def _swatch(color: str) -> html.Span:
     return html.Span(className="swatch me-2", style={"backgroundColor": color})
 
 
-def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> dbc.Table:
+def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> html.Div:
     """The groups' totals in the chart's order and colours, with the total: the numbers
-    behind the chart, and its legend. Share is of the amount the chart shows."""
+    behind the chart, and its legend. Share is of the amount the chart shows; with a
+    comparison, Previous, Change and Change % are of it too. A group's row drills into it, by
+    click or by Enter (it is focusable: assets/drilldown.js). Money is rounded to the cent with
+    the exact value on hover; a note says so where the rounded groups of a column do not add up
+    to its rounded total."""
     labels = group_labels(breakdown.groups)
     whole = breakdown.total.measure(measure)
+    compared = breakdown.comparison
+    shown = MEASURE_LABELS[measure].lower()
     head = html.Thead(html.Tr([html.Th("Group"),
                                *(html.Th(MEASURE_LABELS[m], className=f"text-end {MONEY_CLASSES[m]}")
                                  for m in MONEY_MEASURES),
-                               html.Th("Share", className="text-end")]))
+                               html.Th("Share", className="text-end"),
+                               *((html.Th("Previous", className="text-end", title=f"{MEASURE_LABELS[measure]}, "
+                                          f"{compared.start} to {compared.end}"),
+                                  html.Th("Change", className="text-end", title=f"Change of {shown}"),
+                                  html.Th("Change %", className="text-end", title=f"Change of {shown}, in %"))
+                                 if compared else ())]))
 
-    def row(label, money, share_value, color=None, **props):
+    def comparison_cells(money, key):
+        if compared is None:
+            return []
+        now = money.measure(measure)
+        before = (compared.total if key is None else compared.previous(key)).measure(measure)
+        color = change_color(now - before)
+        return [html.Td(amount_text(before), title=exact_amount_text(before), className="text-end text-nowrap"),
+                html.Td(signed_amount(now - before), title=exact_amount_text(now - before),
+                        className=f"text-end text-nowrap {color}"),
+                html.Td(percent_text(percent(now, before)), className=f"text-end text-nowrap {color}")]
+
+    def row(label, money, share_value, color=None, key=None, **props):
         return html.Tr([html.Td([_swatch(color) if color else None, label]),
                         *(html.Td(money_text(money.measure(m), currency),
+                                  title=exact_money_text(money.measure(m), currency),
                                   className=f"text-end text-nowrap {MONEY_CLASSES[m]}")
                           for m in MONEY_MEASURES),
-                        html.Td(share_text(share_value), className="text-end")], **props)
+                        html.Td(share_text(share_value), className="text-end"),
+                        *comparison_cells(money, key)], **props)
 
-    body = html.Tbody([row(labels[g.key], g.money, share(g.money.measure(measure), whole), colors[g.key])
+    body = html.Tbody([row(labels[g.key], g.money, share(g.money.measure(measure), whole), colors[g.key], g.key,
+                           id=ids.group_row(g.key), n_clicks=0, tabIndex=0, role="button",
+                           className="drillable", title=f"Drill into {labels[g.key]}")
                        for g in breakdown.groups])
     foot = html.Tfoot(row("Total", breakdown.total, share(whole, whole), className="fw-semibold"))
-    return dbc.Table([head, body, foot], size="sm", hover=True, responsive=True,
-                     className="group-table mt-3 mb-0 align-middle")
+    table = dbc.Table([head, body, foot], size="sm", hover=True, responsive=True,
+                      className="group-table mt-3 mb-0 align-middle")
+    adds_up = all(rounded_parts_add_up((g.money.measure(m) for g in breakdown.groups),
+                                       breakdown.total.measure(m)) for m in MONEY_MEASURES)
+    return html.Div([table, None if adds_up else
+                     html.Div(ROUNDED_NOTE, id=ids.BREAKDOWN_ROUNDED, className="small text-muted mt-2")])
+
+
+def forecast_table(forecast: Forecast, basis_label: str, currency: str) -> html.Div:
+    """Where the top groups' Amount lands at the end of the month of data up to."""
+    def row(label, landing, **props):
+        return html.Tr([html.Td(label), html.Td(money_text(landing.actual, currency), className="text-end text-nowrap"),
+                        html.Td(money_text(landing.forecast, currency), className="text-end text-nowrap fw-semibold"),
+                        html.Td(f"{amount_text(landing.low)} \u2013 {amount_text(landing.high)}",
+                                className="text-end text-nowrap d-none d-sm-table-cell")], **props)
+    head = html.Thead(html.Tr([html.Th(basis_label), html.Th(f"To {forecast.data_up_to:%d %b}", className="text-end"),
+                               html.Th("Forecast", className="text-end"),
+                               html.Th("Range", className="text-end d-none d-sm-table-cell")]))
+    return html.Div([
+        html.Div([html.I(className="bi bi-graph-up-arrow me-2"), f"Forecast for {forecast.month:%B %Y}",
+                  html.Span(f" \u2014 Amount, data up to {forecast.data_up_to}", className="text-muted fw-normal")],
+                 className="fw-semibold small mt-4 mb-1"),
+        dbc.Table([head, html.Tbody([row(group.label, group.amount) for group in forecast.groups]),
+                   html.Tfoot(row("Total", forecast.total.amount, className="fw-semibold"))],
+                  size="sm", hover=True, responsive=True, className="group-table mb-0 align-middle"),
+    ])
+
+
+def breadcrumb(crumbs: list[tuple[str, str | None]]) -> dbc.Breadcrumb | None:
+    """The drill-down path: (text, link back to it) per step, the last one the view shown."""
+    if len(crumbs) < 2:
+        return None
+    return dbc.Breadcrumb(items=[{"label": text, "href": href, "active": href is None} for text, href in crumbs],
+                          class_name="drill-breadcrumb mb-2 small")
 
 
 def _column(column, currency: str, shown: set[str]) -> dict:
@@ -115,8 +189,14 @@ def _column(column, currency: str, shown: set[str]) -> dict:
     definition = {"field": column.key, "headerName": column.header, "width": width, "hide": column.key not in shown}
     if column.kind == "money":
         definition.update(headerName=f"{column.header} ({currency})", type="rightAligned",
+                          tooltipField=exact_field(column.key),  # the exact value on hover
                           cellClassRules={"text-danger": "params.value && params.value.startsWith('-')"})
     return definition
+
+
+def exact_field(key: str) -> str:
+    """The row field holding a money column's exact text (its own shows it rounded)."""
+    return f"{key}_exact"
 
 
 def grid_key(params: dict) -> str:
@@ -145,12 +225,18 @@ def detail_grid(tab: str, params: dict, currency: str, chosen=None) -> html.Div:
             "cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 50, "context": params,
             "domLayout": "autoHeight",  # a page of rows, no inner scrolling
             "suppressColumnVirtualisation": True,  # fourteen columns at most: all in the page
+            "tooltipShowDelay": 300,
         })
     return html.Div(grid, key=grid_key(params))
 
 
 def grid_row(row: dict) -> dict:
-    """A detail row for the browser: days as ISO text, money as exact text ("1,234.50")."""
-    return {key: value.isoformat() if isinstance(value, date) else
-            amount_text(value) if isinstance(value, Decimal) else value
-            for key, value in row.items()}
+    """A detail row for the browser: days as ISO text, money as text rounded to the cent
+    ("1,234.50") and, for the tooltip, exact ("1,234.49876543")."""
+    shown = {}
+    for key, value in row.items():
+        if isinstance(value, Decimal):
+            shown[key], shown[exact_field(key)] = amount_text(value), exact_amount_text(value)
+        else:
+            shown[key] = value.isoformat() if isinstance(value, date) else value
+    return shown

@@ -10,10 +10,14 @@ from dashboard import ids
 from dashboard.format import MEASURE_LABELS
 from dashboard.time_range import CUSTOM, CUSTOM_LABEL, Preset
 from dashboard.view_state import CHARTS, DEFAULTS, MEASURES
+from data_access.periods import Compare
 from data_access.query import MAX_SEARCH_LENGTH, MAX_TOP_N, Basis, Granularity, SortKey
 
 SORT_LABELS = {SortKey.AMOUNT: "Amount", SortKey.AMOUNT_PAID: "Amount paid",
-               SortKey.CASH_COUPON: "Cash coupons used", SortKey.NAME: "Name"}
+               SortKey.CASH_COUPON: "Cash coupons used", SortKey.NAME: "Name",
+               SortKey.CHANGE: "Change", SortKey.CHANGE_PERCENT: "Change %"}
+COMPARE_LABELS = {Compare.NONE: "Nothing", Compare.PREVIOUS: "Previous period",
+                  Compare.YEAR: "Same period last year"}
 FILTER_LABELS = {"include": "Only", "exclude": "Exclude"}
 CHART_LABELS = {"columns": ("Columns", "bi-bar-chart-fill"), "lines": ("Lines", "bi-graph-up"),
                 "area": ("Area", "bi-layers-fill")}
@@ -79,6 +83,13 @@ def granularity(class_name: str) -> dbc.Col:
                    id=ids.GRANULARITY_BOX, xs="auto", className=class_name)
 
 
+def comparison() -> dbc.Col:
+    options = [{"label": label, "value": compare.value} for compare, label in COMPARE_LABELS.items()]
+    return _field("Compare with", dbc.Select(id=ids.COMPARE, options=options, size="sm",
+                                             value=DEFAULTS["compare"]), ids.COMPARE, xs=6, md="auto",
+                  className=PHONE_MORE)
+
+
 def chart_type(class_name: str) -> dbc.Col:
     options = [{"label": html.Span([html.I(className=f"bi {icon} me-1"), label]), "value": chart}
                for chart in CHARTS for label, icon in [CHART_LABELS[chart]]]
@@ -98,7 +109,7 @@ def toolbar(classes: dict[str, str]) -> html.Div:
                                 id=ids.SIDE_PANEL_TOGGLE, size="sm", color="secondary", outline=True,
                                 className=classes[ids.SIDE_PANEL_TOGGLE]),
                      xs="auto", className="align-self-end")
-    row = dbc.Row([*time_range(), more, toggle, search(), grouping(classes[ids.GROUPING]),
+    row = dbc.Row([*time_range(), more, toggle, comparison(), search(), grouping(classes[ids.GROUPING]),
                    granularity(classes[ids.GRANULARITY_BOX]), chart_type(classes[ids.CHART_TYPE_BOX])],
                   id=ids.TOOLBAR, className=classes[ids.TOOLBAR])
     return html.Div(row, id=ids.TOOLBAR_BOX, className="toolbar-box")

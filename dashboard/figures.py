@@ -1,14 +1,16 @@
 """Plotly figures as plain dicts (building go.Figure objects costs ~5x more), from the answers
 of data_access.breakdowns. Coordinates may be float; every number a person reads (hover, labels) is
 formatted from the Decimal. Each figure is a pure function of its data, so that more series
-(a comparison period, a forecast) can be added to what it returns."""
+(a comparison period, a forecast) can be added to what it returns. A breakdown's points carry
+their group's key first in `customdata`: a click on a point, slice, bar or line, or on a legend
+entry, drills into it (assets/drilldown.js); the Total's key is None, so it drills nowhere."""
 from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
-from dashboard.format import MEASURE_LABELS, money_text, share_text
+from dashboard.format import MEASURE_LABELS, change_text, money_text, share_text
 from dashboard.periods import Coverage, next_period
 from data_access.breakdowns import Breakdown, Group, Overview
 from data_access.money import ZERO, share
@@ -79,22 +81,22 @@ def _incomplete_marks(coverage: Coverage) -> dict:
     return {"shapes": shapes, "annotations": notes}
 
 
-def _series_values(points, measure: str, coverage: Coverage, currency: str) -> dict:
+def _series_values(key: str | None, points, measure: str, coverage: Coverage, currency: str) -> dict:
     """x, y and the hover text of a series, up to "data up to"; a partial month says so."""
     points = coverage.drawn(points)
     values = [point.money.measure(measure) for point in points]
     notes = [" (partial month)" if coverage.is_partial(point.period) else "" for point in points]
     return {"x": [coverage.granularity.period_text(point.period) for point in points],
             "y": [float(value) for value in values],
-            "customdata": [money_text(value, currency) + note
+            "customdata": [[key, money_text(value, currency) + note]
                            for value, note in zip(values, notes, strict=True)],
             "xperiod": PERIOD_MS[coverage.granularity], "xperiodalignment": "middle",
-            "hovertemplate": "%{fullData.name}: %{customdata}<extra></extra>"}
+            "hovertemplate": "%{fullData.name}: %{customdata[1]}<extra></extra>"}
 
 
-def _line(name: str, color: str, points, measure: str, coverage: Coverage, currency: str,
+def _line(key: str, name: str, color: str, points, measure: str, coverage: Coverage, currency: str,
           stacked: bool = False) -> dict:
-    trace = _series_values(points, measure, coverage, currency)
+    trace = _series_values(key, points, measure, coverage, currency)
     # Markers where points are few enough to tell apart (a single month is a single point).
     mode = "lines+markers" if len(trace["x"]) <= MARKED_POINTS else "lines"
     trace.update(type="scatter", mode=mode, name=name, line={"color": color, "width": 2},
@@ -105,8 +107,8 @@ def _line(name: str, color: str, points, measure: str, coverage: Coverage, curre
     return trace
 
 
-def _columns(name: str, color: str, points, measure: str, coverage: Coverage, currency: str) -> dict:
-    trace = _series_values(points, measure, coverage, currency)
+def _columns(key: str, name: str, color: str, points, measure: str, coverage: Coverage, currency: str) -> dict:
+    trace = _series_values(key, points, measure, coverage, currency)
     partial = [coverage.is_partial(point.period) for point in coverage.drawn(points)]
     trace.update(type="bar", name=name, marker={
         "color": color, "line": {"width": 0},
@@ -118,7 +120,7 @@ def _columns(name: str, color: str, points, measure: str, coverage: Coverage, cu
 
 def _total(points, coverage: Coverage, measure: str, chart: str, currency: str) -> dict:
     """The total of all groups: a dark line over lines and areas, a cap on each column."""
-    trace = _series_values(points, measure, coverage, currency)
+    trace = _series_values(None, points, measure, coverage, currency)
     trace.update(type="scatter", name="Total", line={"color": TOTAL_COLOR, "width": 1.5})
     if chart == "columns":  # no cap on an empty period
         trace.update(mode="markers", marker={"symbol": "line-ew-open", "size": [14 if y else 0 for y in trace["y"]],
@@ -130,7 +132,7 @@ def _total(points, coverage: Coverage, measure: str, chart: str, currency: str) 
 
 def overview_figure(overview: Overview, coverage: Coverage, currency: str) -> dict:
     """Amount and Amount paid over time, up to "data up to"."""
-    traces = [_line(MEASURE_LABELS[measure], color, overview.series, measure, coverage, currency)
+    traces = [_line(measure, MEASURE_LABELS[measure], color, overview.series, measure, coverage, currency)
               for measure, color in (("amount", AMOUNT_COLOR), ("amount_paid", AMOUNT_PAID_COLOR))]
     layout = _layout(**_time_axes(coverage, currency), showlegend=True,
                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
@@ -152,13 +154,13 @@ def trend_figure(breakdown: Breakdown, measure: str, coverage: Coverage, currenc
     areas, with their total. The group table under the chart is its legend."""
     labels = group_labels(breakdown.groups)
     if chart == "lines":
-        traces = [_line(labels[g.key], colors[g.key], g.series, measure, coverage, currency)
+        traces = [_line(g.key, labels[g.key], colors[g.key], g.series, measure, coverage, currency)
                   for g in breakdown.groups]
     elif chart == "area":
-        traces = [_line(labels[g.key], colors[g.key], g.series, measure, coverage, currency, stacked=True)
+        traces = [_line(g.key, labels[g.key], colors[g.key], g.series, measure, coverage, currency, stacked=True)
                   for g in breakdown.groups]
     else:
-        traces = [_columns(labels[g.key], colors[g.key], g.series, measure, coverage, currency)
+        traces = [_columns(g.key, labels[g.key], colors[g.key], g.series, measure, coverage, currency)
                   for g in breakdown.groups]
     traces.append(_total(breakdown.series, coverage, measure, chart, currency))
     return {"data": traces, "layout": _layout(barmode="relative", **_time_axes(coverage, currency))}
@@ -173,12 +175,22 @@ def donut_reads(breakdown: Breakdown, measure: str) -> bool:
             and values.get(OTHERS_KEY, ZERO) * 2 <= whole)
 
 
-def _hover(label: str, group_money, measure_share: Decimal, cumulative: Decimal | None, currency: str) -> str:
-    lines = [f"<b>{label}</b>", f"Amount: {money_text(group_money.amount, currency)}",
-             f"Amount paid: {money_text(group_money.amount_paid, currency)}", f"Share: {share_text(measure_share)}"]
+def _change_hover(breakdown: Breakdown, group: Group, measure: str, currency: str) -> list[str]:
+    """The group's change of the measure against the comparison period, if there is one."""
+    if breakdown.comparison is None:
+        return []
+    previous = breakdown.comparison.previous(group.key).measure(measure)
+    return [f"Change: {change_text(group.money.measure(measure), previous, currency)} "
+            f"(was {money_text(previous, currency)})"]
+
+
+def _hover(label: str, breakdown: Breakdown, group: Group, measure: str, measure_share: Decimal,
+           cumulative: Decimal | None, currency: str) -> str:
+    lines = [f"<b>{label}</b>", f"Amount: {money_text(group.money.amount, currency)}",
+             f"Amount paid: {money_text(group.money.amount_paid, currency)}", f"Share: {share_text(measure_share)}"]
     if cumulative is not None:
         lines.append(f"Cumulative share: {share_text(cumulative)}")
-    return "<br>".join(lines)
+    return "<br>".join(lines + _change_hover(breakdown, group, measure, currency))
 
 
 def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> dict:
@@ -196,8 +208,9 @@ def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict
                  for group, value in zip(drawn, shares, strict=True)],
         "textinfo": "text", "textposition": "outside", "automargin": True,
         # One text per slice: plotly spread an array of values per slice over every slice.
-        "hovertext": [_hover(labels[group.key], group.money, value, None, currency)
+        "hovertext": [_hover(labels[group.key], breakdown, group, measure, value, None, currency)
                       for group, value in zip(drawn, shares, strict=True)],
+        "customdata": [[group.key] for group in drawn],
         "hovertemplate": "%{hovertext}<extra></extra>",
     }], "layout": _layout(margin={"l": 24, "r": 24, "t": 24, "b": 24}, annotations=[{
         "text": f"{MEASURE_LABELS[measure]}<br><b>{money_text(whole, currency)}</b>",
@@ -224,8 +237,9 @@ def ranked_figure(breakdown: Breakdown, measure: str, currency: str, colors: dic
             "text": [f"{money_text(g.money.measure(measure), currency)} \u00b7 {share_text(value)}"
                      for g, value in zip(ranked, shares, strict=True)],
             "textposition": "auto", "cliponaxis": False, "insidetextanchor": "end",
-            "hovertext": [_hover(labels[g.key], g.money, value, cum, currency)
+            "hovertext": [_hover(labels[g.key], breakdown, g, measure, value, cum, currency)
                           for g, value, cum in zip(ranked, shares, cumulative, strict=True)],
+            "customdata": [[g.key] for g in ranked],
             "hovertemplate": "%{hovertext}<extra></extra>"}
     line = {"type": "scatter", "mode": "lines+markers", "name": "Cumulative share", "xaxis": "x2", "y": y,
             "x": [float(value * 100) for value in cumulative], "line": {"color": TOTAL_COLOR, "width": 1.5},

@@ -21,6 +21,7 @@ def layout() -> html.Div:
     return html.Div([
         dcc.Location(id=ids.URL, refresh="callback-nav"),
         dcc.Store(id=ids.QUERY_PARAMS),
+        dcc.Store(id=ids.DRILL_REQUEST),  # set by assets/drilldown.js
         # Bottom right: a toast never covers the header (Sign out) nor the tabs.
         html.Div(id=ids.TOASTS, className="toast-container position-fixed bottom-0 end-0 p-3"),
         html.Header(dbc.Container([

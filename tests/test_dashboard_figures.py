@@ -84,10 +84,11 @@ def test_trend_stacks_columns_by_default_with_colours_a_total_and_exact_hover_te
     assert (bars["type"], figure["layout"]["barmode"]) == ("bar", "relative")  # refunds below zero
     assert [bars["marker"]["color"], others["marker"]["color"]] == [colors["m1"], OTHERS_COLOR]
     assert bars["x"] == ["2025-01", "2025-02"]
-    assert bars["customdata"] == ["CNY 1,234,567.89", "CNY 0.10"]
-    assert others["customdata"] == ["CNY 5.00", "CNY -2.50"]
+    # The group's key first: a click drills into it (assets/drilldown.js); the Total's drills nowhere.
+    assert bars["customdata"] == [["m1", "CNY 1,234,567.89"], ["m1", "CNY 0.10"]]
+    assert others["customdata"] == [[OTHERS_KEY, "CNY 5.00"], [OTHERS_KEY, "CNY -2.50"]]
     assert bars["y"] == [1234567.89, 0.1]
-    assert total_["customdata"] == ["CNY 1,234,572.89", "CNY -2.40"]
+    assert total_["customdata"] == [[None, "CNY 1,234,572.89"], [None, "CNY -2.40"]]
     assert figure["layout"]["showlegend"] is False  # the group table under it is the legend
 
 
@@ -112,7 +113,7 @@ def test_long_series_are_drawn_as_plain_lines():
 def test_trend_draws_the_chosen_amount():
     answer = breakdown(group("m1", "Li Na", money("100", "30"), money("10", "10")))
     figure = trend_figure(answer, "amount_paid", TWO_MONTHS, "CNY", {"m1": "#000"})
-    assert figure["data"][0]["customdata"] == ["CNY 70.00", "CNY 0.00"]
+    assert figure["data"][0]["customdata"] == [["m1", "CNY 70.00"], ["m1", "CNY 0.00"]]
 
 
 def test_days_after_the_data_are_not_drawn_and_the_chart_says_so():
@@ -132,7 +133,7 @@ def test_a_partial_month_is_hatched_shaded_and_named_in_the_hover():
     coverage = Coverage(date(2025, 1, 15), date(2025, 2, 28), Granularity.MONTH, date(2025, 2, 10))
     figure = trend_figure(answer, "amount", coverage, "CNY", {"m1": "#000"})
     assert figure["data"][0]["marker"]["pattern"]["shape"] == ["/", "/"]
-    assert figure["data"][0]["customdata"] == ["CNY 10.00 (partial month)", "CNY 4.00 (partial month)"]
+    assert figure["data"][0]["customdata"] == [["m1", "CNY 10.00 (partial month)"], ["m1", "CNY 4.00 (partial month)"]]
     notes = [note["text"] for note in figure["layout"]["annotations"]]
     assert notes == ["partial month", "partial month", "data up to 2025-02-10"]
     whole = trend_figure(answer, "amount", TWO_MONTHS, "CNY", {"m1": "#000"})
@@ -156,6 +157,7 @@ def test_donut_shows_the_same_groups_named_with_shares_of_the_chosen_amount():
     assert pie["type"] == "pie" and pie["labels"] == ["A", "B"]
     assert pie["marker"]["colors"] == [colors["a"], colors["b"]]
     assert pie["text"] == ["A<br>66.67%", "B<br>33.33%"]  # 50 and 25 of 75 paid
+    assert pie["customdata"] == [["a"], ["b"]]  # the group's key: a click drills into it
     assert pie["textinfo"] == "text"  # plotly's own percentages would come from floats
     # One hover text per slice, each with its own amounts (not every slice's, nor "-").
     assert pie["hovertext"][0] == "<b>A</b><br>Amount: CNY 75.00<br>Amount paid: CNY 50.00<br>Share: 66.67%"
@@ -201,7 +203,7 @@ def test_overview_draws_amount_and_amount_paid():
     figure = overview_figure(Overview(total(p.money for p in series), series), coverage, "USD")
     assert [line["name"] for line in figure["data"]] == ["Amount", "Amount paid"]
     assert figure["data"][0]["x"] == ["2025-01-01", "2025-02-01"]
-    assert figure["data"][1]["customdata"] == ["USD 9.00", "USD 20.00"]
+    assert [text for _, text in figure["data"][1]["customdata"]] == ["USD 9.00", "USD 20.00"]
     assert figure["layout"]["yaxis"]["title"]["text"] == "USD"
 
 
