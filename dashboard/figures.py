@@ -121,7 +121,7 @@ def _columns(key: str, name: str, color: str, points, measure: str, coverage: Co
 def _total(points, coverage: Coverage, measure: str, chart: str, currency: str) -> dict:
     """The total of all groups: a dark line over lines and areas, a cap on each column."""
     trace = _series_values(None, points, measure, coverage, currency)
-    trace.update(type="scatter", name="Total", line={"color": TOTAL_COLOR, "width": 1.5})
+    trace.update(type="scatter", name="Total", showlegend=False, line={"color": TOTAL_COLOR, "width": 1.5})
     if chart == "columns":  # no cap on an empty period
         trace.update(mode="markers", marker={"symbol": "line-ew-open", "size": [14 if y else 0 for y in trace["y"]],
                                              "color": TOTAL_COLOR, "line": {"width": 2, "color": TOTAL_COLOR}})
@@ -151,7 +151,8 @@ def group_labels(groups: tuple[Group, ...]) -> dict[str, str]:
 def trend_figure(breakdown: Breakdown, measure: str, coverage: Coverage, currency: str,
                  colors: dict[str, str], chart: str = "columns") -> dict:
     """The groups over time (the top N, then "Others") as stacked columns, lines or stacked
-    areas, with their total. The group table under the chart is its legend."""
+    areas, with their total. The legend (below the plot; a click on an entry drills) names the
+    groups; the group table under it has their figures."""
     labels = group_labels(breakdown.groups)
     if chart == "lines":
         traces = [_line(g.key, labels[g.key], colors[g.key], g.series, measure, coverage, currency)
@@ -163,7 +164,9 @@ def trend_figure(breakdown: Breakdown, measure: str, coverage: Coverage, currenc
         traces = [_columns(g.key, labels[g.key], colors[g.key], g.series, measure, coverage, currency)
                   for g in breakdown.groups]
     traces.append(_total(breakdown.series, coverage, measure, chart, currency))
-    return {"data": traces, "layout": _layout(barmode="relative", **_time_axes(coverage, currency))}
+    legend = {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "font": {"size": 11}}
+    return {"data": traces, "layout": _layout(barmode="relative", showlegend=True, legend=legend,
+                                              **_time_axes(coverage, currency))}
 
 
 def donut_reads(breakdown: Breakdown, measure: str) -> bool:

@@ -89,7 +89,7 @@ def test_trend_stacks_columns_by_default_with_colours_a_total_and_exact_hover_te
     assert others["customdata"] == [[OTHERS_KEY, "CNY 5.00"], [OTHERS_KEY, "CNY -2.50"]]
     assert bars["y"] == [1234567.89, 0.1]
     assert total_["customdata"] == [[None, "CNY 1,234,572.89"], [None, "CNY -2.40"]]
-    assert figure["layout"]["showlegend"] is False  # the group table under it is the legend
+    assert figure["layout"]["showlegend"] is True and total_["showlegend"] is False  # the legend names groups
 
 
 def test_trend_as_lines_or_stacked_areas():
