@@ -17,9 +17,21 @@ class SignedInUser(flask_login.UserMixin):
         self.partner_id = user.partner_id
         self.role = user.role
         self.manager_id = user.manager_id
+        self.session_generation = user.session_generation
 
     def get_id(self) -> str:
-        return self.login
+        """What the session keeps: the login and its session generation, so bumping the stored
+        generation (sign-out, new password or role, `users sign-out-everywhere`) ends it."""
+        return session_id(self.login, self.session_generation)
+
+
+def session_id(login: str, generation: int) -> str:
+    return f"{generation}:{login}"
+
+
+def parse_session_id(value: str) -> tuple[str, int] | None:
+    generation, _, login = value.partition(":")
+    return (login, int(generation)) if generation.isdigit() and login else None
 
 
 def current_scope() -> Scope:

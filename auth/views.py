@@ -11,7 +11,7 @@ from flask_limiter.util import get_remote_address
 from auth.csrf import csrf_token
 from auth.guard import LOGIN_PATH, safe_next
 from auth.identity import SignedInUser
-from data_access.users import authenticate
+from data_access.users import authenticate, sign_out_everywhere
 from runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,10 @@ def blueprint(runtime: Runtime, limiter: Limiter) -> flask.Blueprint:
 
     @views.route("/logout", methods=["POST"])
     def logout():
+        user = flask_login.current_user
+        if user.is_authenticated:  # every session of the user ends, a copied cookie included
+            with runtime.engine.begin() as conn:
+                sign_out_everywhere(conn, user.login)
         flask_login.logout_user()
         flask.session.clear()
         return flask.redirect(LOGIN_PATH)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from data_access import rollups
+from data_access import migrations, rollups
 from data_access.schema import SCHEMA_VERSION, metadata, partners, schema_meta
 
 DEFAULT_DATABASE_FILE = Path(__file__).resolve().parent.parent / "instance" / "expenditure.duckdb"
@@ -58,6 +58,7 @@ def init_db(engine: sa.Engine) -> None:
         current = _meta(conn, "schema_version")
         if current is not None and int(current) > SCHEMA_VERSION:
             raise RuntimeError(f"database schema {current} is newer than this code ({SCHEMA_VERSION})")
+        migrations.apply(conn)
         if _meta(conn, "rollups") != rollups.SIGNATURE:  # new rollups: fill them from the records
             for partner_id in conn.execute(sa.select(partners.c.partner_id)).scalars().all():
                 rollups.rebuild(conn, partner_id)

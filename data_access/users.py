@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -22,14 +23,14 @@ class User:
     partner_id: str
     role: str
     manager_id: str | None
+    session_generation: int = 0  # sessions signed in under another generation have ended
 
 
 def _user(row) -> User:
-    return User(row.login, row.partner_id, row.role, row.manager_id)
+    return User(row.login, row.partner_id, row.role, row.manager_id, row.session_generation)
 
 
-def add_user(conn: sa.Connection, login: str, password: str, partner_id: str, role: str,
-             manager_id: str | None = None) -> User:
+def _check_role(conn: sa.Connection, partner_id: str, role: str, manager_id: str | None) -> None:
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}")
     if (role == "account_manager") != (manager_id is not None):
@@ -37,14 +38,23 @@ def add_user(conn: sa.Connection, login: str, password: str, partner_id: str, ro
     if manager_id is not None and conn.execute(sa.select(managers.c.manager_id).where(
             managers.c.partner_id == partner_id, managers.c.manager_id == manager_id)).first() is None:
         raise UserError(f"unknown manager {manager_id!r} of partner {partner_id!r}")
+
+
+def add_user(conn: sa.Connection, login: str, password: str, partner_id: str, role: str,
+             manager_id: str | None = None) -> User:
+    _check_role(conn, partner_id, role, manager_id)
     if len(password) < 8:
         raise UserError("the password must have at least 8 characters")
     if get_user(conn, login) is not None:
         raise UserError(f"login {login!r} exists already")
+    generation = secrets.randbelow(2 ** 30)
     conn.execute(users.insert().values(
         login=login, password_hash=generate_password_hash(password), partner_id=partner_id,
-        role=role, manager_id=manager_id, created_at=datetime.now(timezone.utc).replace(tzinfo=None)))
-    return User(login, partner_id, role, manager_id)
+        role=role, manager_id=manager_id, created_at=datetime.now(timezone.utc).replace(tzinfo=None),
+        # From a random start: a session of a removed user does not come back with a new one
+        # of the same login (room left for a billion bumps in the column's 31 bits).
+        session_generation=generation))
+    return User(login, partner_id, role, manager_id, generation)
 
 
 def get_user(conn: sa.Connection, login: str) -> User | None:
@@ -52,20 +62,40 @@ def get_user(conn: sa.Connection, login: str) -> User | None:
     return _user(row) if row else None
 
 
+# Checked against when the login is unknown, so that answer takes as long as a wrong password
+# (made once, with the same method and cost as the stored hashes: no enumeration by timing).
+_DUMMY_HASH = generate_password_hash("not anyone's password")
+
+
 def authenticate(conn: sa.Connection, login: str, password: str) -> User | None:
     row = conn.execute(sa.select(users).where(users.c.login == login)).first()
-    if row is None:
-        check_password_hash(generate_password_hash("x"), password)  # same time as a wrong password
-        return None
-    return _user(row) if check_password_hash(row.password_hash, password) else None
+    matches = check_password_hash(row.password_hash if row else _DUMMY_HASH, password)
+    return _user(row) if row is not None and matches else None
+
+
+def _update(conn: sa.Connection, login: str, **values) -> None:
+    """Change the user and end every session of it (the next request of each is signed out)."""
+    values["session_generation"] = users.c.session_generation + 1
+    if conn.execute(users.update().where(users.c.login == login).values(**values)).rowcount != 1:
+        raise UserError(f"unknown login {login!r}")
 
 
 def set_password(conn: sa.Connection, login: str, password: str) -> None:
     if len(password) < 8:
         raise UserError("the password must have at least 8 characters")
-    if conn.execute(users.update().where(users.c.login == login)
-                    .values(password_hash=generate_password_hash(password))).rowcount != 1:
+    _update(conn, login, password_hash=generate_password_hash(password))
+
+
+def set_role(conn: sa.Connection, login: str, role: str, manager_id: str | None = None) -> None:
+    user = get_user(conn, login)
+    if user is None:
         raise UserError(f"unknown login {login!r}")
+    _check_role(conn, user.partner_id, role, manager_id)
+    _update(conn, login, role=role, manager_id=manager_id)
+
+
+def sign_out_everywhere(conn: sa.Connection, login: str) -> None:
+    _update(conn, login)
 
 
 def remove_user(conn: sa.Connection, login: str) -> None:

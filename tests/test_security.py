@@ -24,9 +24,11 @@ from auth.secret_key import instance_key, secret_key, weakness
 from config import Config
 from data_access import export_tasks, stats
 from data_access.query import Basis, ExpenditureQuery, Scope
-from data_access.schema import customers
+from data_access.db import init_db
+from data_access.schema import customers, schema_meta
+from data_access.users import add_user, get_user, remove_user, set_password, set_role
 from tests.conftest import POSTGRES_URL
-from tests.helpers import client, make_app, seed_small, sign_in, signed_in_client
+from tests.helpers import cli_invoker, client, make_app, seed_small, sign_in, signed_in_client
 
 STRONG_KEY = "kq3VtX9-pL0sRw2ZyB7nHc4fJd8aGm6e"
 
@@ -138,6 +140,91 @@ def test_sign_in_and_out_forms_need_the_token(duckdb_engine, tmp_path, data):
     assert browser.post("/logout").status_code == 403
     token = browser.get_cookie("_csrf_token").value
     assert browser.post("/logout", data={"_csrf_token": token}).location == "/login"
+
+
+# --- sessions end when they should ----------------------------------------------------------------
+
+def copied(app, browser):
+    """Another client holding `browser`'s cookies: a stolen or copied session cookie."""
+    thief = client(app)
+    for name in ("session", "_csrf_token"):
+        thief.set_cookie(name, browser.get_cookie(name).value)
+    return thief
+
+
+def signed_in(app, browser) -> bool:
+    return browser.get("/_dash-layout").status_code == 200
+
+
+def end_by_sign_out(app, engine, data):
+    signed_in_client(app, data.admin_a.login, data.admin_a.password).post("/logout")
+
+
+def end_by_new_password(app, engine, data):
+    with engine.begin() as conn:
+        set_password(conn, data.admin_a.login, "another-password")
+
+
+def end_by_new_role(app, engine, data):
+    with engine.begin() as conn:
+        set_role(conn, data.admin_a.login, "account_manager", "A-M1")
+
+
+def end_by_removal(app, engine, data):
+    with engine.begin() as conn:
+        remove_user(conn, data.admin_a.login)
+
+
+def end_by_command(app, engine, data):
+    assert cli_invoker(app)("users", "sign-out-everywhere", data.admin_a.login) == (
+        0, f"Every session of {data.admin_a.login} has ended\n")
+
+
+@pytest.mark.parametrize("end", [end_by_sign_out, end_by_new_password, end_by_new_role, end_by_removal,
+                                 end_by_command])
+def test_every_session_of_the_user_ends_at_once_on_every_worker(duckdb_engine, tmp_path, data, end):
+    """The attack: a copied session cookie kept working for hours after sign-out, and across a
+    restart. Two apps on one database stand for two workers (or a restart)."""
+    workers = [make_app(duckdb_engine, tmp_path) for _ in range(2)]
+    browser = signed_in_client(workers[0], data.admin_a.login, data.admin_a.password)
+    thief = copied(workers[1], browser)
+    other_user = signed_in_client(workers[1], data.admin_b.login, data.admin_b.password)
+    assert signed_in(workers[0], browser) and signed_in(workers[1], thief)
+
+    end(workers[1], duckdb_engine, data)
+
+    assert not signed_in(workers[0], browser)
+    assert not signed_in(workers[1], thief)
+    assert not signed_in(make_app(duckdb_engine, tmp_path), copied(workers[0], thief))  # restarted
+    assert signed_in(workers[0], other_user)  # nobody else's sessions end
+
+
+def test_a_removed_login_added_again_does_not_revive_old_sessions(duckdb_engine, tmp_path, data):
+    app = make_app(duckdb_engine, tmp_path)
+    browser = signed_in_client(app, data.admin_a.login, data.admin_a.password)
+    with duckdb_engine.begin() as conn:
+        remove_user(conn, data.admin_a.login)
+        add_user(conn, data.admin_a.login, data.admin_a.password, "A", "admin")
+    assert not signed_in(app, browser)
+
+
+def test_the_session_generation_column_is_added_to_an_older_database(engine):
+    """Databases made before sessions could be ended get the column (existing users keep
+    signing in), once: the step is recorded and running it again changes nothing."""
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE users"))
+        conn.execute(sa.text("CREATE TABLE users (login VARCHAR(100) PRIMARY KEY, password_hash "
+                             "VARCHAR(300) NOT NULL, partner_id VARCHAR(64) NOT NULL, role VARCHAR(20) "
+                             "NOT NULL, manager_id VARCHAR(64), created_at TIMESTAMP NOT NULL)"))
+        conn.execute(sa.text("INSERT INTO users VALUES ('old@a', 'x', 'A', 'admin', NULL, "
+                             "TIMESTAMP '2024-01-01 00:00:00')"))
+        conn.execute(schema_meta.delete().where(schema_meta.c.key.like("migration:%")))
+    init_db(engine)
+    init_db(engine)
+    with engine.connect() as conn:
+        assert get_user(conn, "old@a").session_generation == 0
+        assert conn.execute(sa.select(schema_meta.c.key).where(schema_meta.c.key.like("migration:%"))
+                            ).scalars().all() == ["migration:users_session_generation"]
 
 
 # --- rate limits ---------------------------------------------------------------------------------------
