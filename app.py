@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import logs
 from auth import register_auth
+from auth.headers import register_headers
 from callbacks import register_callbacks
 from callbacks.errors import on_callback_error, register_error_pages
 from cli import register_commands
@@ -37,6 +38,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
     register_export_routes(server, runtime)
     register_health(server, runtime)
     register_error_pages(server)  # a database outage in words, not a bare 500
+    register_headers(server, app.csp_hashes())  # last: every inline script is known now
     register_commands(server)
     return app
 

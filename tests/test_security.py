@@ -9,6 +9,7 @@ import re
 import time
 import uuid
 from datetime import date, timedelta
+from http.cookies import SimpleCookie
 from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
@@ -320,6 +321,29 @@ def test_workers_share_the_counts_through_redis(duckdb_engine, tmp_path, data):
         worker.get("/login")
         assert attempt(worker, login, address="10.0.3.1").status_code == 200
     assert attempt(workers[1], login, address="10.0.3.1").status_code == 429
+
+
+# --- headers ---------------------------------------------------------------------------------------
+
+def test_every_answer_carries_the_security_headers(duckdb_engine, tmp_path, data):
+    app = make_app(duckdb_engine, tmp_path)
+    stranger, browser = client(app), signed_in_client(app, data.admin_a.login, data.admin_a.password)
+    answers = [stranger.get("/login"), stranger.get("/_dash-layout"), browser.get("/"),
+               browser.get("/_dash-layout"), browser.post("/_dash-update-component", json={})]
+    for response in answers:
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        policy = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
+        assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+        assert policy["script-src"].split() == ["'self'", *app.csp_hashes()]
+
+
+def test_the_csrf_cookie_is_secure_with_secure_cookies(duckdb_engine, tmp_path, data):
+    browser = client(make_app(duckdb_engine, tmp_path, secure_cookies=True))
+    response = browser.get("/login")
+    assert SimpleCookie(next(h for h in response.headers.getlist("Set-Cookie")
+                             if h.startswith("_csrf_token=")))["_csrf_token"]["secure"]
 
 
 # --- production secrets -----------------------------------------------------------------------------
