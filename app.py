@@ -26,6 +26,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
         hops = config.proxy_hops
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     server.config["SESSION_COOKIE_SECURE"] = config.secure_cookies
+    server.config["MAX_CONTENT_LENGTH"] = config.max_content_length  # a larger body: 413
     logs.register_request_logging(server)  # first: refused requests get a request id too
     runtime = Runtime.start(server, config)
     register_auth(server, runtime)  # next: its checks run before any other request hook

@@ -19,6 +19,7 @@ from plotly.io.json import to_json_plotly
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from dashboard import ids
+from data_access.query import QueryError
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,10 @@ def on_callback_error(error: Exception) -> None:
     """Dash's on_error: the toast instead of the callback's outputs, which keep their values."""
     if isinstance(error, HTTPException):  # abort(401) and the like keep their status
         raise error
-    if database_unavailable(error):
+    if isinstance(error, QueryError):  # a request the page would not make: said in words
+        log.info("callback %s: %s", dash.ctx.triggered_id, error)
+        message = str(error)
+    elif database_unavailable(error):
         log.warning("callback %s: the database is unavailable", dash.ctx.triggered_id, exc_info=error)
         message = DATABASE_UNAVAILABLE
     else:

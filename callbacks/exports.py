@@ -18,7 +18,7 @@ from callbacks.common import partner_facts, stored_query
 from dashboard import export_history, ids
 from data_access.export_tasks import FAILED, FORMATS, Viewer, is_task_id
 from data_access.query import QueryError, Scope
-from exports.service import ExportService, current_exports, current_viewer
+from exports.service import ExportRefused, ExportService, current_exports, current_viewer
 from runtime import Runtime
 
 CREATED = "Export task created."
@@ -53,9 +53,9 @@ def create_export(service: ExportService, viewer: Viewer, scope: Scope, params, 
             raise Refusal("Choose the file format: .xlsx or .csv.")
         record_ids = None if everything else selected_record_ids(rows)
         query = stored_query(scope, params)
-    except (Refusal, QueryError) as error:
+        task = service.task(viewer, service.create(viewer, query, file_format, record_ids))
+    except (Refusal, QueryError, ExportRefused) as error:
         return str(error), False
-    task = service.task(viewer, service.create(viewer, query, file_format, record_ids))
     if task.status == FAILED:  # not queued (Redis down): say so now, not only in the history
         return f"The export could not be started: {task.error} from Export History.", False
     return CREATED, True
@@ -133,6 +133,9 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
                   Input(ids.export_retry(ALL), "n_clicks"), prevent_initial_call=True)
     def _retry(_clicks):
         task_id = _clicked("task")
-        retried = is_task_id(task_id) and current_exports().retry(current_viewer(), task_id)
-        message = "Export task queued again." if retried else "This export cannot be retried."
+        try:
+            retried = is_task_id(task_id) and current_exports().retry(current_viewer(), task_id)
+            message = "Export task queued again." if retried else "This export cannot be retried."
+        except ExportRefused as error:
+            retried, message = False, str(error)
         return {"task": task_id, "at": time.time()}, export_history.toast(message, retried)

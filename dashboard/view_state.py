@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode
 
 from dashboard import ids
 from dashboard.time_range import CUSTOM, DEFAULT_PRESET, Preset, preset_range
-from data_access.query import Basis, ExpenditureQuery, QueryError, Scope
+from data_access.query import Basis, ExpenditureQuery, QueryError, Scope, excerpt
 
 TABS = (ids.TAB_OVERVIEW, ids.TAB_TREND, ids.TAB_DISTRIBUTION, ids.TAB_EXPORTS)
 BREAKDOWN_TABS = (ids.TAB_TREND, ids.TAB_DISTRIBUTION)
@@ -61,7 +61,7 @@ class View:
 
 def _choice(value, choices, field: str) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise QueryError(f"{field}: unknown value {value!r}")
+        raise QueryError(f"{field}: unknown value {excerpt(value)}")
     return value
 
 

@@ -640,3 +640,17 @@ def test_dash_renderer_sends_the_csrf_header(duckdb_engine, tmp_path, live_serve
     page.wait_for_selector("#probe-out:has-text('A/None/again')")
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "_csrf_token")
     assert headers and all(h.get("x-csrftoken") == token for h in headers)
+
+
+# --- limits on requests --------------------------------------------------------------------------------
+
+def test_a_request_body_over_the_cap_is_refused_with_413(duckdb_engine, tmp_path, data):
+    app = make_app(duckdb_engine, tmp_path, max_content_length=64 * 1024)
+    browser = signed_in_client(app, data.admin_a.login, data.admin_a.password)
+    body = add_probe_callback(app)
+    assert browser.post("/_dash-update-component", json=body).status_code == 200
+    body["inputs"][0]["value"] = "x" * 70_000
+    assert browser.post("/_dash-update-component", json=body).status_code == 413
+    login = client(app)
+    login.get("/login")
+    assert login.post("/login", data={"login": "a", "password": "p" * 70_000}).status_code == 413
