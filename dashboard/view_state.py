@@ -131,7 +131,7 @@ def from_search(scope: Scope, today: date, search: str | None) -> tuple[View, li
     values, errors = {}, []
     for name, items in parsed.items():
         if name not in NAMES:
-            errors.append(f"unknown setting {name!r}")
+            errors.append(f"unknown setting {excerpt(name)}")
         else:
             values[name] = items if name in FILTER_NAMES else items[-1]
     accepted = {}
