@@ -197,7 +197,28 @@ BAD_FILES = {
     "unknown bill type": (expenditure_file(GOOD.replace("n1,", "n2,").replace("Expenditure", "refund")),
                           "3: field 'bill_type': 'refund' is not one of: Expenditure, Refund, Adjustment"),
     "positive refund": (expenditure_file(GOOD.replace("n1,", "n2,").replace("Expenditure", "Refund")),
-                        "3: field 'amount': '1.00' is positive, but a Refund's amount is negative"),
+                        "3: field 'amount': '1.00' is positive, but a Refund's amount is 0 or less"),
+    # The rules of SPEC.md "Import rules made explicit".
+    "negative expenditure": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,", "-1.00,")),
+                             "3: field 'amount': '-1.00' is negative, but an Expenditure's amount is 0 or more"),
+    "coupon of the other sign": (expenditure_file(GOOD.replace("n1,", "n2,").replace(",0.00", ",-0.50")),
+                                 "3: field 'cash_coupon': '-0.50' is not zero and has not the sign of the "
+                                 "amount '1.00'"),
+    "coupon on nothing": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,0.00", "0.00,0.50")),
+                          "3: field 'cash_coupon': '0.50' is not zero and has not the sign of the amount '0.00'"),
+    "coupon over the amount": (expenditure_file(GOOD.replace("n1,", "n2,").replace(",0.00", ",1.50")),
+                               "3: field 'cash_coupon': '1.50' is more than the amount '1.00'"),
+    "refund coupon over the amount": (expenditure_file(GOOD.replace("n1,", "n2,").replace("Expenditure", "Refund")
+                                                       .replace("1.00,0.00", "-1.00,-2.00")),
+                                      "3: field 'cash_coupon': '-2.00' is more than the amount '-1.00'"),
+    "day before 2000": (expenditure_file(GOOD.replace("n1,", "n2,").replace("2025-01-05", "1999-12-31")),
+                        "3: field 'day': '1999-12-31' is not between 2000-01-01 and 2099-12-31"),
+    "day after 2099": (("assignments", ("customer_id,manager_id,start_day", "c1,m1,2100-01-01")),
+                       "2: field 'start_day': '2100-01-01' is not between 2000-01-01 and 2099-12-31"),
+    "NUL in a name": (("managers", ("manager_id,name", "m9,Hu\x00Jun")),
+                      "2: field 'name': 'Hu\\x00Jun' holds the control character U+0000"),
+    "escape in an id": (expenditure_file(GOOD.replace("n1,", "n\x1b[31m2,")),
+                        "3: field 'record_id': 'n\\x1b[31m2' holds the control character U+001B"),
     "unknown customer": (expenditure_file(GOOD.replace("n1,c1", "n2,c9")),
                          "3: field 'customer_id': 'c9' is not a customer of partner 'P1' "
                          "(import customers first)"),
@@ -232,9 +253,12 @@ BAD_FILES = {
     "duplicate assignment": (("assignments", ("customer_id,manager_id,start_day", "c1,m1,2025-03-01",
                                               "c2,m1,2025-03-01", "c1,m2,2025-03-01")),
                              "4: field 'start_day': '2025-03-01' repeats line 2 (same customer_id and start_day)"),
-    # Physical lines: a quoted field spanning two lines, and a blank line, both count.
-    "line numbers": (("managers", ("manager_id,name", 'm8,"Hu', 'Jun"', "", "m9,")),
-                     "5: field 'name': is empty"),
+    # Physical lines: a blank line counts.
+    "line numbers": (("managers", ("manager_id,name", "m8,Hu Jun", "", "m9,")),
+                     "4: field 'name': is empty"),
+    # A quoted field may span lines in CSV, but a line break is a control character in a name.
+    "line break in a name": (("managers", ("manager_id,name", 'm8,"Hu', 'Jun"', "m9,")),
+                             "2: field 'name': 'Hu\\nJun' holds the control character U+000A"),
 }
 
 
