@@ -2,6 +2,8 @@
 and every kind of bad input refused with its file:line:field message, changing nothing."""
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -368,3 +370,56 @@ def test_import_command_checks_its_arguments(cli, tmp_path):
     code, output = cli("import", "managers", str(HANDCASE / "managers.csv"), "--partner", "p" * 65)
     assert code != 0 and output.strip().splitlines()[-1] == \
         "Error: partner: '" + "p" * 40 + "\u2026' is longer than 64 characters"
+
+
+# --- workbooks that are not plain tables of values --------------------------------------------------
+
+def bomb(path: Path, unpacked: int) -> Path:
+    """A small zip whose one sheet part unpacks to `unpacked` bytes of zeros."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * unpacked)
+    return path
+
+
+def test_a_workbook_that_unpacks_far_beyond_its_size_is_refused_before_opening(engine, tmp_path, monkeypatch):
+    opened = []
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *args, **kwargs: opened.append(args))
+    path = bomb(tmp_path / "expenditures.xlsx", 8 * 1024 ** 2)  # 8 KB on disk
+    with pytest.raises(ImportFileError) as refused:
+        run(engine, "expenditures", path)
+    assert re.fullmatch(re.escape(f"{path}: refused before opening it: its part 'xl/worksheets/sheet1.xml' "
+                                  "unpacks ") + r"1,0\d\d" + re.escape(" times its size (at most 100); save "
+                                                                      "it again from the spreadsheet program"),
+                        str(refused.value))
+    monkeypatch.setattr(imports, "MAX_XLSX_UNPACKED", 1000)
+    with pytest.raises(ImportFileError, match=r"its parts unpack to 8,388,608 bytes \(at most 1,000\)$"):
+        run(engine, "expenditures", path)
+    assert opened == [] and snapshot(engine)["partners"] == []
+
+
+def test_a_formula_in_the_sheet_is_refused_by_its_cell(engine, tmp_path):
+    import_handcase(engine)
+    before = snapshot(engine)
+    row = GOOD.split(",")
+    path = write_xlsx(tmp_path / "expenditures.xlsx", [
+        EXPENDITURE_HEADER.split(","), row, ["n2", *row[1:8], "=1+1", 0]])
+    with pytest.raises(ImportFileError) as refused:
+        run(engine, "expenditures", path)
+    assert str(refused.value) == (f"{path}:3: cell I3 holds a formula ('=1+1'); import values only "
+                                  "(paste as values)")
+    assert snapshot(engine) == before
+
+
+def test_merged_cells_in_the_sheet_are_refused_by_their_range(engine, tmp_path):
+    import_handcase(engine)
+    before = snapshot(engine)
+    workbook = openpyxl.Workbook()
+    for row in ("manager_id,name".split(","), ["m8", "Hu Jun"], ["m9", ""]):
+        workbook.active.append(row)
+    workbook.active.merge_cells("A3:B3")
+    workbook.save(path := tmp_path / "managers.xlsx")
+    with pytest.raises(ImportFileError) as refused:
+        run(engine, "managers", path)
+    assert str(refused.value) == (f"{path}:3: merged cells A3:B3: an imported sheet holds one value per "
+                                  "cell; unmerge them")
+    assert snapshot(engine) == before
