@@ -5,9 +5,11 @@ from __future__ import annotations
 import copy
 import json
 import os
+import random
 import re
 import time
 import uuid
+from collections import Counter
 from datetime import date, timedelta
 from http.cookies import SimpleCookie
 from decimal import Decimal
@@ -21,6 +23,7 @@ from dash import Input, Output, dcc, html
 
 from app import create_app
 from auth.guard import OPEN_PATHS
+from callbacks.errors import UNEXPECTED
 from auth.identity import current_scope
 from auth.secret_key import instance_key, secret_key, weakness
 from config import Config
@@ -654,3 +657,83 @@ def test_a_request_body_over_the_cap_is_refused_with_413(duckdb_engine, tmp_path
     login = client(app)
     login.get("/login")
     assert login.post("/login", data={"login": "a", "password": "p" * 70_000}).status_code == 413
+
+
+# --- forged-callback fuzzing ----------------------------------------------------------------------------
+
+ECHO = "echo-" + "q" * 4000  # a long input no answer may repeat (more than a short excerpt of)
+ECHOED = "q" * 100
+A_ONLY = ("Alpha Partners", "Alice Able", "Bob Baker", "alpha-retail", "alpha-games", "alpha-labs",
+          "12677.82", "12,677.82", "alpha-admins-export")
+
+
+def mutations(rng: random.Random, own: dict, theirs: dict) -> list:
+    """Values a forger puts in an input: wrong types and shapes, the other side's ids, days out of
+    range, huge numbers, long and hostile texts."""
+    far = {"start": "9999-12-31", "end": "0001-01-01"}
+    return [
+        None, True, 0, -1, 2 ** 63, 1e308, float("inf"), "", ECHO, [ECHO], {"": ECHO}, [[[[]]]],
+        "\x00", "<script>alert(1)</script>", "../../etc/passwd", "' OR 1=1 --", "%00", "2100-01-01",
+        *theirs.values(), [theirs["manager"]], [{"record_id": theirs["record"]}], {**far, "search": ECHO},
+        {"start": "2025-01-01", "end": "2025-01-31", "include": {"account_manager": [theirs["manager"]],
+                                                                 "customer_account": ECHO}},
+        {"start": "2025-01-01", "end": "2025-01-31", "partner_id": theirs["partner"], "scope": theirs},
+        {"startRow": rng.choice([-1, 0, 2 ** 40]), "endRow": rng.choice([1, 10 ** 6, "x"]),
+         "context": {"start": ECHO, "end": "2025-01-31"}, "sortModel": [{"colId": ECHO, "sort": "up"}]},
+        f"?range=custom&from=9999-01-01&to=0001-01-01&search={ECHO}&partner_id={theirs['partner']}",
+        f"?tab={ECHO}&include.account_manager={theirs['manager']}&top_n=99999999999999999999",
+        {"tab": own.get("task", ""), "task": theirs["task"], "type": "export-retry"},
+    ]
+
+
+def mutate(rng: random.Random, body: dict, pool: list) -> dict:
+    """A recorded request with some of its inputs, states or ids replaced by forged values."""
+    forged = copy.deepcopy(body)
+    slots = list(input_slots(forged))
+    for slot in rng.sample(slots, k=min(len(slots), rng.randint(1, 3))) if slots else ():
+        target = rng.random()
+        if target < 0.8:
+            slot["value"] = copy.deepcopy(rng.choice(pool))
+        elif isinstance(slot.get("id"), dict):  # a pattern-matching id: another task, tab or type
+            slot["id"] = {**slot["id"], rng.choice(list(slot["id"])): copy.deepcopy(rng.choice(pool))}
+        else:
+            slot["property"] = rng.choice(["value", "data", "n_clicks", "children", ECHO])
+    return forged
+
+
+def test_a_thousand_forged_callbacks_show_nothing_foreign_fail_nothing_and_echo_nothing(duckdb_engine, tmp_path,
+                                                                                         live_server, page):
+    """Every callback of the dashboard, as recorded from the real page for both roles of partner
+    A and the admin of partner B, replayed with random forged inputs (seeded: a failure replays)."""
+    data = seed_small(duckdb_engine, start=date.today() - timedelta(days=28))
+    a_task, b_task = add_export_tasks(duckdb_engine, data)
+    app = make_app(duckdb_engine, tmp_path)
+    base_url = live_server(app)
+    ids_of = {"A": {"partner": "A", "manager": "A-M1", "customer": "A-C1", "record": "A-R1", "task": a_task},
+              "B": {"partner": "B", "manager": "B-M1", "customer": "B-C1", "record": "B-R1", "task": b_task}}
+    a_manager_others = {"partner": "A", "manager": "A-M2", "customer": "A-C3", "record": "A-R4", "task": a_task}
+    cases = [  # (sign-in, its ids, the ids it must not reach, what it must never see)
+        (data.admin_a, ids_of["A"], ids_of["B"], (*data.b_only, "bravo-secret-export")),
+        (data.manager_a, ids_of["A"], a_manager_others,
+         (*data.hidden_from_manager_a, *data.b_only, "alpha-admins-export")),
+        (data.admin_b, ids_of["B"], ids_of["A"], A_ONLY),
+    ]
+    rng, sent, statuses = random.Random(20261204), 0, Counter()
+    for sign_in_, own, theirs, forbidden in cases:
+        page.context.clear_cookies()
+        bodies = record_callbacks(page, base_url, sign_in_)
+        assert len(bodies) >= 5, "the dashboard made too few callback requests to fuzz"
+        browser = signed_in_client(app, sign_in_.login, sign_in_.password)
+        pool = mutations(rng, own, theirs)
+        for number in range(350):
+            forged = mutate(rng, bodies[number % len(bodies)], pool)
+            response = browser.post("/_dash-update-component", json=forged)
+            text = response.get_data(as_text=True)
+            statuses[response.status_code] += 1
+            sent += 1
+            assert response.status_code < 500, (forged, text[:500])
+            assert not leaked(text, forbidden), (forged, leaked(text, forbidden))
+            assert ECHOED not in text, (forged, text[:500])
+            assert UNEXPECTED not in text, (forged, text[:500])
+    assert sent >= 1000
+    assert statuses[200] > sent / 2, statuses  # most forgeries reach the callbacks themselves
