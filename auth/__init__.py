@@ -14,9 +14,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from auth import csrf, guard, views
-from auth.identity import SignedInUser, parse_session_id
 from auth.secret_key import secret_key
-from data_access.users import get_user
+from data_access.users import User, session_user
 from runtime import Runtime
 
 
@@ -41,15 +40,9 @@ def register_auth(server: flask.Flask, runtime: Runtime) -> None:
     login_manager = flask_login.LoginManager(server)
 
     @login_manager.user_loader
-    def load_user(session_id: str) -> SignedInUser | None:
-        parsed = parse_session_id(session_id)
-        if parsed is None:
-            return None
-        login, generation = parsed
+    def load_user(session_id: str) -> User | None:
         with runtime.engine.connect() as conn:
-            user = get_user(conn, login)
-        # A removed user, or a session from before its sessions were ended, is signed out.
-        return SignedInUser(user) if user and user.session_generation == generation else None
+            return session_user(conn, session_id)
 
     # With Redis the counts are shared by every worker; should it go away, each counts alone.
     limiter = Limiter(get_remote_address, app=server, key_prefix="expenditure-statistics",

@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.datasets import DATA_DIR, demo_database
-from data_access import export_tasks, stats
+from data_access import details, export_tasks
 from data_access.db import make_engine
 from data_access.query import ExpenditureQuery, Scope
 from data_access.schema import expenditures
@@ -44,7 +44,7 @@ def query_with_about(engine: sa.Engine, rows: int) -> ExpenditureQuery:
         while low < high:
             middle = (low + high) // 2
             q = ExpenditureQuery(Scope(PARTNER), last - timedelta(days=middle), last, hide_zero=False)
-            if stats.count_rows(conn, q) >= rows:
+            if details.count_rows(conn, q) >= rows:
                 high = middle
             else:
                 low = middle + 1

@@ -5,9 +5,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from data_access.stats import partner as find_partner
-from data_access.users import (ROLES, UserError, add_user, list_users, remove_user, set_password,
-                               set_role, sign_out_everywhere)
+from data_access.errors import UserError
+from data_access.options import partner as find_partner
+from data_access.users import ROLES, add_user, list_users, remove_user, set_password, set_role, sign_out_everywhere
 from runtime import current_runtime
 
 users = AppGroup("users", help="Sign-ins: add, list, set passwords and roles, sign out, remove.")
@@ -22,7 +22,7 @@ def _change(step, *args) -> None:
         try:
             step(conn, *args)
         except UserError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(error.message) from None
 
 
 def _password(from_stdin: bool) -> str:
@@ -46,7 +46,7 @@ def add(login: str, partner_id: str, role: str, manager_id: str | None, password
         try:
             add_user(conn, login, password, partner_id, role, manager_id)
         except UserError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(error.message) from None
     click.echo(f"Added {login} ({role} of {partner_id}{f', manager {manager_id}' if manager_id else ''})")
 
 

@@ -1,7 +1,7 @@
 """What the user asked for: one immutable, validated query used by every tab, export and command.
 
-The query says nothing about drawing; `data_access.stats` answers it. It is hashable, so it is
-its own cache key, and it carries the caller's scope (partner, and the manager of an
+The query says nothing about drawing; `data_access.breakdowns`, `details` and `options` answer
+it. It is hashable, so it is its own cache key, and it carries the caller's scope (partner, and the manager of an
 account-manager sign-in), which the server sets and the browser never does.
 """
 from __future__ import annotations
@@ -12,8 +12,11 @@ from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 
+from data_access.errors import UserError
+from data_access.periods import Compare, comparison_range
 
-class QueryError(ValueError):
+
+class QueryError(UserError):
     """A query that cannot be answered; the message says what is wrong, for the user."""
 
 
@@ -176,6 +179,7 @@ class ExpenditureQuery:
     include: Filters = ()
     exclude: Filters = ()
     hide_zero: bool = True
+    compare: Compare = Compare.NONE
 
     def __post_init__(self):
         # Normalise in place (frozen: through object.__setattr__) so that equal questions are
@@ -202,11 +206,20 @@ class ExpenditureQuery:
         for flag in ("descending", "hide_zero"):
             if not isinstance(getattr(self, flag), bool):
                 raise QueryError(f"{flag.replace('_', ' ')} must be true or false")
+        set_("compare", _parse_enum(Compare, self.compare, "compare"))
         set_("include", _parse_filters(self.include, "include"))
         set_("exclude", _parse_filters(self.exclude, "exclude"))
 
     def replace(self, **changes) -> ExpenditureQuery:
         return dataclasses.replace(self, **changes)
+
+    def comparison(self) -> ExpenditureQuery | None:
+        """The same question over the comparison period (same scope, search, filters and
+        hide-zero setting), or None without a comparison."""
+        period = comparison_range(self.start, self.end, self.compare)
+        if period is None:
+            return None
+        return self.replace(start=period[0], end=period[1], compare=Compare.NONE)
 
     @classmethod
     def from_params(cls, scope: Scope, params: Mapping) -> ExpenditureQuery:
@@ -239,7 +252,7 @@ class ExpenditureQuery:
             "top_n": self.top_n, "sort_by": self.sort_by.value, "descending": self.descending,
             "include": {basis.value: list(keys) for basis, keys in self.include},
             "exclude": {basis.value: list(keys) for basis, keys in self.exclude},
-            "hide_zero": self.hide_zero,
+            "hide_zero": self.hide_zero, "compare": self.compare.value,
         }
 
     def describe(self) -> str:
@@ -253,4 +266,6 @@ class ExpenditureQuery:
                 parts.append(f"{word} {basis.label.lower()}: {', '.join(keys) or UNASSIGNED_LABEL}")
         if not self.hide_zero:
             parts.append("zero expenditures shown")
+        if (period := comparison_range(self.start, self.end, self.compare)) is not None:
+            parts.append(f"compared with {period[0]} to {period[1]}")
         return "; ".join(parts)

@@ -19,7 +19,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from celery.exceptions import SoftTimeLimitExceeded
 
-from data_access import export_tasks, stats
+from data_access import details, export_tasks, options
+from data_access.errors import UserError
 from data_access.export_tasks import ExportTask, local_time, utc_now, zone_label
 from data_access.query import QueryError
 from exports.writers import WRITERS, FileHeader
@@ -53,10 +54,10 @@ def build_export(engine: sa.Engine, task_id: str, export_dir: Path,
         with engine.connect() as conn:
             task = export_tasks.get(conn, task_id)
             query = task.query
-            partner = stats.partner(conn, query.scope.partner_id)
-            progress.beat(0, rows=stats.count_rows(conn, query, task.record_ids))
+            partner = options.partner(conn, query.scope.partner_id)
+            progress.beat(0, rows=details.count_rows(conn, query, task.record_ids))
             export_dir.mkdir(parents=True, exist_ok=True)
-            rows = progress.track(stats.detail_rows(conn, query, task.record_ids))
+            rows = progress.track(details.detail_rows(conn, query, task.record_ids))
             count = WRITERS[task.file_format](temporary, _file_header(task, partner), rows)
         final = export_dir / file_name(task)
         os.replace(temporary, final)
@@ -78,7 +79,9 @@ def build_export(engine: sa.Engine, task_id: str, export_dir: Path,
 def _reason(error: Exception, task_id: str) -> str:
     """What the user reads in the history."""
     if isinstance(error, QueryError):
-        return f"the query cannot be answered: {error}"
+        return f"the query cannot be answered: {error.message}"
+    if isinstance(error, UserError):
+        return error.message
     if isinstance(error, SoftTimeLimitExceeded):
         return "it took longer than the time limit; export fewer records at a time"
     if isinstance(error, OSError):

@@ -10,13 +10,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import flask
-import flask_login
 import sqlalchemy as sa
 
 from config import Config
 from data_access import export_tasks
-from data_access.export_tasks import ExportTask, Viewer, utc_now
+from data_access.errors import UserError
+from data_access.export_tasks import ExportTask, utc_now
 from data_access.query import ExpenditureQuery
+from data_access.users import User
 from exports.builder import TEMPORARY_SUFFIX, file_name
 from exports.runners import CeleryRunner, ThreadRunner
 
@@ -26,14 +27,6 @@ log = logging.getLogger(__name__)
 OUR_FILE = re.compile(rf"\.?([0-9a-f]{{32}})(\.(xlsx|csv)|\.[0-9a-f]{{32}}{re.escape(TEMPORARY_SUFFIX)})")
 HOUSEKEEPING_SECONDS = 60
 HISTORY_LENGTH = 50  # the newest tasks shown: the history's answer stays small
-
-
-def current_viewer() -> Viewer:
-    """The signed-in user, as export_tasks knows them; 401 for nobody."""
-    user = flask_login.current_user
-    if not user or not user.is_authenticated:
-        flask.abort(401)
-    return Viewer(user.login, user.partner_id, is_admin=user.role == "admin")
 
 
 def current_exports() -> ExportService:
@@ -50,7 +43,7 @@ def download_name(task: ExportTask) -> str:
     return f"expenditures_{start}_{end}_{task.task_id[:8]}.{task.file_format}"
 
 
-class ExportRefused(ValueError):
+class ExportRefused(UserError):
     """An export not created (or retried) because of a limit; the message is for the user."""
 
 
@@ -77,7 +70,7 @@ class ExportService:
 
     # --- the user's requests ------------------------------------------------------------------
 
-    def create(self, viewer: Viewer, query: ExpenditureQuery, file_format: str,
+    def create(self, viewer: User, query: ExpenditureQuery, file_format: str,
                record_ids: list[str] | None = None) -> str:
         """Store the task and queue it; the file is built in the background."""
         if query.scope.partner_id != viewer.partner_id:
@@ -89,7 +82,7 @@ class ExportService:
         self._submit(task_id)
         return task_id
 
-    def _within_limits(self, conn: sa.Connection, viewer: Viewer, new: bool) -> None:
+    def _within_limits(self, conn: sa.Connection, viewer: User, new: bool) -> None:
         """Refuse one more task on its way past the caps of the configuration (one user cannot
         fill the builders' queue, nor the disk, for everybody)."""
         config = self.config
@@ -104,7 +97,7 @@ class ExportService:
             raise ExportRefused(f"You have created {load.owner_created_since} exports in the last hour, "
                                 "the most allowed; try again later.")
 
-    def retry(self, viewer: Viewer, task_id: str) -> bool:
+    def retry(self, viewer: User, task_id: str) -> bool:
         with self.engine.connect() as conn:
             self._within_limits(conn, viewer, new=False)
         retried = export_tasks.change(self.engine, export_tasks.retry, viewer, task_id, self.retention)
@@ -112,13 +105,13 @@ class ExportService:
             self._submit(task_id)
         return retried
 
-    def history(self, viewer: Viewer) -> list[ExportTask]:
+    def history(self, viewer: User) -> list[ExportTask]:
         """The viewer's tasks, after the stale/expiry check, so what is shown is true now."""
         self.check()
         with self.engine.connect() as conn:
             return export_tasks.list_for(conn, viewer, HISTORY_LENGTH)
 
-    def task(self, viewer: Viewer, task_id: str) -> ExportTask | None:
+    def task(self, viewer: User, task_id: str) -> ExportTask | None:
         with self.engine.connect() as conn:
             return export_tasks.get_for(conn, viewer, task_id)
 

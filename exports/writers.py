@@ -1,4 +1,4 @@
-"""File writers: detail rows (dicts keyed by stats.DETAIL_COLUMNS) streamed into a file.
+"""File writers: detail rows (dicts keyed by details.DETAIL_COLUMNS) streamed into a file.
 
 Both writers hold one row at a time, so memory stays flat however many rows there are:
 openpyxl's write-only mode streams the sheet XML to disk. Each returns the number of data rows.
@@ -26,8 +26,8 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from data_access.details import DETAIL_COLUMNS
 from data_access.money import ZERO, money_text
-from data_access.stats import DETAIL_COLUMNS
 from exports.cells import cell_text
 
 EXCEL_MAX_ROWS = 1_048_576

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from callbacks.breakdown import detail_rows
 from dashboard.view_state import NAMES, from_search
 from data_access.query import Basis, ExpenditureQuery, QueryError, Scope
-from tests.conftest import empty
 from tests.helpers import make_app, seed_small
+from tests.helpers.database import empty
 
 SCOPES = (Scope("A"), Scope("A", "A-M1"), Scope("B"))
 MAX_MESSAGE = 200  # long enough for any message of ours, far shorter than the long inputs below
@@ -60,7 +60,7 @@ def test_any_json_is_a_query_or_a_query_error(scope, params):
 @settings(max_examples=300, deadline=None)
 @given(search=st.text(max_size=200) | st.lists(st.sampled_from(sorted(NAMES)) | st.text(max_size=8), max_size=6)
        .flatmap(lambda names: st.tuples(*(st.text(max_size=30) | days | long_texts for _ in names))
-                .map(lambda values: "?" + "&".join(f"{n}={v}" for n, v in zip(names, values)))))
+                .map(lambda values: "?" + "&".join(f"{n}={v}" for n, v in zip(names, values, strict=True)))))
 def test_any_link_is_a_view_with_its_problems_said_shortly(search):
     view, problems = from_search(Scope("A"), date(2025, 2, 10), search)
     assert view.shown_query().scope == Scope("A")
@@ -70,7 +70,7 @@ def test_any_link_is_a_view_with_its_problems_said_shortly(search):
 @pytest.fixture(scope="module")
 def runtime(database, tmp_path_factory):
     seed_small(empty(database))
-    return make_app(database, tmp_path_factory.mktemp("app")).server.extensions["runtime"]
+    return make_app(database, tmp_path_factory.mktemp("app")).extensions["runtime"]
 
 
 JANUARY = {"start": "2025-01-01", "end": "2025-01-31"}  # where the small data is
@@ -81,9 +81,9 @@ row_requests = st.fixed_dictionaries({
     "endRow": st.integers(5, 40) | st.integers(-10, 600) | st.integers(0, 2 ** 64) | json_values,
     "context": contexts,
 }, optional={
-    "sortModel": st.lists(st.fixed_dictionaries({"colId": st.sampled_from(["day", "amount", "password_hash"])
-                                                 | json_values, "sort": st.sampled_from(["asc", "desc"]) | json_values}),
-                          max_size=2) | json_values,
+    "sortModel": st.lists(st.fixed_dictionaries({
+        "colId": st.sampled_from(["day", "amount", "password_hash"]) | json_values,
+        "sort": st.sampled_from(["asc", "desc"]) | json_values}), max_size=2) | json_values,
     "filterModel": json_values,
 }) | json_values
 

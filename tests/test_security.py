@@ -2,6 +2,7 @@
 limits, production secrets, and scope in cache keys."""
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -11,8 +12,8 @@ import time
 import uuid
 from collections import Counter
 from datetime import date, timedelta
-from http.cookies import SimpleCookie
 from decimal import Decimal
+from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
 import limits.storage.memory
@@ -20,20 +21,22 @@ import pytest
 import redis
 import sqlalchemy as sa
 from dash import Input, Output, dcc, html
+from playwright.sync_api import expect
 
 from app import create_app
 from auth.guard import OPEN_PATHS
-from callbacks.errors import UNEXPECTED
 from auth.identity import current_scope
 from auth.secret_key import instance_key, secret_key, weakness
+from bench import dash_client
+from callbacks.errors import UNEXPECTED
 from config import Config
-from data_access import export_tasks, schema, stats, users
-from data_access.query import Basis, ExpenditureQuery, Scope
+from data_access import breakdowns, details, export_tasks, schema, users
 from data_access.db import init_db
+from data_access.query import Basis, ExpenditureQuery, Scope
 from data_access.schema import customers, schema_meta
 from data_access.users import add_user, get_user, remove_user, set_password, set_role
-from tests.conftest import POSTGRES_URL
-from tests.helpers import cli_invoker, client, make_app, seed_small, sign_in, signed_in_client
+from tests.helpers import cli_invoker, client, dash_of, make_app, seed_small, sign_in, signed_in_client
+from tests.helpers.database import POSTGRES_URL
 
 STRONG_KEY = "kq3VtX9-pL0sRw2ZyB7nHc4fJd8aGm6e"
 
@@ -47,14 +50,14 @@ def data(duckdb_engine):
 
 def add_probe_callback(app) -> dict:
     """A callback answering with the scope it runs under; returns a request body for it."""
-    @app.callback(Output("probe-out", "children"), Input("probe-in", "value"))
+    @dash_of(app).callback(Output("probe-out", "children"), Input("probe-in", "value"))
     def probe(value):
         scope = current_scope()
         return f"{scope.partner_id}/{scope.manager_id}/{value}"
 
-    return {"output": "probe-out.children", "outputs": {"id": "probe-out", "property": "children"},
-            "inputs": [{"id": "probe-in", "property": "value", "value": "hello"}],
-            "changedPropIds": ["probe-in.value"], "state": []}
+    return dash_client.update_request("probe-out.children", {"id": "probe-out", "property": "children"},
+                                      inputs=[dash_client.slot("probe-in", "value", "hello")],
+                                      changed=["probe-in.value"])
 
 
 # --- every route needs a signed-in user ----------------------------------------------------------
@@ -67,7 +70,7 @@ def concrete_path(rule) -> str:
 
 def test_every_route_refuses_a_stranger(duckdb_engine, tmp_path):
     app = make_app(duckdb_engine, tmp_path)
-    rules = [rule for rule in app.server.url_map.iter_rules()]
+    rules = [rule for rule in app.url_map.iter_rules()]
     assert {"/_dash-update-component", "/logout", "/<path:path>"} <= {rule.rule for rule in rules}
     stranger = client(app)
     for rule in rules:
@@ -87,7 +90,7 @@ def test_every_route_refuses_a_stranger(duckdb_engine, tmp_path):
 
 def test_routes_added_later_are_covered_too(duckdb_engine, tmp_path):
     app = make_app(duckdb_engine, tmp_path)
-    app.server.add_url_rule("/added-later", "added_later", lambda: "secret")
+    app.add_url_rule("/added-later", "added_later", lambda: "secret")
     assert client(app).get("/added-later").status_code == 401
 
 
@@ -135,7 +138,7 @@ def test_every_state_changing_method_is_checked(duckdb_engine, tmp_path, data):
 
 def test_sign_in_and_out_forms_need_the_token(duckdb_engine, tmp_path, data):
     app = make_app(duckdb_engine, tmp_path)
-    browser = app.server.test_client()  # a plain client: sends no header by itself
+    browser = app.test_client()  # a plain client: sends no header by itself
     browser.get("/login")
     form = {"login": data.admin_a.login, "password": data.admin_a.password}
     assert browser.post("/login", data=form).status_code == 403
@@ -339,7 +342,7 @@ def test_every_answer_carries_the_security_headers(duckdb_engine, tmp_path, data
         assert response.headers["Referrer-Policy"] == "same-origin"
         policy = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
         assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
-        assert policy["script-src"].split() == ["'self'", *app.csp_hashes()]
+        assert policy["script-src"].split() == ["'self'", *dash_of(app).csp_hashes()]
 
 
 def test_the_csrf_cookie_is_secure_with_secure_cookies(duckdb_engine, tmp_path, data):
@@ -376,7 +379,7 @@ def test_production_will_not_start_with_a_weak_secret_key(tmp_path, key, problem
 
 def test_a_strong_secret_key_is_used(tmp_path):
     app = create_app(production(tmp_path, database_url=POSTGRES_URL, secret_key=STRONG_KEY))
-    assert app.server.secret_key == STRONG_KEY
+    assert app.secret_key == STRONG_KEY
     assert not (tmp_path / "secret_key").exists()
 
 
@@ -387,11 +390,11 @@ def test_debug_and_testing_accept_any_key(tmp_path):
 
 def test_embedded_database_makes_its_own_key_once(tmp_path):
     config = production(tmp_path / "instance", database_url=f"duckdb:///{tmp_path}/x.duckdb", secret_key=None)
-    first = create_app(config).server.secret_key
+    first = create_app(config).secret_key
     key_file = tmp_path / "instance" / "secret_key"
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert weakness(first) is None and key_file.read_text() == first
-    assert create_app(config).server.secret_key == first  # kept: sessions survive a restart
+    assert create_app(config).secret_key == first  # kept: sessions survive a restart
     assert [path.name for path in key_file.parent.iterdir()] == ["secret_key"]  # no leftovers
 
 
@@ -408,28 +411,28 @@ def test_account_manager_totals_are_the_admins_filtered_to_that_manager(engine):
     admin = ExpenditureQuery(Scope("A"), data.start, data.end, include={"account_manager": ["A-M1"]})
     manager = ExpenditureQuery(Scope("A", "A-M1"), data.start, data.end)
     with engine.connect() as conn:
-        overview = stats.overview(conn, manager)
-        assert overview == stats.overview(conn, admin)
+        overview = breakdowns.overview(conn, manager)
+        assert overview == breakdowns.overview(conn, admin)
         assert overview.total.amount == Decimal("1603.62")  # A-R1 + A-R3 (after the handover) + A-R5
         for basis in Basis:
-            assert (stats.breakdown(conn, manager.replace(group_by=basis))
-                    == stats.breakdown(conn, admin.replace(group_by=basis))), basis
-        assert list(stats.detail_rows(conn, manager)) == list(stats.detail_rows(conn, admin))
+            assert (breakdowns.breakdown(conn, manager.replace(group_by=basis))
+                    == breakdowns.breakdown(conn, admin.replace(group_by=basis))), basis
+        assert list(details.detail_rows(conn, manager)) == list(details.detail_rows(conn, admin))
         # Search and grouping work inside the scope, and never reach outside it.
-        games = stats.overview(conn, manager.replace(search="alpha-games"))
+        games = breakdowns.overview(conn, manager.replace(search="alpha-games"))
         assert games.total.amount == Decimal("450.26")
-        assert stats.overview(conn, manager.replace(search="Bob Baker")).total.amount == 0
-        assert stats.count_rows(conn, manager, record_ids=["A-R2", "A-R4", "B-R1"]) == 0
-        assert stats.overview(conn, manager.replace(include={"account_manager": ["A-M2"]})).total.amount == 0
+        assert breakdowns.overview(conn, manager.replace(search="Bob Baker")).total.amount == 0
+        assert details.count_rows(conn, manager, record_ids=["A-R2", "A-R4", "B-R1"]) == 0
+        assert breakdowns.overview(conn, manager.replace(include={"account_manager": ["A-M2"]})).total.amount == 0
 
 
 def test_cached_answers_are_never_shared_across_scopes(engine, tmp_path):
     data = seed_small(engine)
     app = make_app(engine, tmp_path)
-    runtime = app.server.extensions["runtime"]
+    runtime = app.extensions["runtime"]
     query = ExpenditureQuery(Scope("A"), data.start, data.end)
-    with app.server.app_context():
-        totals = [runtime.answer(stats.overview, query.replace(scope=scope)).total.amount
+    with app.app_context():
+        totals = [runtime.answers.answer(breakdowns.overview, query.replace(scope=scope)).total.amount
                   for scope in (Scope("A"), Scope("A", "A-M1"), Scope("A", "A-M2"), Scope("B"), Scope("A"))]
     assert totals == [Decimal("12677.82"), Decimal("1603.62"), Decimal("7771.17"),
                       Decimal("106173.99"), Decimal("12677.82")]
@@ -456,7 +459,7 @@ def test_routes_naming_another_partners_ids_show_nothing_of_theirs(engine, tmp_p
     app = make_app(engine, tmp_path)
     browser = signed_in_client(app, data.admin_a.login, data.admin_a.password)
     forbidden = (*data.b_only, "bravo-secret-export")
-    for rule in app.server.url_map.iter_rules():
+    for rule in app.url_map.iter_rules():
         if not rule.arguments or "GET" not in rule.methods:
             continue
         for value in (*data.b_ids, b_task):
@@ -469,52 +472,42 @@ def is_callback_url(url: str) -> bool:
     return urlsplit(url).path == "/_dash-update-component"
 
 
-class CallbackRecorder:
-    """Records the bodies of the Dash renderer's callback requests, and knows when none is
-    in flight."""
-
-    def __init__(self, page):
-        self.bodies: list[dict] = []
-        self.in_flight = 0
-        page.on("request", self._sent)
-        page.on("requestfinished", self._done)
-        page.on("requestfailed", self._done)
-
-    @staticmethod
-    def _is_callback(request) -> bool:
-        return request.method == "POST" and is_callback_url(request.url)
-
-    def _sent(self, request):
-        if self._is_callback(request):
-            self.in_flight += 1
-            self.bodies.append(request.post_data_json)
-
-    def _done(self, request):
-        if self._is_callback(request):
-            self.in_flight -= 1
-
-    def settle(self, page, quiet_ms: int = 600, timeout_s: float = 20) -> None:
-        deadline, quiet_since = time.monotonic() + timeout_s, None
-        while time.monotonic() < deadline:
-            page.wait_for_timeout(100)
-            if self.in_flight:
-                quiet_since = None
-            elif quiet_since is None:
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since >= quiet_ms / 1000:
-                return
-        raise AssertionError("callbacks did not settle")
+# The callbacks each step of the dashboard sets off (parts of their requests' "output"): the
+# recorder waits until each has been answered, so that it has seen every request.
+DASHBOARD_LOAD = ("header.children", "tab-content.children", "filter-section-service-type.title",
+                  "include-service-type.options", "overview-totals.children", "toasts.children")
+BREAKDOWN_TAB = ("tab-content.children", "breakdown-graph.figure", "getRowsResponse", "toasts.children")
+DASHBOARD_TABS = {"Overview": (),  # already shown
+                  "Expenditure Trend": BREAKDOWN_TAB, "Expenditure Distribution": BREAKDOWN_TAB,
+                  "Export History": ("tab-content.children", "export-history.children", "toasts.children")}
 
 
-def record_callbacks(page, base_url: str, sign_in_) -> list[dict]:
-    """Every callback request the real page makes for `sign_in_`, on load and on each tab."""
-    recorder = CallbackRecorder(page)
-    sign_in(page, base_url, sign_in_.login, sign_in_.password)
-    recorder.settle(page)
-    for tab in page.locator("[role=tab]").all():
-        tab.click()
-        recorder.settle(page)
-    return recorder.bodies
+@contextlib.contextmanager
+def answered(page, outputs):
+    """Wait, at the end of the block, until a callback request naming each of `outputs` in its
+    "output" has been answered (each wait started before the block acts, so none is missed)."""
+    def answering(output):
+        return lambda response: (is_callback_url(response.url) and response.request.method == "POST"
+                                 and output in (response.request.post_data_json or {}).get("output", ""))
+    with contextlib.ExitStack() as stack:
+        for output in outputs:
+            stack.enter_context(page.expect_response(answering(output)))
+        yield
+
+
+def record_callbacks(page, base_url: str, sign_in_, on_load=DASHBOARD_LOAD, tabs=DASHBOARD_TABS) -> list[dict]:
+    """Every callback request the real page makes for `sign_in_`, on load (which sets off the
+    callbacks `on_load`) and on each tab in turn (`tabs`: label -> the callbacks it sets off)."""
+    bodies: list[dict] = []
+    page.on("request", lambda request: bodies.append(request.post_data_json)
+            if request.method == "POST" and is_callback_url(request.url) else None)
+    with answered(page, on_load):
+        sign_in(page, base_url, sign_in_.login, sign_in_.password)
+    assert page.locator("[role=tab]").all_inner_texts() == list(tabs)  # no tab left out
+    for label, outputs in tabs.items():
+        with answered(page, outputs):
+            page.get_by_role("tab", name=label).click()
+    return bodies
 
 
 def input_slots(body: dict):
@@ -609,15 +602,15 @@ def test_the_forgery_check_catches_a_callback_that_trusts_the_browser(duckdb_eng
     data = seed_small(duckdb_engine)
     app = make_app(duckdb_engine, tmp_path)
 
-    @app.callback(Output("leaky-out", "children"), Input("leaky-customer", "value"))
+    @dash_of(app).callback(Output("leaky-out", "children"), Input("leaky-customer", "value"))
     def leaky(customer_id):  # looks the customer up by the browser's id, forgetting the partner
         with duckdb_engine.connect() as conn:
             return conn.execute(sa.select(customers.c.account_name)
                                 .where(customers.c.customer_id == customer_id)).scalar()
 
     # Only the leaky callback on the page: the dashboard's own are the other test's subject.
-    app.layout = html.Div([dcc.Input(id="leaky-customer", value="A-C1"), html.Div(id="leaky-out")])
-    bodies = record_callbacks(page, live_server(app), data.admin_a)
+    dash_of(app).layout = html.Div([dcc.Input(id="leaky-customer", value="A-C1"), html.Div(id="leaky-out")])
+    bodies = record_callbacks(page, live_server(app), data.admin_a, on_load=["leaky-out.children"], tabs={})
     assert [body["output"] for body in bodies] == ["leaky-out.children"]
     with pytest.raises(AssertionError, match="bravo-secretcorp"):
         assert_forgeries_reveal_nothing(app, bodies, data.admin_a, renames={"A-C1": "B-C1"},
@@ -631,16 +624,16 @@ def test_dash_renderer_sends_the_csrf_header(duckdb_engine, tmp_path, live_serve
     data = seed_small(duckdb_engine)
     app = make_app(duckdb_engine, tmp_path)
     add_probe_callback(app)
-    app.layout = html.Div([dcc.Input(id="probe-in", value="typed"), html.Div(id="probe-out")])
+    dash_of(app).layout = html.Div([dcc.Input(id="probe-in", value="typed"), html.Div(id="probe-out")])
     base_url = live_server(app)
     headers = []
     page.on("request", lambda request: headers.append(request.headers)
             if is_callback_url(request.url) else None)
 
     sign_in(page, base_url, data.admin_a.login, data.admin_a.password)
-    page.wait_for_selector("#probe-out:has-text('A/None/typed')")
+    expect(page.locator("#probe-out")).to_have_text("A/None/typed")
     page.fill("#probe-in", "again")
-    page.wait_for_selector("#probe-out:has-text('A/None/again')")
+    expect(page.locator("#probe-out")).to_have_text("A/None/again")
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "_csrf_token")
     assert headers and all(h.get("x-csrftoken") == token for h in headers)
 

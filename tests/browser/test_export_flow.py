@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from data_access import stats
+from data_access import details
 from data_access.query import ExpenditureQuery, Scope
-from tests.conftest import empty
 from tests.helpers import make_app, seed_small, sign_in
-from tests.test_exports_build import cents, read_xlsx
+from tests.helpers.database import empty
+from tests.helpers.files import cents, read_xlsx
 
 VIEW = "/?tab=trend&range=custom&from=2025-01-01&to=2025-01-31"
 
@@ -53,6 +53,6 @@ def test_export_selected_then_download_from_the_history(engine, tmp_path, live_s
     assert sorted(row["Record ID"] for row in content["rows"]) == ["A-R1", "A-R3"]
     with engine.connect() as conn:
         query = ExpenditureQuery(Scope("A"), start=data.start, end=data.end)
-        expected = sum(row["amount"] for row in stats.detail_rows(conn, query, ["A-R1", "A-R3"]))
+        expected = sum(row["amount"] for row in details.detail_rows(conn, query, ["A-R1", "A-R3"]))
     assert cents(content["totals"]["Amount"]) == expected
     assert console_errors == []

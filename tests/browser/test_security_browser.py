@@ -9,8 +9,8 @@ from dashboard import ids
 from dashboard.time_range import Preset, preset_range, today_in
 from data_access.export_tasks import utc_now
 from tests.browser.pages import Dashboard
-from tests.builders import load
 from tests.helpers import make_app, seed_small, sign_in
+from tests.helpers.builders import load
 
 LINK_NAME = '<a href="https://x">verify</a>'
 

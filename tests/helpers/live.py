@@ -4,12 +4,15 @@ from __future__ import annotations
 import threading
 from urllib.parse import urlsplit
 
-import dash
+import flask
 from werkzeug.serving import make_server
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"]
 CHROMIUM = "/usr/bin/chromium"
+# How long a browser step or assertion waits for its outcome: sized for a loaded 2-core machine
+# (CI runs two test processes beside the servers they start).
+TIMEOUT_MS = 30_000
 
 
 class LiveServer:
@@ -19,8 +22,8 @@ class LiveServer:
             page.goto(server.url + "/login")
     """
 
-    def __init__(self, app: dash.Dash):
-        self._server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    def __init__(self, app: flask.Flask):
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
