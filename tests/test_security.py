@@ -34,7 +34,7 @@ from data_access import breakdowns, details, export_tasks, schema, users
 from data_access.db import init_db
 from data_access.query import Basis, ExpenditureQuery, Scope
 from data_access.schema import customers, schema_meta
-from data_access.users import add_user, get_user, remove_user, set_password, set_role
+from data_access.users import add_user, get_user, remove_user, set_password
 from tests.helpers import cli_invoker, client, dash_of, make_app, seed_small, sign_in, signed_in_client
 from tests.helpers.database import POSTGRES_URL
 
@@ -174,8 +174,9 @@ def end_by_new_password(app, engine, data):
 
 
 def end_by_new_role(app, engine, data):
-    with engine.begin() as conn:
-        set_role(conn, data.admin_a.login, "account_manager", "A-M1")
+    assert cli_invoker(app)("users", "set-role", data.admin_a.login, "--role", "account_manager",
+                            "--manager", "A-M1") == (
+        0, f"{data.admin_a.login} is now account_manager of manager A-M1; its sessions have ended\n")
 
 
 def end_by_removal(app, engine, data):
