@@ -56,9 +56,9 @@ def create_export(service: ExportService, viewer: User, scope: Scope, params, fi
             raise Refusal("Choose the file format: .xlsx or .csv.")
         record_ids = None if everything else selected_record_ids(rows)
         query = stored_query(scope, params)
-    except UserError as error:  # a Refusal, or a QueryError
+        task = service.task(viewer, service.create(viewer, query, file_format, record_ids))
+    except UserError as error:  # a Refusal, a QueryError, or an export limit reached
         return error.message, False
-    task = service.task(viewer, service.create(viewer, query, file_format, record_ids))
     if task.status == FAILED:  # not queued (Redis down): say so now, not only in the history
         return f"The export could not be started: {task.error} from Export History.", False
     return CREATED, True
@@ -136,6 +136,9 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
                   Input(ids.export_retry(ALL), "n_clicks"), prevent_initial_call=True)
     def _retry(_clicks):
         task_id = _clicked("task")
-        retried = is_task_id(task_id) and current_exports().retry(current_user(), task_id)
-        message = "Export task queued again." if retried else "This export cannot be retried."
+        try:
+            retried = is_task_id(task_id) and current_exports().retry(current_user(), task_id)
+            message = "Export task queued again." if retried else "This export cannot be retried."
+        except UserError as error:  # an export limit reached
+            retried, message = False, error.message
         return {"task": task_id, "at": time.time()}, export_history.toast(message, retried)

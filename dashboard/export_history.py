@@ -44,9 +44,16 @@ def status_text(task: ExportTask) -> str:
     return task.status
 
 
+MAX_DESCRIPTION = 300  # a query of 500 long filter values is described by its start
+
+
+def shortened_words(text: str) -> str:
+    return text if len(text) <= MAX_DESCRIPTION else text[:MAX_DESCRIPTION - 1] + "\u2026"
+
+
 def _parameters(task: ExportTask) -> list:
     try:
-        words = task.query.describe()
+        words = shortened_words(task.query.describe())
     except QueryError:  # stored by an older version with other rules: still listed
         words = "(the query can no longer be read)"
     return [words, html.Br(), html.Span(task.selection, className="text-muted")]
