@@ -79,8 +79,15 @@ class ExportTask:
         return self.parameters["record_ids"]
 
     @property
+    def view(self) -> bool:
+        """Only the view's tables (groups and series), not the records."""
+        return self.parameters.get("view", False)
+
+    @property
     def selection(self) -> str:
         """Which records, in words."""
+        if self.view:
+            return "The view: the groups and the series by period, as shown"
         if self.record_ids is None:
             return "All records matching the query"
         count = len(self.record_ids)
@@ -126,14 +133,15 @@ def change(engine: sa.Engine, step, *args, **kwargs):
 
 def create(conn: sa.Connection, owner_login: str, query: ExpenditureQuery, name: str,
            file_format: str, retention: timedelta, record_ids: Sequence[str] | None = None,
-           now: datetime | None = None) -> str:
-    """Store a Pending task for `query` (narrowed to `record_ids` if given); returns its id."""
+           now: datetime | None = None, view: bool = False) -> str:
+    """Store a Pending task for `query` (narrowed to `record_ids` if given; only the view's
+    tables, not the records, if `view`); returns its id."""
     if file_format not in FORMATS:
         raise ValueError(f"unknown export format {file_format!r}")
     now = now or utc_now()
     task_id = uuid.uuid4().hex
     parameters = {"scope": dataclasses.asdict(query.scope), "query": query.to_params(),
-                  "record_ids": None if record_ids is None else sorted(set(record_ids))}
+                  "record_ids": None if record_ids is None else sorted(set(record_ids)), "view": view}
     conn.execute(t.insert().values(
         task_id=task_id, owner_login=owner_login, partner_id=query.scope.partner_id, name=name,
         file_format=file_format, parameters=json.dumps(parameters), status=PENDING,

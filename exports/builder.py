@@ -22,11 +22,12 @@ from celery.exceptions import SoftTimeLimitExceeded
 from data_access import export_tasks, stats
 from data_access.export_tasks import ExportTask, local_time, utc_now, zone_label
 from data_access.query import QueryError
+from exports.views import view_tables
 from exports.writers import WRITERS, FileHeader
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 2.0  # as often as the history refreshes; far inside STALE_AFTER
+HEARTBEAT_SECONDS = 1.0  # progress about every second; far inside STALE_AFTER
 TEMPORARY_SUFFIX = ".part"
 
 
@@ -54,10 +55,8 @@ def build_export(engine: sa.Engine, task_id: str, export_dir: Path,
             task = export_tasks.get(conn, task_id)
             query = task.query
             partner = stats.partner(conn, query.scope.partner_id)
-            progress.beat(0, rows=stats.count_rows(conn, query, task.record_ids))
             export_dir.mkdir(parents=True, exist_ok=True)
-            rows = progress.track(stats.detail_rows(conn, query, task.record_ids))
-            count = WRITERS[task.file_format](temporary, _file_header(task, partner), rows)
+            count = write_file(conn, task, partner, temporary, progress)
         final = export_dir / file_name(task)
         os.replace(temporary, final)
         if export_tasks.change(engine, export_tasks.complete, task_id, attempt, final.name, count):
@@ -73,6 +72,24 @@ def build_export(engine: sa.Engine, task_id: str, export_dir: Path,
         return None  # the attempt was over already
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def write_file(conn: sa.Connection, task: ExportTask, partner, path: Path,
+               progress: _Progress | None = None) -> int:
+    """The task's file at `path`: the dashboard's builds and the command line's. An .xlsx of
+    everything the query matches carries the view's sheets before the records; an export of
+    the view carries only them; a .csv holds one table (the records, or the view's)."""
+    query = task.query
+    view = None
+    if task.view or (task.file_format == "xlsx" and task.record_ids is None):
+        view = view_tables(query, stats.breakdown(conn, query))
+    rows = None
+    if not task.view:
+        if progress is not None:
+            progress.beat(0, rows=stats.count_rows(conn, query, task.record_ids))
+        rows = stats.detail_rows(conn, query, task.record_ids)
+        rows = progress.track(rows) if progress is not None else rows
+    return WRITERS[task.file_format](path, _file_header(task, partner), rows, view)
 
 
 def _reason(error: Exception, task_id: str) -> str:

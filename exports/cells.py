@@ -1,15 +1,19 @@
-"""What a value from the data becomes in a spreadsheet cell, the same for .xlsx and .csv.
+"""What a value from the data becomes in a file, the same for every export.
 
-Text is never left where a spreadsheet would read it as a formula (OWASP "CSV injection"):
-text starting with = + - @, a tab or a carriage return gets a leading single quote, and so does
-text starting with their full-width forms, which spreadsheets in CJK locales also accept.
-Numbers are written as numbers, never as text, so they need no such guard.
+Text is never left where a spreadsheet would read it as a formula (OWASP "CSV injection"): in a
+.csv, text starting with = + - @, a tab or a carriage return gets a leading single quote, and so
+does text starting with their full-width forms, which spreadsheets in CJK locales also accept.
+(An .xlsx types its text cells as text, so there it stays exactly as it is.) Numbers are written
+as numbers, never as text, so they need no such guard. Money is written exactly.
 """
 from __future__ import annotations
+
+from decimal import Decimal
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+MIN_DECIMALS = 2
 
 
 def cell_text(value) -> str:
@@ -17,3 +21,12 @@ def cell_text(value) -> str:
     formula character is neutralised with a single quote."""
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def exact_text(value: Decimal) -> str:
+    """The exact decimal with at least 2 decimals and no trailing zeros beyond them:
+    '1234.50', '0.83822466', '-3.00'."""
+    text = format(value, "f")
+    whole, _, decimals = text.partition(".")
+    decimals = decimals.rstrip("0")
+    return f"{whole}.{decimals.ljust(MIN_DECIMALS, '0')}"

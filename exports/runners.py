@@ -44,7 +44,7 @@ class BuildRequest(Request):
         if isinstance(error, WorkerLostError) and self.args and export_tasks.is_task_id(self.args[0]):
             try:
                 requeue_lost(self.args[0], again=bool(self.delivery_info.get("redelivered")))
-            except Exception:  # noqa: BLE001 - the stale check still fails the task later
+            except Exception:
                 log.exception("export %s: its lost attempt could not be put back", self.args[0])
         return super().on_failure(exc_info, send_failed_event, return_ok)
 
@@ -106,7 +106,7 @@ class ThreadRunner:
     def _build(self, task_id: str) -> None:
         try:
             build_export(self.engine, task_id, self.export_dir)
-        except Exception:  # noqa: BLE001 - the pool would swallow it; the stale check fails the task
+        except Exception:
             log.exception("export %s: the builder itself failed", task_id)
 
 

@@ -105,7 +105,7 @@ class ExportService:
     def _submit(self, task_id: str) -> None:
         try:
             self.runner.submit(task_id)
-        except Exception:  # noqa: BLE001 - e.g. Redis down: say so, and let the user retry
+        except Exception:
             log.exception("export %s could not be queued", task_id)
             export_tasks.change(self.engine, export_tasks.fail, task_id,
                                 "the export queue is unavailable; please retry")
@@ -155,7 +155,7 @@ class ExportService:
                 self.check()
                 if self.in_process:
                     self.resume_pending()
-            except Exception:  # noqa: BLE001 - the dashboard must not depend on it; next request retries
+            except Exception:
                 log.warning("export startup check failed", exc_info=True)
                 return
             if housekeeping:
@@ -170,5 +170,5 @@ class ExportService:
         while not self._stop.wait(HOUSEKEEPING_SECONDS):
             try:
                 self.cleanup()
-            except Exception:  # noqa: BLE001 - a database blip must not end the loop
+            except Exception:
                 log.warning("export housekeeping failed; trying again later", exc_info=True)
