@@ -28,7 +28,7 @@ from pathlib import Path
 from data_access.money import ZERO
 from data_access.stats import DETAIL_COLUMNS
 from exports import xlsx
-from exports.cells import cell_text, exact_text
+from exports.cells import NEEDS_GUARD, cell_text, exact_text
 from exports.views import Table
 
 EXCEL_MAX_ROWS = xlsx.MAX_ROWS
@@ -187,14 +187,22 @@ def _csv_value(kind: str, value) -> str:
     return cell_text(value)
 
 
-def _csv_rows(rows: Iterable[dict]) -> Iterator[list[str]]:
-    """Detail rows as csv fields; the loop every row of a large file goes through."""
-    money = {index for index, column in enumerate(DETAIL_COLUMNS) if column.kind == "money"}
-    day = next(index for index, column in enumerate(DETAIL_COLUMNS) if column.kind == "date")
+def _csv_rows(rows: Iterable[dict]) -> Iterator[list]:
+    """Detail rows as csv fields; the loop every row of a large file goes through, so text that
+    needs no guard (nearly all of it, found with one search per row) is passed as it is."""
+    money = [index for index, column in enumerate(DETAIL_COLUMNS) if column.kind == "money"]
+    days = [index for index, column in enumerate(DETAIL_COLUMNS) if column.kind == "date"]
+    texts = [index for index, column in enumerate(DETAIL_COLUMNS) if column.kind == "text"]
     for row in rows:
-        values = _values(row)
-        yield [exact_text(value) if index in money else value.isoformat() if index == day else cell_text(value)
-               for index, value in enumerate(values)]
+        fields = list(_values(row))
+        for index in money:
+            fields[index] = exact_text(fields[index])
+        for index in days:
+            fields[index] = fields[index].isoformat()
+        if NEEDS_GUARD.search("\n".join([fields[index] for index in texts])):
+            for index in texts:
+                fields[index] = cell_text(fields[index])
+        yield fields
 
 
 def write_csv(path: Path, header: FileHeader, rows: Iterable[dict] | None, view: list[Table] | None = None) -> int:

@@ -24,6 +24,7 @@ Characters XML 1.0 cannot carry (control characters) are removed.
 from __future__ import annotations
 
 import dataclasses
+import re
 import zipfile
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -42,6 +43,7 @@ _TEXT = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\r"): "&#13
 _TEXT.update({code: None for code in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)})
 _TEXT.update({code: None for code in range(0xD800, 0xE000)})  # lone surrogates
 _SPACE = (" ", "\t", "\n", "\r")
+_NEEDS_CARE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Kinds of column for row_writer.
 TEXT, NUMBER, DATE, DATETIME = "text", "number", "date", "datetime"
@@ -57,8 +59,14 @@ def _text_cell(value, style: int) -> str:
     return f'<c s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
+class _SlowRow(Exception):
+    """A row the template cannot take."""
+
+
 def exact_as_number(value: Decimal) -> str | None:
     """The number text of `value` when a spreadsheet number holds it exactly, else None."""
+    if type(value) is not Decimal:
+        value = Decimal(value)
     if not value.is_finite():
         return None
     text = format(value, "f")
@@ -160,7 +168,7 @@ class Workbook:
         """A number, or its exact text (in `text_style`) where a spreadsheet number cannot hold it."""
         if value is None:
             return "<c/>"
-        number = exact_as_number(value if type(value) is Decimal else Decimal(value))
+        number = exact_as_number(value)
         if number is not None:
             return f'<c s="{style}"><v>{number}</v></c>'
         self.exact_texts += 1
@@ -296,25 +304,53 @@ class Sheet:
                           for value, s in zip(values, styles, strict=True)))
 
     def row_writer(self, kinds: Sequence[str], styles: Sequence[int],
-                   text_style: Sequence[int] | None = None) -> Callable[[Sequence], None]:
+                   exact_text_styles: Sequence[int] | None = None) -> Callable[[Sequence], None]:
         """A function writing one row of values of these kinds (TEXT, NUMBER, DATE, DATETIME)
-        per call. `text_style`: per column, the style of a number kept as exact text."""
-        book = self.book
-        text_style = text_style or styles
-        cells = []
-        for kind, style, as_text in zip(kinds, styles, text_style, strict=True):
+        per call. `exact_text_styles`: per column, the style of a number kept as exact text.
+
+        The fast way for many rows: one XML template per row, filled with %; a row that needs
+        more (an empty cell, text to clean or escape, a number kept as text) takes the cell by
+        cell way."""
+        book, kinds = self.book, list(kinds)
+        exact_text_styles = exact_text_styles or styles
+        template, slow_cells = [], []
+        for kind, style, as_text in zip(kinds, styles, exact_text_styles, strict=True):
             if kind == TEXT:
-                cells.append(lambda v, s=style: "<c/>" if v is None else _text_cell(v, s))
+                template.append(f'<c s="{style}" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>')
+                slow_cells.append(lambda v, s=style: "<c/>" if v is None else _text_cell(v, s))
             elif kind == NUMBER:
-                cells.append(lambda v, s=style, t=as_text: book.number_cell(v, s, t))
+                template.append(f'<c s="{style}"><v>%s</v></c>')
+                slow_cells.append(lambda v, s=style, t=as_text: book.number_cell(v, s, t))
             elif kind in (DATE, DATETIME):
-                cells.append(lambda v, s=style: "<c/>" if v is None else f'<c s="{s}"><v>{serial(v)}</v></c>')
+                template.append(f'<c s="{style}"><v>%s</v></c>')
+                slow_cells.append(lambda v, s=style: "<c/>" if v is None else f'<c s="{s}"><v>{serial(v)}</v></c>')
             else:
                 raise ValueError(f"unknown kind {kind!r}")
-        add = self._add
+        row_template = "".join(template)
+        texts = [index for index, kind in enumerate(kinds) if kind == TEXT]
+        numbers = [index for index, kind in enumerate(kinds) if kind == NUMBER]
+        days = [index for index, kind in enumerate(kinds) if kind == DATE]
+        moments = [index for index, kind in enumerate(kinds) if kind == DATETIME]
+        add, special = self._add, _NEEDS_CARE.search
 
         def write(values: Sequence) -> None:
-            add("".join([cell(value) for cell, value in zip(cells, values)]))
+            fields = list(values)
+            try:
+                if special("".join([fields[i] for i in texts])):
+                    raise _SlowRow
+                for i in days:
+                    fields[i] = fields[i].toordinal() - EPOCH_ORDINAL
+                for i in moments:
+                    fields[i] = serial(fields[i])
+                for i in numbers:
+                    text = format(fields[i], "f")  # (exact_as_number's fast path, inline)
+                    if len(text) > MAX_SIGNIFICANT_DIGITS and exact_as_number(fields[i]) is None:
+                        raise _SlowRow
+                    fields[i] = text
+            except (_SlowRow, TypeError, AttributeError):  # (None: an empty cell)
+                add("".join([cell(value) for cell, value in zip(slow_cells, values, strict=True)]))
+                return
+            add(row_template % tuple(fields))
         return write
 
     def close(self) -> None:
