@@ -44,30 +44,44 @@ def stats_text(document: dict) -> str:
     return "\n".join(lines)
 
 
-@click.command("stats")
-@click.argument("view", type=click.Choice(["overview", "trend", "distribution"]))
-@click.option("--partner", "partner_id", required=True)
-@click.option("--from", "start", required=True, help="First day, YYYY-MM-DD.")
-@click.option("--to", "end", required=True, help="Last day, YYYY-MM-DD.")
-@click.option("--search", default="", help="Account manager or customer account name.")
-@click.option("--group-by", type=click.Choice([basis.value for basis in Basis]),
-              default=Basis.SERVICE_TYPE.value)
-@click.option("--granularity", type=click.Choice([g.value for g in Granularity]), default="day")
-@click.option("--top", "top_n", type=int, default=10)
-@click.option("--sort-by", type=click.Choice([key.value for key in SortKey]), default="amount")
-@click.option("--ascending", is_flag=True, help="Sort groups ascending.")
-@click.option("--show-zero", is_flag=True, help="Keep zero expenditures.")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
-@with_appcontext
-def stats(view, partner_id, start, end, search, group_by, granularity, top_n, sort_by,
-          ascending, show_zero, output) -> None:
-    """The same numbers the dashboard's tabs show, for the partner's whole data."""
+def query_options(command):
+    """The options of a query, shared by `stats` and `export`."""
+    options = [
+        click.option("--partner", "partner_id", required=True),
+        click.option("--from", "start", required=True, help="First day, YYYY-MM-DD."),
+        click.option("--to", "end", required=True, help="Last day, YYYY-MM-DD."),
+        click.option("--search", default="", help="Account manager or customer account name."),
+        click.option("--group-by", type=click.Choice([basis.value for basis in Basis]),
+                     default=Basis.SERVICE_TYPE.value),
+        click.option("--granularity", type=click.Choice([g.value for g in Granularity]), default="day"),
+        click.option("--top", "top_n", type=int, default=10),
+        click.option("--sort-by", type=click.Choice([key.value for key in SortKey]), default="amount"),
+        click.option("--ascending", is_flag=True, help="Sort groups ascending."),
+        click.option("--show-zero", is_flag=True, help="Keep zero expenditures."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def query_of(scope: Scope, start, end, search, group_by, granularity, top_n, sort_by, ascending,
+             show_zero) -> ExpenditureQuery:
     try:
-        query = ExpenditureQuery.from_params(Scope(partner_id), dict(
+        return ExpenditureQuery.from_params(scope, dict(
             start=start, end=end, search=search, group_by=group_by, granularity=granularity,
             top_n=top_n, sort_by=sort_by, descending=not ascending, hide_zero=not show_zero))
     except QueryError as error:
         raise click.ClickException(str(error)) from None
+
+
+@click.command("stats")
+@click.argument("view", type=click.Choice(["overview", "trend", "distribution"]))
+@query_options
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@with_appcontext
+def stats(view, partner_id, output, **options) -> None:
+    """The same numbers the dashboard's tabs show, for the partner's whole data."""
+    query = query_of(Scope(partner_id), **options)
     with current_runtime().engine.connect() as conn:
         partner = answers.partner(conn, partner_id)
         if partner is None:

@@ -85,13 +85,7 @@ class ExportTask:
 
     @property
     def selection(self) -> str:
-        """Which records, in words."""
-        if self.view:
-            return "The view: the groups and the series by period, as shown"
-        if self.record_ids is None:
-            return "All records matching the query"
-        count = len(self.record_ids)
-        return f"{count:,} selected record{'s' if count != 1 else ''}"
+        return selection(self.record_ids, self.view)
 
     @property
     def progress(self) -> int:
@@ -101,6 +95,16 @@ class ExportTask:
         if not self.rows:
             return 0
         return min(99, self.rows_done * 100 // self.rows)
+
+
+def selection(record_ids: Sequence[str] | None, view: bool = False) -> str:
+    """Which records an export holds, in words."""
+    if view:
+        return "The view: the groups and the series by period, as shown"
+    if record_ids is None:
+        return "All records matching the query"
+    count = len(record_ids)
+    return f"{count:,} selected record{'s' if count != 1 else ''}"
 
 
 def _task(row) -> ExportTask:

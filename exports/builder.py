@@ -20,8 +20,14 @@ import sqlalchemy as sa
 from celery.exceptions import SoftTimeLimitExceeded
 
 from data_access import export_tasks, stats
-from data_access.export_tasks import ExportTask, local_time, utc_now, zone_label
-from data_access.query import QueryError
+from data_access.export_tasks import (
+    ExportTask,
+    local_time,
+    selection,
+    utc_now,
+    zone_label,
+)
+from data_access.query import ExpenditureQuery, QueryError
 from exports.views import view_tables
 from exports.writers import WRITERS, FileHeader
 
@@ -53,10 +59,9 @@ def build_export(engine: sa.Engine, task_id: str, export_dir: Path,
     try:
         with engine.connect() as conn:
             task = export_tasks.get(conn, task_id)
-            query = task.query
-            partner = stats.partner(conn, query.scope.partner_id)
             export_dir.mkdir(parents=True, exist_ok=True)
-            count = write_file(conn, task, partner, temporary, progress)
+            count = write_file(conn, task.query, task.file_format, temporary, task.record_ids, task.view,
+                               progress)
         final = export_dir / file_name(task)
         os.replace(temporary, final)
         if export_tasks.change(engine, export_tasks.complete, task_id, attempt, final.name, count):
@@ -74,22 +79,25 @@ def build_export(engine: sa.Engine, task_id: str, export_dir: Path,
         temporary.unlink(missing_ok=True)
 
 
-def write_file(conn: sa.Connection, task: ExportTask, partner, path: Path,
+def write_file(conn: sa.Connection, query: ExpenditureQuery, file_format: str, path: Path,
+               record_ids: list[str] | None = None, view: bool = False,
                progress: _Progress | None = None) -> int:
-    """The task's file at `path`: the dashboard's builds and the command line's. An .xlsx of
-    everything the query matches carries the view's sheets before the records; an export of
-    the view carries only them; a .csv holds one table (the records, or the view's)."""
-    query = task.query
-    view = None
-    if task.view or (task.file_format == "xlsx" and task.record_ids is None):
-        view = view_tables(query, stats.breakdown(conn, query))
+    """The export's file at `path`, for the dashboard's builds and the command line alike; the
+    rows written. An .xlsx of everything the query matches carries the view's sheets before the
+    records; an export of the view carries only them; a .csv holds one table (the records, or
+    the view's)."""
+    partner = stats.partner(conn, query.scope.partner_id)
+    tables = None
+    if view or (file_format == "xlsx" and record_ids is None):
+        tables = view_tables(query, stats.breakdown(conn, query))
     rows = None
-    if not task.view:
+    if not view:
         if progress is not None:
-            progress.beat(0, rows=stats.count_rows(conn, query, task.record_ids))
-        rows = stats.detail_rows(conn, query, task.record_ids)
+            progress.beat(0, rows=stats.count_rows(conn, query, record_ids))
+        rows = stats.detail_values(conn, query, record_ids)
         rows = progress.track(rows) if progress is not None else rows
-    return WRITERS[task.file_format](path, _file_header(task, partner), rows, view)
+    header = file_header(query, selection(record_ids, view), partner)
+    return WRITERS[file_format](path, header, rows, tables)
 
 
 def _reason(error: Exception, task_id: str) -> str:
@@ -104,14 +112,12 @@ def _reason(error: Exception, task_id: str) -> str:
     return f"unexpected error ({type(error).__name__}); please retry"
 
 
-def _file_header(task: ExportTask, partner) -> FileHeader:
-    query = task.query
+def file_header(query: ExpenditureQuery, records: str, partner) -> FileHeader:
     parameters = query.describe()
     if query.scope.manager_id is not None:
         parameters += f"; spend of account manager {query.scope.manager_id} only"
     return FileHeader(
-        partner=f"{partner.name} ({partner.partner_id})", parameters=parameters,
-        records=task.selection,
+        partner=f"{partner.name} ({partner.partner_id})", parameters=parameters, records=records,
         generated=local_time(utc_now(), partner.time_zone),
         time_zone=zone_label(partner.time_zone), currency=partner.currency)
 

@@ -1,6 +1,6 @@
-"""File writers: the view's tables and the detail rows (dicts keyed by stats.DETAIL_COLUMNS)
-streamed into a file. Each holds one row at a time, so memory stays flat however many rows
-there are, and returns the number of detail rows.
+"""File writers: the view's tables and the detail rows (each row's values in the order of
+stats.DETAIL_COLUMNS, as stats.detail_values gives them) streamed into a file. Each holds one
+row at a time, so memory stays flat however many rows there are.
 
 .xlsx (exports/xlsx.py, the streaming writer): first the sheets of the view when there is one
 (the group table with totals and shares, the series by period and group), then the details: a
@@ -20,9 +20,8 @@ from __future__ import annotations
 import csv
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
-from operator import itemgetter
 from pathlib import Path
 
 from data_access.money import ZERO
@@ -45,7 +44,6 @@ HEADER_FILL = "DDE4EE"
 AMOUNTS_NOTE = ("exact, to 8 decimals, shown to 2; an amount a spreadsheet number cannot hold "
                 "exactly (more than 15 significant digits) is written as its exact text, right-aligned")
 KINDS = {"text": xlsx.TEXT, "date": xlsx.DATE, "money": xlsx.NUMBER, "share": xlsx.NUMBER}
-_values = itemgetter(*(column.key for column in DETAIL_COLUMNS))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,7 +124,7 @@ def _header_block_rows() -> int:
     return 9  # the title, seven lines about the file, a blank row (_header_block)
 
 
-def write_xlsx(path: Path, header: FileHeader, rows: Iterable[dict] | None, view: list[Table] | None = None,
+def write_xlsx(path: Path, header: FileHeader, rows: Iterable[Sequence] | None, view: list[Table] | None = None,
                max_sheet_rows: int = EXCEL_MAX_ROWS) -> int:
     """The view's sheets (if any), then the detail rows (unless None); returns the rows of the
     details, or of the view without them."""
@@ -144,10 +142,9 @@ def write_xlsx(path: Path, header: FileHeader, rows: Iterable[dict] | None, view
         for row in rows:
             if details.sheet.rows >= max_sheet_rows:
                 details.open()
-            values = _values(row)
-            details.write(values)
+            details.write(row)
             for index, key in money_positions:
-                totals[key] += values[index]
+                totals[key] += row[index]
             count += 1
         details.make_room()
         label = f"Total of {count:,} record{'s' if count != 1 else ''}"
@@ -187,14 +184,14 @@ def _csv_value(kind: str, value) -> str:
     return cell_text(value)
 
 
-def _csv_rows(rows: Iterable[dict]) -> Iterator[list]:
+def _csv_rows(rows: Iterable[Sequence]) -> Iterator[list]:
     """Detail rows as csv fields; the loop every row of a large file goes through, so text that
     needs no guard (nearly all of it, found with one search per row) is passed as it is."""
     money = [index for index, column in enumerate(DETAIL_COLUMNS) if column.kind == "money"]
     days = [index for index, column in enumerate(DETAIL_COLUMNS) if column.kind == "date"]
     texts = [index for index, column in enumerate(DETAIL_COLUMNS) if column.kind == "text"]
     for row in rows:
-        fields = list(_values(row))
+        fields = list(row)
         for index in money:
             fields[index] = exact_text(fields[index])
         for index in days:
@@ -205,7 +202,7 @@ def _csv_rows(rows: Iterable[dict]) -> Iterator[list]:
         yield fields
 
 
-def write_csv(path: Path, header: FileHeader, rows: Iterable[dict] | None, view: list[Table] | None = None) -> int:
+def write_csv(path: Path, header: FileHeader, rows: Iterable[Sequence] | None, view: list[Table] | None = None) -> int:
     """The detail rows, or (rows None) the view's tables as one; returns the rows written."""
     with open(path, "w", newline="", encoding="utf-8-sig") as file:
         writer = csv.writer(file)

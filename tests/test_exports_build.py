@@ -16,7 +16,7 @@ import pytest
 from data_access import export_tasks, stats
 from data_access.money import CENT
 from data_access.query import ExpenditureQuery, Scope
-from data_access.stats import DETAIL_COLUMNS
+from data_access.stats import DETAIL_COLUMN_KEYS, DETAIL_COLUMNS
 from exports import builder
 from exports.builder import build_export
 from exports.writers import FileHeader, write_xlsx
@@ -60,6 +60,11 @@ def cents(value) -> Decimal:
     """A number read back from the file, to the cent (openpyxl reads numbers as float)."""
     assert isinstance(value, (int, float)), f"money cell is not a number: {value!r}"
     return Decimal(repr(value)).quantize(CENT)
+
+
+def as_values(rows: list[dict]) -> list[list]:
+    """Rows as stats.detail_values gives them to the writers."""
+    return [[row[key] for key in DETAIL_COLUMN_KEYS] for row in rows]
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -219,7 +224,7 @@ def test_rows_past_a_sheet_continue_on_the_next_with_headers(tmp_path):
              "resource_id": "x", "amount": Decimal("1.01"), "cash_coupon": Decimal("0.01"),
              "amount_paid": Decimal("1.00")} for i in range(25)]
     header = FileHeader("P (P1)", "q", "All", datetime(2025, 1, 1), "UTC+08:00", "CNY")
-    assert write_xlsx(tmp_path / "x.xlsx", header, iter(rows), max_sheet_rows=13) == 25
+    assert write_xlsx(tmp_path / "x.xlsx", header, as_values(rows), max_sheet_rows=13) == 25
     content = read_xlsx(tmp_path / "x.xlsx")
     assert content["sheets"] == ["Expenditures", "Expenditures (2)", "Expenditures (3)"]
     assert [row["Record ID"] for row in content["rows"]] == [f"r{i}" for i in range(25)]
@@ -238,7 +243,7 @@ def test_large_amounts_round_trip_to_the_cent(tmp_path):
              "resource_id": "x", "amount": amount, "cash_coupon": Decimal("0.00"),
              "amount_paid": amount} for i, amount in enumerate(amounts)]
     header = FileHeader("P (P1)", "q", "All", datetime(2025, 1, 1), "UTC+08:00", "CNY")
-    write_xlsx(tmp_path / "x.xlsx", header, iter(rows))
+    write_xlsx(tmp_path / "x.xlsx", header, as_values(rows))
     content = read_xlsx(tmp_path / "x.xlsx")
     assert [cents(row["Amount"]) for row in content["rows"]] == amounts
     assert cents(content["totals"]["Amount"]) == sum(amounts)
@@ -253,7 +258,7 @@ class Crash(BaseException):
 def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_path, monkeypatch):
     q = query()
     task_id = new_task(dataset, q)
-    real_rows = stats.detail_rows
+    real_rows = stats.detail_values
 
     def dying_rows(conn, q, record_ids=None):
         for index, row in enumerate(real_rows(conn, q, record_ids)):
@@ -261,7 +266,7 @@ def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_pa
                 raise Crash
             yield row
 
-    monkeypatch.setattr(builder.stats, "detail_rows", dying_rows)
+    monkeypatch.setattr(builder.stats, "detail_values", dying_rows)
     monkeypatch.setattr(builder._Progress, "CHECK_EVERY_ROWS", 100)
     with pytest.raises(Crash):
         build_export(dataset, task_id, tmp_path, heartbeat_seconds=0)
@@ -275,7 +280,7 @@ def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_pa
     failed = task(dataset, task_id)
     assert (failed.status, failed.error) == (export_tasks.FAILED, export_tasks.INTERRUPTED)
 
-    monkeypatch.setattr(builder.stats, "detail_rows", real_rows)
+    monkeypatch.setattr(builder.stats, "detail_values", real_rows)
     viewer = export_tasks.Viewer("admin@p1", "P1")
     with dataset.begin() as conn:
         assert export_tasks.retry(conn, viewer, task_id, timedelta(days=7))
@@ -291,7 +296,7 @@ def test_an_error_midway_fails_the_task_with_a_reason_and_leaves_no_file(dataset
         yield from ()
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(builder.stats, "detail_rows", broken_rows)
+    monkeypatch.setattr(builder.stats, "detail_values", broken_rows)
     assert build_export(dataset, task_id, tmp_path) == export_tasks.FAILED
     failed = task(dataset, task_id)
     assert failed.error == "the file could not be written: No space left on device"
