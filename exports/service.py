@@ -39,8 +39,8 @@ def current_exports() -> ExportService:
     return flask.current_app.extensions["exports"]
 
 
-def task_name(query: ExpenditureQuery) -> str:
-    return f"Expenditures {query.start} to {query.end}"
+def task_name(query: ExpenditureQuery, view: bool = False) -> str:
+    return f"{'View of expenditures' if view else 'Expenditures'} {query.start} to {query.end}"
 
 
 def download_name(task: ExportTask) -> str:
@@ -73,13 +73,13 @@ class ExportService:
     # --- the user's requests ------------------------------------------------------------------
 
     def create(self, viewer: Viewer, query: ExpenditureQuery, file_format: str,
-               record_ids: list[str] | None = None) -> str:
+               record_ids: list[str] | None = None, view: bool = False) -> str:
         """Store the task and queue it; the file is built in the background."""
         if query.scope.partner_id != viewer.partner_id:
             raise PermissionError("the query is not of the viewer's partner")
         with self.engine.begin() as conn:
-            task_id = export_tasks.create(conn, viewer.login, query, task_name(query), file_format,
-                                          self.retention, record_ids)
+            task_id = export_tasks.create(conn, viewer.login, query, task_name(query, view), file_format,
+                                          self.retention, record_ids, view=view)
         self._submit(task_id)
         return task_id
 
