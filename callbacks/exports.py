@@ -1,6 +1,6 @@
-"""Exports: Export Selected / Export / Export This View create a task and answer at once with a toast (the file is
-built in the background); View Export opens the Export History, which refreshes itself while a
-task runs; Retry queues a failed task again.
+"""Exports: Export Selected / Export / Export This View create a task and answer at once with a
+toast (the file is built in the background); View Export opens the Export History, which
+refreshes itself while a task runs; Retry queues a failed task again.
 
 Everything from the browser is checked here: the query is rebuilt from the store with the
 signed-in user's scope, and the selected record ids (at most MAX_SELECTED) can only narrow it.

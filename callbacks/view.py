@@ -15,16 +15,8 @@ from callbacks.common import partner_facts, partner_today
 from dashboard import ids, shell
 from dashboard.controls import filter_title
 from dashboard.time_range import CUSTOM
-from dashboard.view_state import (
-    FILTER_KINDS,
-    TABS,
-    View,
-    filter_name,
-    from_controls,
-    from_search,
-    to_controls,
-    to_search,
-)
+from dashboard.view_state import (FILTER_KINDS, TABS, View, filter_name, from_controls, from_search,
+                                  to_controls, to_search)
 from data_access import stats
 from data_access.query import MAX_SEARCH_LENGTH, Basis, QueryError, Scope
 from runtime import Runtime

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dashboard.format import MEASURE_LABELS, money_text, share_text
-from data_access.money import share
 from data_access.query import Granularity
 from data_access.stats import Breakdown, Group, Overview
+from dashboard.format import MEASURE_LABELS, money_text, share_text
+from data_access.money import share
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 CONFIG = {"displaylogo": False, "responsive": True,

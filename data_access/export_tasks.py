@@ -231,10 +231,27 @@ def fail(conn: sa.Connection, task_id: str, error: str, attempt: datetime | None
     return result.rowcount == 1
 
 
-def pending_ids(conn: sa.Connection) -> list[str]:
-    """Tasks waiting for a worker, oldest first (an in-process queue lost them on restart)."""
-    return list(conn.execute(sa.select(t.c.task_id).where(t.c.status == PENDING)
-                             .order_by(t.c.created_at)).scalars())
+def pending_tasks(conn: sa.Connection) -> list[tuple[str, str]]:
+    """(task id, partner id) of the tasks waiting for a worker, oldest first (an in-process
+    queue lost them on restart)."""
+    return [tuple(row) for row in conn.execute(sa.select(t.c.task_id, t.c.partner_id)
+                                               .where(t.c.status == PENDING).order_by(t.c.created_at))]
+
+
+def next_pending(conn: sa.Connection) -> str | None:
+    """The Pending task to build next, fairly between partners: of the partner with the fewest
+    builds running, then the one whose last build started longest ago (never first), its
+    oldest task. So one partner's many exports take turns with another's single one instead
+    of holding it back."""
+    partners = (sa.select(t.c.partner_id,
+                          sa.func.count().filter(t.c.status == PROCESSING).label("running"),
+                          sa.func.max(t.c.started_at).label("last_started"))
+                .group_by(t.c.partner_id).subquery("partners"))
+    return conn.execute(
+        sa.select(t.c.task_id).join(partners, partners.c.partner_id == t.c.partner_id)
+        .where(t.c.status == PENDING)
+        .order_by(partners.c.running, partners.c.last_started.asc().nulls_first(), t.c.created_at, t.c.task_id)
+        .limit(1)).scalar()
 
 
 # --- housekeeping ----------------------------------------------------------------------------

@@ -142,7 +142,7 @@ class ExpenditureQuery:
         # equal queries, whichever spelling they came in.
         if not isinstance(self.scope, Scope):
             raise QueryError("scope is required")
-        set_ = lambda name, value: object.__setattr__(self, name, value)
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         set_("start", _parse_day(self.start, "from"))
         set_("end", _parse_day(self.end, "to"))
         if self.start > self.end:

@@ -19,14 +19,9 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from data_access.schema import (
-    daily_by_manager_customer,
-    daily_by_manager_mode,
-    daily_by_manager_service_mode,
-    daily_by_service_mode,
-    expenditures,
-    monthly_by_manager_customer,
-)
+from data_access.schema import (daily_by_manager_customer, daily_by_manager_mode,
+                                daily_by_manager_service_mode, daily_by_service_mode, expenditures,
+                                monthly_by_manager_customer)
 
 
 @dataclasses.dataclass(frozen=True)

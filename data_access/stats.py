@@ -21,17 +21,8 @@ import sqlalchemy as sa
 
 from data_access.db import is_duckdb
 from data_access.money import ZERO, Money, share, to_decimal, total
-from data_access.query import (
-    OTHERS_KEY,
-    OTHERS_LABEL,
-    UNASSIGNED_KEY,
-    UNASSIGNED_LABEL,
-    Basis,
-    ExpenditureQuery,
-    Granularity,
-    Scope,
-    SortKey,
-)
+from data_access.query import (OTHERS_KEY, OTHERS_LABEL, UNASSIGNED_KEY, UNASSIGNED_LABEL,
+                               Basis, ExpenditureQuery, Granularity, Scope, SortKey)
 from data_access.rollups import ROLLUPS, month_of
 from data_access.schema import customers, expenditures, managers, partners
 
@@ -332,7 +323,7 @@ def _ranking_measure(q: ExpenditureQuery) -> str:
 
 
 def _ordered(q: ExpenditureQuery, groups: list[Group]) -> list[Group]:
-    by_name = lambda group: (group.label.casefold(), group.key)
+    by_name = lambda group: (group.label.casefold(), group.key)  # noqa: E731
     if q.sort_by is SortKey.NAME:
         return sorted(groups, key=by_name, reverse=q.descending)
     ordered = sorted(groups, key=by_name)  # ties in name order, whichever direction

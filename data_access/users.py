@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -43,7 +43,7 @@ def add_user(conn: sa.Connection, login: str, password: str, partner_id: str, ro
         raise UserError(f"login {login!r} exists already")
     conn.execute(users.insert().values(
         login=login, password_hash=generate_password_hash(password), partner_id=partner_id,
-        role=role, manager_id=manager_id, created_at=datetime.now(UTC).replace(tzinfo=None)))
+        role=role, manager_id=manager_id, created_at=datetime.now(timezone.utc).replace(tzinfo=None)))
     return User(login, partner_id, role, manager_id)
 
 

@@ -20,13 +20,7 @@ import sqlalchemy as sa
 from celery.exceptions import SoftTimeLimitExceeded
 
 from data_access import export_tasks, stats
-from data_access.export_tasks import (
-    ExportTask,
-    local_time,
-    selection,
-    utc_now,
-    zone_label,
-)
+from data_access.export_tasks import ExportTask, local_time, selection, utc_now, zone_label
 from data_access.query import ExpenditureQuery, QueryError
 from exports.views import view_tables
 from exports.writers import WRITERS, FileHeader
@@ -35,6 +29,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 1.0  # progress about every second; far inside STALE_AFTER
 TEMPORARY_SUFFIX = ".part"
+CLAIM_ATTEMPTS = 5  # next_pending's choice can be claimed by another builder first
 
 
 class AttemptOver(Exception):
@@ -98,6 +93,21 @@ def write_file(conn: sa.Connection, query: ExpenditureQuery, file_format: str, p
         rows = progress.track(rows) if progress is not None else rows
     header = file_header(query, selection(record_ids, view), partner)
     return WRITERS[file_format](path, header, rows, tables)
+
+
+def build_next(engine: sa.Engine, export_dir: Path) -> str | None:
+    """Build the Pending task that is fairest to build next (export_tasks.next_pending): what
+    an in-process builder does with each task submitted, whichever it was. Returns the status
+    it ends in, or None when no task was left to claim."""
+    for _ in range(CLAIM_ATTEMPTS):
+        with engine.connect() as conn:
+            task_id = export_tasks.next_pending(conn)
+        if task_id is None:
+            return None
+        status = build_export(engine, task_id, export_dir)
+        if status is not None:
+            return status
+    return None  # claimed by others each time: their builders have them
 
 
 def _reason(error: Exception, task_id: str) -> str:

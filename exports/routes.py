@@ -9,12 +9,7 @@ from __future__ import annotations
 import flask
 
 from data_access.export_tasks import COMPLETED, EXPIRED, utc_now
-from exports.service import (
-    ExportService,
-    current_exports,
-    current_viewer,
-    download_name,
-)
+from exports.service import ExportService, current_exports, current_viewer, download_name
 from runtime import Runtime
 
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

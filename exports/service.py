@@ -80,13 +80,13 @@ class ExportService:
         with self.engine.begin() as conn:
             task_id = export_tasks.create(conn, viewer.login, query, task_name(query, view), file_format,
                                           self.retention, record_ids, view=view)
-        self._submit(task_id)
+        self._submit(task_id, query.scope.partner_id)
         return task_id
 
     def retry(self, viewer: Viewer, task_id: str) -> bool:
         retried = export_tasks.change(self.engine, export_tasks.retry, viewer, task_id, self.retention)
         if retried:
-            self._submit(task_id)
+            self._submit(task_id, viewer.partner_id)
         return retried
 
     def history(self, viewer: Viewer) -> list[ExportTask]:
@@ -102,10 +102,10 @@ class ExportService:
     def file_path(self, task: ExportTask) -> Path:
         return self.export_dir / file_name(task)
 
-    def _submit(self, task_id: str) -> None:
+    def _submit(self, task_id: str, partner_id: str) -> None:
         try:
-            self.runner.submit(task_id)
-        except Exception:
+            self.runner.submit(task_id, partner_id)
+        except Exception:  # noqa: BLE001 - e.g. Redis down: say so, and let the user retry
             log.exception("export %s could not be queued", task_id)
             export_tasks.change(self.engine, export_tasks.fail, task_id,
                                 "the export queue is unavailable; please retry")
@@ -138,9 +138,9 @@ class ExportService:
         """Queue the Pending tasks again: an in-process queue does not survive a restart. (A
         task queued twice is built once: the builder claims it.)"""
         with self.engine.connect() as conn:
-            pending = export_tasks.pending_ids(conn)
-        for task_id in pending:
-            self.runner.submit(task_id)
+            pending = export_tasks.pending_tasks(conn)
+        for task_id, partner_id in pending:
+            self.runner.submit(task_id, partner_id)
         return len(pending)
 
     def ensure_started(self, housekeeping: bool = True) -> None:
@@ -155,7 +155,7 @@ class ExportService:
                 self.check()
                 if self.in_process:
                     self.resume_pending()
-            except Exception:
+            except Exception:  # noqa: BLE001 - the dashboard must not depend on it; next request retries
                 log.warning("export startup check failed", exc_info=True)
                 return
             if housekeeping:
@@ -170,5 +170,5 @@ class ExportService:
         while not self._stop.wait(HOUSEKEEPING_SECONDS):
             try:
                 self.cleanup()
-            except Exception:
+            except Exception:  # noqa: BLE001 - a database blip must not end the loop
                 log.warning("export housekeeping failed; trying again later", exc_info=True)
