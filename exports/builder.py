@@ -23,7 +23,8 @@ from data_access import export_tasks, stats
 from data_access.export_tasks import ExportTask, local_time, selection, utc_now, zone_label
 from data_access.query import ExpenditureQuery, QueryError
 from exports.views import view_tables
-from exports.writers import WRITERS, FileHeader
+from exports.cells import FORMULA_STARTS
+from exports.writers import CSV_HEADERS, WRITERS, FileHeader, write_xlsx
 
 log = logging.getLogger(__name__)
 
@@ -85,14 +86,16 @@ def write_file(conn: sa.Connection, query: ExpenditureQuery, file_format: str, p
     tables = None
     if view or (file_format == "xlsx" and record_ids is None):
         tables = view_tables(query, stats.breakdown(conn, query))
-    rows = None
-    if not view:
-        if progress is not None:
-            progress.beat(0, rows=stats.count_rows(conn, query, record_ids))
-        rows = stats.detail_values(conn, query, record_ids)
-        rows = progress.track(rows) if progress is not None else rows
     header = file_header(query, selection(record_ids, view), partner)
-    return WRITERS[file_format](path, header, rows, tables)
+    if view:
+        return WRITERS[file_format](path, header, None, tables)
+    if progress is not None:
+        progress.beat(0, rows=stats.count_rows(conn, query, record_ids))
+    if file_format == "csv":  # written by the database, at its speed
+        return stats.copy_details_csv(conn, query, record_ids, path, CSV_HEADERS, FORMULA_STARTS)
+    rows = stats.detail_values(conn, query, record_ids)
+    rows = progress.track(rows) if progress is not None else rows
+    return write_xlsx(path, header, rows, tables)
 
 
 def build_next(engine: sa.Engine, export_dir: Path) -> str | None:

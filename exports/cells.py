@@ -8,16 +8,12 @@ as numbers, never as text, so they need no such guard. Money is written exactly.
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 MIN_DECIMALS = 2
-# Text that cell_text would change: a control character anywhere, or a formula start at the
-# beginning of the text or (for a search over several texts joined by newlines) of a line.
-NEEDS_GUARD = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|(?:^|\n)[" + re.escape("".join(FORMULA_STARTS)) + "]")
 
 
 def cell_text(value) -> str:

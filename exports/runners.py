@@ -26,6 +26,7 @@ from config import Config
 from data_access import export_tasks
 from data_access.db import make_engine
 from data_access.export_tasks import Viewer
+from exports.builder import build_next
 
 log = logging.getLogger(__name__)
 

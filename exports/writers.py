@@ -20,14 +20,14 @@ from __future__ import annotations
 import csv
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
 from data_access.money import ZERO
 from data_access.stats import DETAIL_COLUMNS
 from exports import xlsx
-from exports.cells import NEEDS_GUARD, cell_text, exact_text
+from exports.cells import cell_text, exact_text
 from exports.views import Table
 
 EXCEL_MAX_ROWS = xlsx.MAX_ROWS
@@ -35,6 +35,7 @@ SHEET_TITLE = "Expenditures"
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 SHARE_FORMAT = "0.00%"
+CSV_HEADERS = tuple(cell_text(column.header) for column in DETAIL_COLUMNS)
 MONEY_KEYS = tuple(column.key for column in DETAIL_COLUMNS if column.kind == "money")
 WIDTHS = {"day": 12, "record_id": 24, "customer_name": 30, "account_name": 24,
           "association_type": 16, "account_manager": 20, "service_type": 26, "billing_mode": 18,
@@ -184,40 +185,16 @@ def _csv_value(kind: str, value) -> str:
     return cell_text(value)
 
 
-def _csv_rows(rows: Iterable[Sequence]) -> Iterator[list]:
-    """Detail rows as csv fields; the loop every row of a large file goes through, so text that
-    needs no guard (nearly all of it, found with one search per row) is passed as it is."""
-    money = [index for index, column in enumerate(DETAIL_COLUMNS) if column.kind == "money"]
-    days = [index for index, column in enumerate(DETAIL_COLUMNS) if column.kind == "date"]
-    texts = [index for index, column in enumerate(DETAIL_COLUMNS) if column.kind == "text"]
-    for row in rows:
-        fields = list(row)
-        for index in money:
-            fields[index] = exact_text(fields[index])
-        for index in days:
-            fields[index] = fields[index].isoformat()
-        if NEEDS_GUARD.search("\n".join([fields[index] for index in texts])):
-            for index in texts:
-                fields[index] = cell_text(fields[index])
-        yield fields
-
-
-def write_csv(path: Path, header: FileHeader, rows: Iterable[Sequence] | None, view: list[Table] | None = None) -> int:
-    """The detail rows, or (rows None) the view's tables as one; returns the rows written."""
+def write_csv(path: Path, header: FileHeader, rows: None, view: list[Table]) -> int:
+    """The view's tables as one csv table; returns its rows. (The detail rows' csv is written by
+    the database: stats.copy_details_csv, with CSV_HEADERS and cells.FORMULA_STARTS.)"""
+    table = view_csv_table(view)
     with open(path, "w", newline="", encoding="utf-8-sig") as file:
         writer = csv.writer(file)
-        if rows is None:
-            table = view_csv_table(view)
-            writer.writerow([cell_text(column.header) for column in table.columns])
-            writer.writerows([_csv_value(column.kind, value) for column, value in zip(table.columns, row, strict=True)]
-                             for row in table.rows)
-            return len(table.rows)
-        writer.writerow([cell_text(column.header) for column in DETAIL_COLUMNS])
-        count = 0
-        for fields in _csv_rows(rows):
-            writer.writerow(fields)
-            count += 1
-    return count
+        writer.writerow([cell_text(column.header) for column in table.columns])
+        writer.writerows([_csv_value(column.kind, value) for column, value in zip(table.columns, row, strict=True)]
+                         for row in table.rows)
+    return len(table.rows)
 
 
 def view_csv_table(view: list[Table]) -> Table:
