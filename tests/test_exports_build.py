@@ -21,6 +21,7 @@ from exports import builder
 from exports.builder import build_export
 from exports.writers import FileHeader, write_xlsx
 from tests.builders import load
+from tests.helpers.spreadsheets import libreoffice_sheets
 
 PAYLOADS = ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "\uff1d1+1")
 HEADERS = [column.header for column in DETAIL_COLUMNS]
@@ -327,3 +328,58 @@ def test_running_a_task_twice_builds_one_file(dataset, tmp_path):
     assert sorted(results, key=str) == [export_tasks.COMPLETED, None]
     assert [path.name for path in tmp_path.iterdir()] == [f"{task_id}.xlsx"]
     assert build_export(dataset, task_id, tmp_path) is None  # done: nothing to claim
+
+
+# --- money at the provider's precision ------------------------------------------------------------
+
+def eight_decimal_rows(count: int) -> list[dict]:
+    """Amounts at 8 decimals near a million each: the sum needs more digits than a spreadsheet
+    number holds."""
+    rows = []
+    for index in range(count):
+        amount = Decimal("999999.12345678") + Decimal(index) / 10 ** 8
+        coupon = Decimal("0.83822466") if index % 2 else Decimal("0E-8")
+        rows.append({"day": date(2025, 1, 1) + timedelta(days=index % 28), "record_id": f"r{index:03d}",
+                     "customer_name": "中文客户 & <Co> \"x\" 'y' \U0001f4b0", "account_name": "a\x07b",
+                     "association_type": "Reseller", "account_manager": "=m", "service_type": "s",
+                     "billing_mode": "Pay-per-use", "bill_type": "Expenditure", "region": "r",
+                     "resource_id": "x", "amount": amount, "cash_coupon": coupon, "amount_paid": amount - coupon})
+    return rows
+
+
+def test_xlsx_holds_eight_decimals_exactly_and_keeps_too_long_sums_as_exact_text(tmp_path):
+    rows = eight_decimal_rows(21)
+    header = FileHeader("P (P1)", "q", "All", datetime(2025, 1, 1), "UTC+08:00", "CNY")
+    write_xlsx(tmp_path / "x.xlsx", header, as_values(rows))
+    content = read_xlsx(tmp_path / "x.xlsx")
+    for row, read in zip(rows, content["rows"], strict=True):
+        for key, title in (("amount", "Amount"), ("cash_coupon", "Cash coupons used"), ("amount_paid", "Amount paid")):
+            assert Decimal(repr(read[title])) == row[key]  # 15 significant digits: a number, exact
+    total = sum(row["amount"] for row in rows)
+    assert total == Decimal("20999981.59259448") and content["totals"]["Amount"] == "20999981.59259448"
+    cell = next(c for c in content["workbook"]["Expenditures"][content["workbook"]["Expenditures"].max_row]
+                if c.value == "20999981.59259448")
+    assert cell.alignment.horizontal == "right" and cell.data_type == "s"
+    assert "more than 15 significant digits" in content["about"]["Amounts"]
+    assert content["rows"][0]["Customer"] == rows[0]["customer_name"] and content["rows"][0]["Account name"] == "ab"
+    assert content["rows"][0]["Account manager"] == "=m"  # text, exactly: no formula
+
+
+def test_libreoffice_reads_every_sheet_row_and_total_of_an_export(tmp_path):
+    """A sheet limit of 15 rows stands for 1,048,576: the rows past it, on further sheets, and
+    the totals (exact text past 15 digits) read back exactly in LibreOffice too."""
+    rows = eight_decimal_rows(21)
+    header = FileHeader("P (P1)", "q", "All", datetime(2025, 1, 1), "UTC+08:00", "CNY")
+    assert write_xlsx(tmp_path / "x.xlsx", header, as_values(rows), max_sheet_rows=15) == 21
+    sheets = libreoffice_sheets(tmp_path / "x.xlsx")
+    assert set(sheets) == {"Expenditures", "Expenditures (2)", "Expenditures (3)"}
+    read = [line for title in ("Expenditures", "Expenditures (2)", "Expenditures (3)") for line in sheets[title]
+            if line and line[1].startswith("r")]
+    assert [len(sheets[title]) for title in ("Expenditures", "Expenditures (2)", "Expenditures (3)")] == [15, 15, 4]
+    assert [line[1] for line in read] == [row["record_id"] for row in rows]
+    amount = HEADERS.index("Amount")
+    assert [Decimal(line[amount]) for line in read] == [row["amount"] for row in rows]
+    assert {line[0] for line in read} == {row["day"].isoformat() for row in rows}
+    assert read[0][2] == rows[0]["customer_name"] and read[0][3] == "ab"
+    totals = sheets["Expenditures (3)"][-1]
+    assert totals[0] == "Total of 21 records" and Decimal(totals[amount]) == sum(row["amount"] for row in rows)
