@@ -2,7 +2,8 @@
 #   make run    install runtime requirements, init the database, load demo data
 #               if empty, serve on http://127.0.0.1:8050
 #   make test   install dev requirements, ensure PostgreSQL/Redis/Chromium,
-#               run pytest (extra arguments: make test PYTEST_ARGS="-k foo")
+#               run pytest, then list the 10 slowest tests
+#               (extra arguments: make test PYTEST_ARGS="-k foo"; see docs/TESTING.md)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -55,4 +56,4 @@ test: export REQUIRE_POSTGRES := 1
 endif
 test: install-dev
 	bash scripts/ensure_services.sh
-	$(PYTHON) -m pytest -q -p no:cacheprovider -n 2 $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -q -p no:cacheprovider -n 2 --durations=10 $(PYTEST_ARGS)

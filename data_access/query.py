@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 
+from data_access.periods import Compare, comparison_range
+
 
 class QueryError(ValueError):
     """A query that cannot be answered; the message says what is wrong, for the user."""
@@ -136,6 +138,7 @@ class ExpenditureQuery:
     include: Filters = ()
     exclude: Filters = ()
     hide_zero: bool = True
+    compare: Compare = Compare.NONE
 
     def __post_init__(self):
         # Normalise in place (frozen: through object.__setattr__) so that equal questions are
@@ -165,11 +168,20 @@ class ExpenditureQuery:
         for flag in ("descending", "hide_zero"):
             if not isinstance(getattr(self, flag), bool):
                 raise QueryError(f"{flag.replace('_', ' ')} must be true or false")
+        set_("compare", _parse_enum(Compare, self.compare, "compare"))
         set_("include", _parse_filters(self.include, "include"))
         set_("exclude", _parse_filters(self.exclude, "exclude"))
 
     def replace(self, **changes) -> ExpenditureQuery:
         return dataclasses.replace(self, **changes)
+
+    def comparison(self) -> ExpenditureQuery | None:
+        """The same question over the comparison period (same scope, search, filters and
+        hide-zero setting), or None without a comparison."""
+        period = comparison_range(self.start, self.end, self.compare)
+        if period is None:
+            return None
+        return self.replace(start=period[0], end=period[1], compare=Compare.NONE)
 
     @classmethod
     def from_params(cls, scope: Scope, params: Mapping) -> ExpenditureQuery:
@@ -201,7 +213,7 @@ class ExpenditureQuery:
             "top_n": self.top_n, "sort_by": self.sort_by.value, "descending": self.descending,
             "include": {basis.value: list(keys) for basis, keys in self.include},
             "exclude": {basis.value: list(keys) for basis, keys in self.exclude},
-            "hide_zero": self.hide_zero,
+            "hide_zero": self.hide_zero, "compare": self.compare.value,
         }
 
     def describe(self) -> str:
@@ -215,4 +227,6 @@ class ExpenditureQuery:
                 parts.append(f"{word} {basis.label.lower()}: {', '.join(keys) or UNASSIGNED_LABEL}")
         if not self.hide_zero:
             parts.append("zero expenditures shown")
+        if (period := comparison_range(self.start, self.end, self.compare)) is not None:
+            parts.append(f"compared with {period[0]} to {period[1]}")
         return "; ".join(parts)

@@ -2,11 +2,11 @@
 limits, production secrets, and scope in cache keys."""
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
 import re
-import time
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,6 +16,7 @@ import pytest
 import redis
 import sqlalchemy as sa
 from dash import Input, Output, dcc, html
+from playwright.sync_api import expect
 
 from app import create_app
 from auth.guard import OPEN_PATHS
@@ -307,52 +308,42 @@ def is_callback_url(url: str) -> bool:
     return urlsplit(url).path == "/_dash-update-component"
 
 
-class CallbackRecorder:
-    """Records the bodies of the Dash renderer's callback requests, and knows when none is
-    in flight."""
-
-    def __init__(self, page):
-        self.bodies: list[dict] = []
-        self.in_flight = 0
-        page.on("request", self._sent)
-        page.on("requestfinished", self._done)
-        page.on("requestfailed", self._done)
-
-    @staticmethod
-    def _is_callback(request) -> bool:
-        return request.method == "POST" and is_callback_url(request.url)
-
-    def _sent(self, request):
-        if self._is_callback(request):
-            self.in_flight += 1
-            self.bodies.append(request.post_data_json)
-
-    def _done(self, request):
-        if self._is_callback(request):
-            self.in_flight -= 1
-
-    def settle(self, page, quiet_ms: int = 600, timeout_s: float = 20) -> None:
-        deadline, quiet_since = time.monotonic() + timeout_s, None
-        while time.monotonic() < deadline:
-            page.wait_for_timeout(100)
-            if self.in_flight:
-                quiet_since = None
-            elif quiet_since is None:
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since >= quiet_ms / 1000:
-                return
-        raise AssertionError("callbacks did not settle")
+# The callbacks each step of the dashboard sets off (parts of their requests' "output"): the
+# recorder waits until each has been answered, so that it has seen every request.
+DASHBOARD_LOAD = ("header.children", "tab-content.children", "filter-section-service-type.title",
+                  "include-service-type.options", "overview-totals.children", "toasts.children")
+BREAKDOWN_TAB = ("tab-content.children", "breakdown-graph.figure", "getRowsResponse", "toasts.children")
+DASHBOARD_TABS = {"Overview": (),  # already shown
+                  "Expenditure Trend": BREAKDOWN_TAB, "Expenditure Distribution": BREAKDOWN_TAB,
+                  "Export History": ("tab-content.children", "export-history.children", "toasts.children")}
 
 
-def record_callbacks(page, base_url: str, sign_in_) -> list[dict]:
-    """Every callback request the real page makes for `sign_in_`, on load and on each tab."""
-    recorder = CallbackRecorder(page)
-    sign_in(page, base_url, sign_in_.login, sign_in_.password)
-    recorder.settle(page)
-    for tab in page.locator("[role=tab]").all():
-        tab.click()
-        recorder.settle(page)
-    return recorder.bodies
+@contextlib.contextmanager
+def answered(page, outputs):
+    """Wait, at the end of the block, until a callback request naming each of `outputs` in its
+    "output" has been answered (each wait started before the block acts, so none is missed)."""
+    def answering(output):
+        return lambda response: (is_callback_url(response.url) and response.request.method == "POST"
+                                 and output in (response.request.post_data_json or {}).get("output", ""))
+    with contextlib.ExitStack() as stack:
+        for output in outputs:
+            stack.enter_context(page.expect_response(answering(output)))
+        yield
+
+
+def record_callbacks(page, base_url: str, sign_in_, on_load=DASHBOARD_LOAD, tabs=DASHBOARD_TABS) -> list[dict]:
+    """Every callback request the real page makes for `sign_in_`, on load (which sets off the
+    callbacks `on_load`) and on each tab in turn (`tabs`: label -> the callbacks it sets off)."""
+    bodies: list[dict] = []
+    page.on("request", lambda request: bodies.append(request.post_data_json)
+            if request.method == "POST" and is_callback_url(request.url) else None)
+    with answered(page, on_load):
+        sign_in(page, base_url, sign_in_.login, sign_in_.password)
+    assert page.locator("[role=tab]").all_inner_texts() == list(tabs)  # no tab left out
+    for label, outputs in tabs.items():
+        with answered(page, outputs):
+            page.get_by_role("tab", name=label).click()
+    return bodies
 
 
 def input_slots(body: dict):
@@ -455,7 +446,7 @@ def test_the_forgery_check_catches_a_callback_that_trusts_the_browser(duckdb_eng
 
     # Only the leaky callback on the page: the dashboard's own are the other test's subject.
     app.layout = html.Div([dcc.Input(id="leaky-customer", value="A-C1"), html.Div(id="leaky-out")])
-    bodies = record_callbacks(page, live_server(app), data.admin_a)
+    bodies = record_callbacks(page, live_server(app), data.admin_a, on_load=["leaky-out.children"], tabs={})
     assert [body["output"] for body in bodies] == ["leaky-out.children"]
     with pytest.raises(AssertionError, match="bravo-secretcorp"):
         assert_forgeries_reveal_nothing(app, bodies, data.admin_a, renames={"A-C1": "B-C1"},
@@ -476,8 +467,8 @@ def test_dash_renderer_sends_the_csrf_header(duckdb_engine, tmp_path, live_serve
             if is_callback_url(request.url) else None)
 
     sign_in(page, base_url, data.admin_a.login, data.admin_a.password)
-    page.wait_for_selector("#probe-out:has-text('A/None/typed')")
+    expect(page.locator("#probe-out")).to_have_text("A/None/typed")
     page.fill("#probe-in", "again")
-    page.wait_for_selector("#probe-out:has-text('A/None/again')")
+    expect(page.locator("#probe-out")).to_have_text("A/None/again")
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "_csrf_token")
     assert headers and all(h.get("x-csrftoken") == token for h in headers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import empty
-from tests.helpers.live import BROWSER_ARGS, CHROMIUM, LiveServer
+from tests.helpers.live import BROWSER_ARGS, CHROMIUM, TIMEOUT_MS, LiveServer
 
 
 @pytest.fixture
@@ -17,8 +17,11 @@ def duckdb_engine(duckdb_database):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session (the system's: never `playwright install`)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Auto-retrying assertions wait as long as any other step: CI shares two cores with the
+    # server, and a step that waits for its outcome costs only the time the outcome takes.
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=BROWSER_ARGS)
@@ -31,7 +34,7 @@ def page(browser):
     """A fresh page in a context of its own (no cookies shared between tests)."""
     context = browser.new_context()
     page = context.new_page()
-    page.set_default_timeout(30_000)  # generous: CI shares two cores with the server
+    page.set_default_timeout(TIMEOUT_MS)
     yield page
     context.close()
 

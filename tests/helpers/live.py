@@ -10,6 +10,9 @@ from werkzeug.serving import make_server
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"]
 CHROMIUM = "/usr/bin/chromium"
+# How long a browser step or assertion waits for its outcome: sized for a loaded 2-core machine
+# (CI runs two test processes beside the servers they start).
+TIMEOUT_MS = 30_000
 
 
 class LiveServer:

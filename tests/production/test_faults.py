@@ -116,11 +116,17 @@ def test_a_killed_worker_fails_its_export_which_a_retry_builds_once(private_depl
     assert content_digest(path) == content_digest(stack.export_dir / built.file_name)
 
     digest = file_digest(path)
-    wait_until(lambda: stack.builds_finished() == 2, RECOVERY_SECONDS, "the worker to finish both builds")
+    # A build is acknowledged (removed from Redis's unacknowledged messages) a moment after the
+    # worker counts it finished: wait for both, else the redelivery below would bring back a
+    # message that is merely late, not lost.
+    wait_until(lambda: stack.builds_finished() == 2 and len(stack.unacknowledged()) == 1, RECOVERY_SECONDS,
+               "the worker to finish and acknowledge both builds, the killed worker's message left")
     stack.redeliver_unacknowledged()
     wait_until(lambda: stack.builds_finished() == 3, RECOVERY_SECONDS,
                "the worker to take the redelivered message")
-    assert not stack.unacknowledged() and not stack.queued()
+    wait_until(lambda: not stack.unacknowledged(), RECOVERY_SECONDS,
+               "the worker to acknowledge the redelivered message")
+    assert not stack.queued()
     assert task(engine, task_id) == done  # not claimed again: same attempt, same file
     assert file_digest(path) == digest
     assert sorted(p.name for p in stack.export_dir.iterdir()) == sorted([done.file_name, built.file_name])
