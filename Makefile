@@ -1,8 +1,8 @@
 # Expenditure Statistics — developer entry points.
 #   make run    install runtime requirements, init the database, load demo data
 #               if empty, serve on http://127.0.0.1:8050
-#   make test   install dev requirements, ensure PostgreSQL/Redis/Chromium,
-#               run pytest, then list the 10 slowest tests
+#   make test   install dev requirements, lint with ruff (findings fail it), ensure
+#               PostgreSQL/Redis/Chromium, run pytest, then list the 10 slowest tests
 #               (extra arguments: make test PYTEST_ARGS="-k foo"; see docs/TESTING.md)
 
 SHELL := /bin/bash
@@ -21,7 +21,7 @@ REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
 
 help:
 	@echo "make run     - install runtime deps, init db, load demo data, serve on 127.0.0.1:8050"
-	@echo "make test    - install dev deps, ensure services, run pytest (PYTEST_ARGS=...)"
+	@echo "make test    - install dev deps, ruff check, ensure services, run pytest (PYTEST_ARGS=...)"
 	@echo "make install / install-dev - only (re)install requirements into $(VENV)"
 
 # The virtualenv itself; created only if missing.
@@ -55,5 +55,6 @@ ifneq ($(strip $(CI)),)
 test: export REQUIRE_POSTGRES := 1
 endif
 test: install-dev
+	$(VENV)/bin/ruff check .
 	bash scripts/ensure_services.sh
 	$(PYTHON) -m pytest -q -p no:cacheprovider -n 2 --durations=10 $(PYTEST_ARGS)

@@ -1,5 +1,10 @@
-"""Builds the app; exposes `app` (Dash) and `server` (Flask) for `flask --app app` and gunicorn."""
+"""The app factory: `flask --app app` finds `create_app`, gunicorn runs `'app:create_app()'`.
+
+Importing this module builds nothing; the Dash app of a built server is `server.extensions["dash"]`.
+"""
 from __future__ import annotations
+
+import logging
 
 import dash
 import flask
@@ -17,15 +22,17 @@ from health import register_health
 from runtime import Runtime
 
 
-def create_app(config: Config | None = None) -> dash.Dash:
+def create_app(config: Config | None = None) -> flask.Flask:
+    """The Flask server with the dashboard on it, configured by `config` (default: the environment)."""
     config = config or Config.from_env()
-    logs.configure(config.log_level)
+    logs.configure(config.log_level, config.log_format)
     server = flask.Flask(__name__, instance_path=str(config.instance_dir))
     if config.proxy_hops > 0:  # client address, scheme and host as the trusted proxies saw them
         hops = config.proxy_hops
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     server.config["SESSION_COOKIE_SECURE"] = config.secure_cookies
-    logs.register_request_logging(server)  # first: refused requests get a request id too
+    # First: refused requests get a request id too. For people, no line per request at INFO.
+    logs.register_request_logging(server, logging.DEBUG if config.log_format == "plain" else logging.INFO)
     runtime = Runtime.start(server, config)
     register_auth(server, runtime)  # next: its checks run before any other request hook
     app = dash.Dash(
@@ -38,8 +45,5 @@ def create_app(config: Config | None = None) -> dash.Dash:
     register_health(server, runtime)
     register_error_pages(server)  # a database outage in words, not a bare 500
     register_commands(server)
-    return app
-
-
-app = create_app()
-server = app.server
+    server.extensions["dash"] = app
+    return server

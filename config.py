@@ -1,14 +1,17 @@
-"""Configuration, only from the environment (see the README's table)."""
+"""Configuration: the one place that reads the environment (see the README's table)."""
 from __future__ import annotations
 
 import dataclasses
 import os
 from pathlib import Path
 
-from data_access.db import default_database_url, normalise_url
+import sqlalchemy as sa
+
+from data_access.db import is_duckdb, make_engine, normalise_url
 from data_access.export_tasks import STALE_AFTER
 
 PROJECT_DIR = Path(__file__).resolve().parent
+DEFAULT_DATABASE_URL = f"duckdb:///{PROJECT_DIR / 'instance' / 'expenditure.duckdb'}"
 
 
 def _int(name: str, default: int) -> int:
@@ -21,7 +24,7 @@ def _int(name: str, default: int) -> int:
 
 @dataclasses.dataclass(frozen=True)
 class Config:
-    database_url: str
+    database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
     secret_key: str | None = None
     instance_dir: Path = PROJECT_DIR / "instance"
@@ -35,16 +38,38 @@ class Config:
     duckdb_memory_limit: str = "1GB"
     duckdb_threads: int = 2
     log_level: str = "INFO"
+    log_format: str = "json"  # or "plain": readable lines, the default of the `flask` command
     proxy_hops: int = 0  # trusted reverse proxies in front: their X-Forwarded-* headers are believed
     secure_cookies: bool = False  # the embedded mode serves plain http on loopback
     debug: bool = False
     testing: bool = False
+    port: int = 8050  # gunicorn's (gunicorn.conf.py)
+    web_concurrency: int = 4  # gunicorn worker processes with PostgreSQL
+    web_threads: int = 0  # threads of each gunicorn worker; 0: 8 embedded, 1 with PostgreSQL
+    # Started by the `flask` command (serve or a command): a DuckDB file is held from the start.
+    # Others who build an app, such as tests and benchmarks, leave the file alone.
+    run_from_cli: bool = False
+    # The reloader of `flask --debug run` loads the app in a parent process too, which serves
+    # nothing and must leave the file to its child.
+    reloader_parent: bool = False
+
+    @property
+    def embedded(self) -> bool:
+        """The embedded database (a DuckDB file, one process), or a database server (PostgreSQL)."""
+        return is_duckdb(self.database_url)
+
+    def make_engine(self) -> sa.Engine:
+        """The engine every part of the app (web, commands, export builders) uses."""
+        return make_engine(self.database_url, duckdb_memory_limit=self.duckdb_memory_limit,
+                           duckdb_threads=self.duckdb_threads)
 
     @classmethod
     def from_env(cls, **overrides) -> Config:
         instance_dir = Path(os.environ.get("INSTANCE_DIR") or PROJECT_DIR / "instance")
+        debug = os.environ.get("FLASK_DEBUG", "") in ("1", "true")
+        run_from_cli = os.environ.get("FLASK_RUN_FROM_CLI") == "true"  # set by the `flask` command
         values = dict(
-            database_url=normalise_url(default_database_url()),
+            database_url=normalise_url(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             redis_url=os.environ.get("REDIS_URL") or None,
             secret_key=os.environ.get("SECRET_KEY") or None,
             instance_dir=instance_dir,
@@ -58,9 +83,15 @@ class Config:
             duckdb_memory_limit=os.environ.get("DUCKDB_MEMORY_LIMIT") or "1GB",
             duckdb_threads=_int("DUCKDB_THREADS", 2),
             log_level=os.environ.get("LOG_LEVEL") or "INFO",
+            log_format=os.environ.get("LOG_FORMAT") or ("plain" if run_from_cli else "json"),
             proxy_hops=_int("PROXY_HOPS", 0),
             secure_cookies=os.environ.get("SECURE_COOKIES", "") in ("1", "true"),
-            debug=os.environ.get("FLASK_DEBUG", "") in ("1", "true"),
+            debug=debug,
+            port=_int("PORT", 8050),
+            web_concurrency=_int("WEB_CONCURRENCY", 4),
+            web_threads=_int("WEB_THREADS", 0),
+            run_from_cli=run_from_cli,
+            reloader_parent=debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true",
         )
         values.update(overrides)
         return cls(**values)

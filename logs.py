@@ -1,11 +1,14 @@
-"""Logs as JSON lines on stderr, with the request (or export task) they were written for.
+"""Logs on stderr, with the request (or export task) they were written for: JSON lines for
+machines (gunicorn, the Celery worker, LOG_FORMAT=json), plain lines for people (`flask run`
+and the other `flask` commands, unless LOG_FORMAT=json).
 
-    configure(level)                  # once per process: the web app, the CLI, the Celery worker
+    configure(level, log_format)      # once per process: the web app, the CLI, the Celery worker
     register_request_logging(server)  # a request id per request and one access line for it
     with export_task(task_id): ...    # what is logged inside carries task_id
 
-A line: {"time": UTC ISO, "level", "logger", "message", "request_id" inside a request, "task_id"
-inside an export task, the access line's fields, "exception" when there is one}.
+A JSON line: {"time": UTC ISO, "level", "logger", "message", "request_id" inside a request,
+"task_id" inside an export task, the access line's fields, "exception" when there is one}.
+A plain line: "HH:MM:SS LEVEL logger: message", and the traceback below it.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import flask
 import flask_login
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+FORMATS = ("plain", "json")
 REQUEST_ID_HEADER = "X-Request-ID"
 # An id from a proxy or client is kept only in this shape: it goes into every log line.
 SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -63,17 +67,33 @@ class ContextFilter(logging.Filter):
         return True
 
 
-class JsonStderrHandler(logging.StreamHandler):
-    """JSON lines on whatever sys.stderr is when a record comes (pytest swaps it per test)."""
+class StderrHandler(logging.StreamHandler):
+    """Lines on whatever sys.stderr is when a record comes (pytest swaps it per test)."""
+    formatter_class: type[logging.Formatter] = logging.Formatter
 
     def __init__(self, level: int = logging.NOTSET):
         logging.Handler.__init__(self, level)  # not StreamHandler's: it would pin the stream
-        self.setFormatter(JsonFormatter())
+        self.setFormatter(self.formatter_class())
         self.addFilter(ContextFilter())
 
     @property
     def stream(self):
         return sys.stderr
+
+
+class JsonStderrHandler(StderrHandler):
+    """JSON lines, for machines."""
+    formatter_class = JsonFormatter
+
+
+class PlainFormatter(logging.Formatter):
+    def __init__(self):
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+
+
+class PlainStderrHandler(StderrHandler):
+    """Readable lines, for people at a terminal."""
+    formatter_class = PlainFormatter
 
 
 class _WithoutDevServerRequestLines(logging.Filter):
@@ -90,15 +110,23 @@ def level_name(name: str) -> str:
     return name.strip().upper()
 
 
-def configure(level: str | int = "INFO") -> None:
-    """JSON lines on stderr for the whole process, at `level` (a name in LEVELS, or a number).
-    Once per process: later calls, and calls in a process whose logging was set up with a
-    JsonStderrHandler already (gunicorn's, see gunicorn.conf.py), change nothing."""
+def format_name(name: str) -> str:
+    """LOG_FORMAT's value; SystemExit for another word."""
+    if name.strip().lower() not in FORMATS:
+        raise SystemExit(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {name!r}")
+    return name.strip().lower()
+
+
+def configure(level: str | int = "INFO", log_format: str = "json") -> None:
+    """Lines on stderr for the whole process, at `level` (a name in LEVELS, or a number), as
+    JSON or plain text (FORMATS). Once per process: later calls, and calls in a process whose
+    logging was set up with a StderrHandler already (gunicorn's, see gunicorn.conf.py), change
+    nothing."""
     level = level_name(level) if isinstance(level, str) else level
     root = logging.getLogger()
-    if any(isinstance(handler, JsonStderrHandler) for handler in root.handlers):
+    if any(isinstance(handler, StderrHandler) for handler in root.handlers):
         return
-    root.addHandler(JsonStderrHandler())
+    root.addHandler(JsonStderrHandler() if format_name(log_format) == "json" else PlainStderrHandler())
     root.setLevel(level)
     logging.getLogger("werkzeug").addFilter(_WithoutDevServerRequestLines())
 
@@ -118,8 +146,10 @@ def request_id(incoming: str | None) -> str:
     return incoming if incoming and SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
 
 
-def register_request_logging(server: flask.Flask) -> None:
-    """Register before any other request hook, so that requests refused by one get an id too."""
+def register_request_logging(server: flask.Flask, access_level: int = logging.INFO) -> None:
+    """Register before any other request hook, so that requests refused by one get an id too.
+    Access lines are written at `access_level` (DEBUG for people: a line per request would
+    drown what matters), probes and static files at DEBUG."""
 
     @server.before_request
     def start_request() -> None:
@@ -135,7 +165,7 @@ def register_request_logging(server: flask.Flask) -> None:
         user = None if quiet else flask_login.current_user
         signed_in = user is not None and user.is_authenticated
         duration_ms = round((time.perf_counter() - flask.g.request_started) * 1000, 1)
-        access_log.log(logging.DEBUG if quiet else logging.INFO, "%s %s %s %.1fms",
+        access_log.log(logging.DEBUG if quiet else access_level, "%s %s %s %.1fms",
                        flask.request.method, path, response.status_code, duration_ms,
                        extra={"method": flask.request.method, "path": path,
                               "status": response.status_code, "duration_ms": duration_ms,

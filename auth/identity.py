@@ -1,4 +1,4 @@
-"""Who is asking: the scope of the signed-in user, taken from the server-side session only."""
+"""Who is asking: the signed-in user, taken from the server-side session only."""
 from __future__ import annotations
 
 import flask
@@ -8,23 +8,15 @@ from data_access.query import Scope
 from data_access.users import User
 
 
-class SignedInUser(flask_login.UserMixin):
-    """The flask-login face of a stored user; reloaded from the database on every request, so a
-    removed user or a changed role takes effect at once."""
-
-    def __init__(self, user: User):
-        self.login = user.login
-        self.partner_id = user.partner_id
-        self.role = user.role
-        self.manager_id = user.manager_id
-
-    def get_id(self) -> str:
-        return self.login
+def current_user() -> User:
+    """The signed-in user (reloaded from the database on every request, so a removed user or a
+    changed role takes effect at once); aborts with 401 when nobody is signed in."""
+    user = flask_login.current_user
+    if not user or not user.is_authenticated:
+        flask.abort(401)
+    return user._get_current_object()
 
 
 def current_scope() -> Scope:
     """The signed-in user's scope; aborts with 401 when nobody is signed in."""
-    user = flask_login.current_user
-    if not user or not user.is_authenticated:
-        flask.abort(401)
-    return Scope(user.partner_id, user.manager_id if user.role == "account_manager" else None)
+    return current_user().scope

@@ -7,7 +7,6 @@ import secrets
 from pathlib import Path
 
 from config import Config
-from data_access.db import is_duckdb
 
 MIN_LENGTH = 32
 MIN_DISTINCT_CHARACTERS = 10
@@ -46,7 +45,7 @@ def secret_key(config: Config) -> str:
         if problem and not relaxed:
             raise SystemExit(f"SECRET_KEY {problem}; {HOW_TO_MAKE_ONE}")
         return config.secret_key
-    if not is_duckdb(config.database_url) and not relaxed:
+    if not config.embedded and not relaxed:
         raise SystemExit("SECRET_KEY is not set: it is required with a PostgreSQL DATABASE_URL "
                          f"(every worker must share it); {HOW_TO_MAKE_ONE}")
     return instance_key(Path(config.instance_dir))

@@ -10,7 +10,6 @@ from flask_limiter.util import get_remote_address
 
 from auth.csrf import csrf_token
 from auth.guard import LOGIN_PATH, safe_next
-from auth.identity import SignedInUser
 from data_access.users import authenticate
 from runtime import Runtime
 
@@ -60,7 +59,7 @@ def blueprint(runtime: Runtime, limiter: Limiter) -> flask.Blueprint:
         # CSRF token) survives into the signed-in one.
         flask.session.clear()
         flask.session.permanent = True
-        flask_login.login_user(SignedInUser(user))
+        flask_login.login_user(user)
         return flask.redirect(safe_next(flask.request.form.get("next")) or "/")
 
     @views.route("/logout", methods=["POST"])

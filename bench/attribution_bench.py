@@ -4,7 +4,7 @@ data_access/attribution.py's choice.
     .venv/bin/python -m bench.attribution_bench --customers 1000 --days 1095 [--url URL]
 
 Builds (once, kept in bench/.data/) a demo dataset, then times the same question — one year of
-daily spend grouped by account manager — answered from the stored column (stats.breakdown's
+daily spend grouped by account manager — answered from the stored column (breakdowns.breakdown's
 SQL) and from a join on the assignment periods, and prints the medians.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from bench.datasets import demo_database
-from data_access import attribution, stats
+from data_access import attribution, options
 from data_access.db import is_duckdb, make_engine
 from data_access.query import ExpenditureQuery, Scope
 from data_access.schema import expenditures
@@ -67,7 +67,7 @@ def main() -> None:
     args = parser.parse_args()
     engine = make_engine(demo_database(args.url, "attribution", args.customers, args.days))
     with engine.connect() as conn:
-        last = stats.freshness(conn, Scope("P1"))
+        last = options.freshness(conn, Scope("P1"))
         total = conn.execute(sa.select(sa.func.count()).select_from(expenditures)).scalar_one()
     q = ExpenditureQuery(Scope("P1"), last - timedelta(days=364), last, group_by="account_manager")
     stored, stored_rows = median_ms(engine, stored_sql(q), args.runs)

@@ -41,6 +41,31 @@ def _parse_id(text: str):
     return json.loads(text) if text.startswith("{") else text
 
 
+def prop_id(component_id, prop: str) -> str:
+    """A property's name in `changedPropIds`: "id.property"."""
+    return f"{id_key(component_id)}.{prop}"
+
+
+def slot(component_id, prop: str, value) -> dict:
+    """An input or state value of a request."""
+    return {"id": component_id, "property": prop, "value": value}
+
+
+def update_request(output: str, outputs, inputs: list, state: list | None = None,
+                   changed: list[str] = ()) -> dict:
+    """The body the Dash renderer posts to /_dash-update-component for the callback `output`
+    (its key in the callback map): `outputs` (one {id, property}, or a list of them for a
+    callback of several outputs), the `inputs` and `state` values (lists of slots for
+    pattern-matching ones) and the names of the properties that changed (prop_id). The tests
+    post these too, so the benchmark and the tests speak to the app the same way."""
+    body = {"output": output, "outputs": outputs, "inputs": inputs, "changedPropIds": list(changed),
+            "parsedChangedPropsIds": [_parse_id(key.rsplit(".", 1)[0]) if key.startswith("{") else key
+                                      for key in changed]}
+    if state:
+        body["state"] = state
+    return body
+
+
 def _matches(pattern, component_id) -> bool:
     if not isinstance(pattern, dict):
         return pattern == component_id
@@ -313,16 +338,9 @@ class DashClient:
         callback, match, changed = call.callback, call.match, call.changed
         outputs = [{"id": match if _is_wildcard(output.id) and match is not None else output.id,
                     "property": output.prop} for output in callback.outputs]
-        payload = {
-            "output": callback.output,
-            "outputs": outputs if callback.multi else outputs[0],
-            "inputs": self._values(callback.inputs, match),
-            "changedPropIds": changed,
-            "parsedChangedPropsIds": [_parse_id(key.rsplit(".", 1)[0]) if key.startswith("{") else key
-                                      for key in changed],
-        }
-        if callback.state:
-            payload["state"] = self._values(callback.state, match)
+        payload = update_request(callback.output, outputs if callback.multi else outputs[0],
+                                 self._values(callback.inputs, match),
+                                 self._values(callback.state, match) if callback.state else None, changed)
         url = self.base_url + CALLBACK_PATH + (f"?endId={self.end_id}" if self.end_id else "")
         headers = {"Content-Type": "application/json"}
         token = self.http.cookies.get(self.csrf_cookie)

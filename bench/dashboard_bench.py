@@ -13,7 +13,7 @@ days, so no answer is cached yet), then again warm. Server time is the sum of th
 of the interaction's requests on the loopback.
 
 The app records which answers it computed for each interaction (cache misses); they are then
-replayed directly on a connection ("raw": the data_access.stats functions alone), so the
+replayed directly on a connection ("raw": the data_access answer functions alone), so the
 table shows what the web stack adds. The server's peak resident memory (VmHWM) is read from
 /proc. With --browser, headless Chromium also times the first load of the dashboard until the
 Overview chart is drawn.
@@ -40,7 +40,7 @@ import sqlalchemy as sa
 
 from bench.dash_client import CALLBACK_PATH, DashClient
 from bench.datasets import DATA_DIR, demo_database
-from data_access import demo, stats, users
+from data_access import breakdowns, demo, details, options, users
 from data_access.db import is_duckdb, make_engine
 from data_access.query import Scope
 
@@ -91,7 +91,7 @@ def facts_of(url: str) -> tuple[int, date]:
     try:
         with engine.connect() as conn:
             records = conn.execute(sa.text("SELECT count(*) FROM expenditures")).scalar_one()
-            return records, stats.freshness(conn, Scope(PARTNER))
+            return records, options.freshness(conn, Scope(PARTNER))
     finally:
         engine.dispose()
 
@@ -103,11 +103,11 @@ def serve(url: str, answers_path: str) -> None:
     import flask
     from werkzeug.serving import make_server
 
-    import runtime
+    from answers.cache import Answers
     from app import create_app
     from config import Config
 
-    computing = runtime.Runtime.compute
+    computing = Answers.compute
 
     def compute(self, function, query, *args):
         started = time.perf_counter()
@@ -117,11 +117,11 @@ def serve(url: str, answers_path: str) -> None:
                          time.perf_counter() - started), log)
         return result
 
-    runtime.Runtime.compute = compute
+    Answers.compute = compute
     instance = Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
     app = create_app(Config.from_env(database_url=url, redis_url=None, instance_dir=instance,
                                      export_dir=instance / "exports", secret_key=secrets.token_urlsafe(48)))
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     import logging
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     print(server.server_port, flush=True)
@@ -256,6 +256,11 @@ def computed_answers(answers_path: Path) -> dict[str, list]:
             answers.setdefault(label, []).append((name, query, args, seconds))
 
 
+# The answer functions the app computes, by name (as the serving subprocess records them).
+ANSWERS = {name: getattr(module, name) for module in (breakdowns, details, options)
+           for name in dir(module) if callable(getattr(module, name)) and not name.startswith("_")}
+
+
 def raw_seconds(url: str, answers: list, runs: int = 1) -> list[float]:
     """The same answers computed directly on one connection: each answer list's total time."""
     engine = make_engine(url)
@@ -267,7 +272,7 @@ def raw_seconds(url: str, answers: list, runs: int = 1) -> list[float]:
                 for _ in range(runs):
                     started = time.perf_counter()
                     for name, query, args, _ in calls:
-                        getattr(stats, name)(conn, query, *args)
+                        ANSWERS[name](conn, query, *args)
                     best = min(best, time.perf_counter() - started)
                 totals.append(best)
     finally:
@@ -291,10 +296,12 @@ def first_loads(base_url: str, loads: int = 2) -> tuple[list[float], list[str]]:
             page.fill("#password", PASSWORD)
             with page.expect_navigation():
                 page.click("button[type=submit]")
+            def record(request) -> None:
+                if CALLBACK_PATH in request.url:
+                    callbacks.append(request.post_data_json["output"])
+
             for load in range(loads):
                 page.goto("about:blank")
-                record = (lambda request: callbacks.append(request.post_data_json["output"])
-                          if CALLBACK_PATH in request.url else None)
                 if load == 0:
                     page.on("request", record)
                 started = time.perf_counter()
@@ -366,7 +373,7 @@ def run_engine(engine_kind: str, url: str, repeats: int, warmup: int = 1, browse
     rows: dict[tuple[str, str], Row] = {}
     cold = [sample for sample in samples if not sample.warm]
     raw = raw_seconds(url, [answers.get(sample.label, []) for sample in cold])
-    for sample, raw_time in zip(cold, raw):
+    for sample, raw_time in zip(cold, raw, strict=True):
         row = rows.setdefault((sample.tab, sample.interaction),
                               Row(sample.tab, sample.interaction, sample.requests, [], [], []))
         row.cold.append(sample.seconds)

@@ -29,7 +29,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.datasets import DATA_DIR, demo_database
-from data_access import export_tasks, stats
+from data_access import details, export_tasks
 from data_access.db import make_engine
 from data_access.query import ExpenditureQuery, Scope
 from data_access.schema import expenditures
@@ -47,7 +47,7 @@ def query_with_about(engine: sa.Engine, rows: int) -> ExpenditureQuery:
         while low < high:
             middle = (low + high) // 2
             q = ExpenditureQuery(Scope(PARTNER), last - timedelta(days=middle), last, hide_zero=False)
-            if stats.count_rows(conn, q) >= rows:
+            if details.count_rows(conn, q) >= rows:
                 high = middle
             else:
                 low = middle + 1
@@ -129,7 +129,8 @@ def main() -> None:
     export_dir = DATA_DIR / "exports"
     export_dir.mkdir(parents=True, exist_ok=True)
     heap = " Python heap peak |" if args.tracemalloc else ""
-    print(f"| rows | format | seconds | CPU seconds (all threads) | rows/s | RSS rise during the build | peak RSS |{heap} file |")
+    print(f"| rows | format | seconds | CPU seconds (all threads) | rows/s | RSS rise during the build | "
+          f"peak RSS |{heap} file |")
     print("|---|---|---|---|---|---|---|" + "---|" * bool(heap) + "---|")
     for rows in args.sizes:
         for file_format in args.formats:

@@ -116,7 +116,7 @@ def run(url: str, redis_url: str, users_count: int, spawn_rate: int, duration: i
            "PROXY_HOPS": "1"}  # as behind a reverse proxy: the users' addresses are X-Forwarded-For
     subprocess.run(["redis-cli", "-u", redis_url, "FLUSHDB"], check=True, capture_output=True)
     web = start([str(ROOT / ".venv/bin/gunicorn"), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-                 "--workers", str(web_workers), "app:server"], env, work_dir / "gunicorn.log")
+                 "--workers", str(web_workers), "app:create_app()"], env, work_dir / "gunicorn.log")
     worker = start([str(ROOT / ".venv/bin/celery"), "--app", "exports.celery_app", "worker",
                     "--concurrency", "1", "--loglevel", "WARNING"], env, work_dir / "celery.log")
     base_url = f"http://127.0.0.1:{port}"

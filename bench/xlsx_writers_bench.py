@@ -79,7 +79,8 @@ def xlsxwriter_constant_memory(path: Path, count: int) -> None:
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("Expenditures")
-    date_format, money = book.add_format({"num_format": "yyyy-mm-dd"}), book.add_format({"num_format": '#,##0.00 "CNY"'})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    money = book.add_format({"num_format": '#,##0.00 "CNY"'})
     sheet.freeze_panes(1, 0)
     sheet.write_row(0, 0, HEADERS)
     for number, row in enumerate(rows(count), start=1):

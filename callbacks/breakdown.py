@@ -5,15 +5,17 @@ from __future__ import annotations
 from dash import MATCH, Input, Output, State
 from dash.exceptions import PreventUpdate
 
+from answers import empty_message, partner_facts
 from auth.identity import current_scope
-from callbacks.common import empty_message, partner_facts, stored_query
+from callbacks.common import stored_query
 from dashboard import breakdown_tab, ids
 from dashboard.colors import group_colors
 from dashboard.figures import donut_figure, trend_figure
 from dashboard.view_state import BREAKDOWN_TABS, DEFAULTS, MEASURES
-from data_access import stats
+from data_access import breakdowns, details
+from data_access.breakdowns import without_series
+from data_access.details import DETAIL_COLUMN_KEYS
 from data_access.query import QueryError, Scope
-from data_access.stats import DETAIL_COLUMN_KEYS
 from runtime import Runtime
 
 HIDDEN = {"display": "none"}
@@ -30,23 +32,28 @@ def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure) -> tupl
     except QueryError as error:
         return {}, HIDDEN, None, None, str(error)
     measure = measure if measure in MEASURES else DEFAULTS["measure"]
-    # The drawn view is what is cached: it is smaller than the breakdown it is drawn from
-    # (a year of days per group) and so quicker to store and read back.
-    return runtime.remember(scope, ("breakdown_view", query, tab, measure),
-                            lambda: _drawn_breakdown(runtime, query, tab, measure))
+    currency = partner_facts(runtime.answers, scope).currency
+    # The figure is what is cached with the groups, not the breakdown's series it is drawn
+    # from (a year of days per group): smaller, so quicker to store and read back.
+    figure, groups, message = runtime.answers.remember(scope, ("breakdown_view", query, tab, measure),
+                                                       lambda: _drawn_breakdown(runtime, query, tab, measure, currency))
+    if message is not None:
+        return {}, HIDDEN, None, None, message
+    colors = group_colors(group.key for group in groups.groups)
+    return (figure, {}, breakdown_tab.group_table(groups, measure, currency, colors),
+            breakdown_tab.detail_grid(tab, query.to_params(), currency), None)
 
 
-def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str) -> tuple:
-    currency = partner_facts(runtime, query.scope).currency
+def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, currency: str) -> tuple:
+    """-> (figure dict, the breakdown without series, message or None): what is cached."""
     trend = tab == ids.TAB_TREND
-    answer = runtime.compute(stats.breakdown, query, trend)  # the donut needs no series
+    answer = runtime.answers.compute(breakdowns.breakdown, query, trend)  # the donut needs no series
     if not answer.groups:
-        return {}, HIDDEN, None, None, empty_message(runtime, query)
+        return {}, None, empty_message(runtime.answers, query)
     colors = group_colors(group.key for group in answer.groups)
     figure = (trend_figure(answer, measure, query.granularity, currency, colors) if trend
               else donut_figure(answer, measure, currency, colors))
-    return (figure, {}, breakdown_tab.group_table(answer, measure, currency, colors),
-            breakdown_tab.detail_grid(tab, query.to_params(), currency), None)
+    return figure, without_series(answer), None
 
 
 def _sort(sort_model) -> tuple[str, bool] | None:
@@ -76,9 +83,9 @@ def detail_rows(runtime: Runtime, scope: Scope, request) -> dict:
         return NO_ROWS
 
     def drawn_rows() -> dict:
-        page = runtime.compute(stats.detail_page, query, start, end - start, sort)
+        page = runtime.answers.compute(details.detail_page, query, start, end - start, sort)
         return {"rowData": [breakdown_tab.grid_row(row) for row in page.rows], "rowCount": page.total_rows}
-    return runtime.remember(scope, ("detail_rows", query, start, end, sort), drawn_rows)
+    return runtime.answers.remember(scope, ("detail_rows", query, start, end, sort), drawn_rows)
 
 
 def register(app, runtime: Runtime) -> None:

@@ -1,5 +1,6 @@
 """What the user is told when a request fails: a toast in words, never the exception's text
-(which can hold SQL or data); the exception itself goes to the server's log.
+(which can hold SQL or data) unless it is a UserError, written for them; the exception itself
+goes to the server's log.
 
 A database that does not answer (restarting, failing over) is said to be unavailable, and the
 same session works again once it is back: the engine's pool_pre_ping replaces the connections
@@ -19,6 +20,7 @@ from plotly.io.json import to_json_plotly
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from dashboard import ids
+from data_access.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,10 @@ def on_callback_error(error: Exception) -> None:
     """Dash's on_error: the toast instead of the callback's outputs, which keep their values."""
     if isinstance(error, HTTPException):  # abort(401) and the like keep their status
         raise error
-    if database_unavailable(error):
+    if isinstance(error, UserError):  # written for the user: no SQL, no data
+        log.info("callback %s: %s", dash.ctx.triggered_id, error.message)
+        message = error.message
+    elif database_unavailable(error):
         log.warning("callback %s: the database is unavailable", dash.ctx.triggered_id, exc_info=error)
         message = DATABASE_UNAVAILABLE
     else:

@@ -13,12 +13,15 @@ import time
 from dash import ALL, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
-from auth.identity import current_scope
-from callbacks.common import partner_facts, stored_query
+from answers import partner_facts
+from auth.identity import current_scope, current_user
+from callbacks.common import stored_query
 from dashboard import export_history, ids
-from data_access.export_tasks import FAILED, FORMATS, Viewer, is_task_id
-from data_access.query import QueryError, Scope
-from exports.service import ExportService, current_exports, current_viewer
+from data_access.errors import UserError
+from data_access.export_tasks import FAILED, FORMATS, is_task_id
+from data_access.query import Scope
+from data_access.users import User
+from exports.service import ExportService, current_exports
 from runtime import Runtime
 
 CREATED = "Export task created."
@@ -26,7 +29,7 @@ MAX_SELECTED = 10_000
 MAX_RECORD_ID_LENGTH = 64  # the schema's
 
 
-class Refusal(ValueError):
+class Refusal(UserError):
     """An export that cannot be created; the message is for the user."""
 
 
@@ -45,7 +48,7 @@ def selected_record_ids(rows) -> list[str]:
     return record_ids
 
 
-def create_export(service: ExportService, viewer: Viewer, scope: Scope, params, file_format,
+def create_export(service: ExportService, viewer: User, scope: Scope, params, file_format,
                   rows=None, everything: bool = False, view: bool = False) -> tuple[str, bool]:
     """-> (message, created). `rows`: the selected grid rows, unless `everything` or `view`
     (only the view's tables: the groups and the series)."""
@@ -54,8 +57,8 @@ def create_export(service: ExportService, viewer: Viewer, scope: Scope, params, 
             raise Refusal("Choose the file format: .xlsx or .csv.")
         record_ids = None if everything or view else selected_record_ids(rows)
         query = stored_query(scope, params)
-    except (Refusal, QueryError) as error:
-        return str(error), False
+    except UserError as error:  # a Refusal, or a QueryError
+        return error.message, False
     task = service.task(viewer, service.create(viewer, query, file_format, record_ids, view=view))
     if task.status == FAILED:  # not queued (Redis down): say so now, not only in the history
         return f"The export could not be started: {task.error} from Export History.", False
@@ -84,10 +87,10 @@ def _clicked(key: str | None = None):
     return clicked[key]
 
 
-def history_view(runtime: Runtime, service: ExportService, viewer: Viewer, scope: Scope) -> tuple:
+def history_view(runtime: Runtime, service: ExportService, viewer: User, scope: Scope) -> tuple:
     """-> (table, interval disabled): the interval ticks only while a task is on its way."""
     tasks = service.history(viewer)
-    time_zone = partner_facts(runtime, scope).time_zone
+    time_zone = partner_facts(runtime.answers, scope).time_zone
     return (export_history.history_table(tasks, time_zone, viewer.login),
             not export_history.any_running(tasks))
 
@@ -102,7 +105,7 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
     def _export_selected(_clicks, selections, grid_ids, format_values, format_ids, params):
         tab = _clicked("tab")
         message, created = create_export(
-            current_exports(), current_viewer(), current_scope(), params,
+            current_exports(), current_user(), current_scope(), params,
             _by_tab(format_ids, format_values).get(tab, FORMATS[0]),
             rows=_by_tab(grid_ids, selections).get(tab))
         return export_history.toast(message, created)
@@ -113,7 +116,7 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
     def _export_overview(_clicks, format_values, format_ids, params):
         _clicked()
         message, created = create_export(
-            current_exports(), current_viewer(), current_scope(), params,
+            current_exports(), current_user(), current_scope(), params,
             _by_tab(format_ids, format_values).get(ids.TAB_OVERVIEW, FORMATS[0]), everything=True)
         return export_history.toast(message, created)
 
@@ -123,7 +126,7 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
     def _export_shown(_clicks, format_values, format_ids, params):
         tab = _clicked("tab")
         message, created = create_export(
-            current_exports(), current_viewer(), current_scope(), params,
+            current_exports(), current_user(), current_scope(), params,
             _by_tab(format_ids, format_values).get(tab, FORMATS[0]), view=True)
         return export_history.toast(message, created)
 
@@ -137,13 +140,13 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
     @app.callback(Output(ids.EXPORT_HISTORY, "children"), Output(ids.EXPORT_REFRESH, "disabled"),
                   Input(ids.EXPORT_REFRESH, "n_intervals"), Input(ids.EXPORT_RETRIED, "data"))
     def _history(_ticks, _retried):
-        return history_view(runtime, current_exports(), current_viewer(), current_scope())
+        return history_view(runtime, current_exports(), current_user(), current_scope())
 
     @app.callback(Output(ids.EXPORT_RETRIED, "data"),
                   Output(ids.TOASTS, "children", allow_duplicate=True),
                   Input(ids.export_retry(ALL), "n_clicks"), prevent_initial_call=True)
     def _retry(_clicks):
         task_id = _clicked("task")
-        retried = is_task_id(task_id) and current_exports().retry(current_viewer(), task_id)
+        retried = is_task_id(task_id) and current_exports().retry(current_user(), task_id)
         message = "Export task queued again." if retried else "This export cannot be retried."
         return {"task": task_id, "at": time.time()}, export_history.toast(message, retried)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dash import Input, Output
 
+from answers import empty_message, partner_facts
 from auth.identity import current_scope
-from callbacks.common import empty_message, partner_facts, stored_query
+from callbacks.common import stored_query
 from dashboard import ids, overview
 from dashboard.figures import overview_figure
-from data_access import stats
+from data_access import breakdowns, details
 from data_access.query import QueryError, Scope
 from runtime import Runtime
 
@@ -20,16 +21,18 @@ def overview_view(runtime: Runtime, scope: Scope, params) -> tuple:
         query = stored_query(scope, params)
     except QueryError as error:
         return overview.total_cards(None), {}, HIDDEN, str(error)
-    return runtime.remember(scope, ("overview_view", query), lambda: _drawn_overview(runtime, query))
+    currency = partner_facts(runtime.answers, scope).currency
+    total, figure, message = runtime.answers.remember(scope, ("overview_view", query),
+                                                      lambda: _drawn_overview(runtime, query, currency))
+    return overview.total_cards(total, currency), figure, HIDDEN if message else {}, message
 
 
-def _drawn_overview(runtime: Runtime, query) -> tuple:
-    currency = partner_facts(runtime, query.scope).currency
-    answer = runtime.compute(stats.overview, query)
-    cards = overview.total_cards(answer.total, currency)
-    if not runtime.answer(stats.count_rows, query):
-        return cards, {}, HIDDEN, empty_message(runtime, query)
-    return cards, overview_figure(answer, query.granularity, currency), {}, None
+def _drawn_overview(runtime: Runtime, query, currency: str) -> tuple:
+    """-> (total, figure dict, message or None): what is cached, no components."""
+    answer = runtime.answers.compute(breakdowns.overview, query)
+    if not runtime.answers.answer(details.count_rows, query):
+        return answer.total, {}, empty_message(runtime.answers, query)
+    return answer.total, overview_figure(answer, query.granularity, currency), None
 
 
 def register(app, runtime: Runtime) -> None:

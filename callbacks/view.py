@@ -9,15 +9,24 @@ import flask_login
 from dash import Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
+from answers import partner_facts, partner_today
+from answers.partner import data_up_to
 from auth.csrf import csrf_token
 from auth.identity import current_scope
-from callbacks.common import partner_facts, partner_today
 from dashboard import ids, shell
 from dashboard.controls import filter_title
 from dashboard.time_range import CUSTOM
-from dashboard.view_state import (FILTER_KINDS, TABS, View, filter_name, from_controls, from_search,
-                                  to_controls, to_search)
-from data_access import stats
+from dashboard.view_state import (
+    FILTER_KINDS,
+    TABS,
+    View,
+    filter_name,
+    from_controls,
+    from_search,
+    to_controls,
+    to_search,
+)
+from data_access import options
 from data_access.query import MAX_SEARCH_LENGTH, Basis, QueryError, Scope
 from runtime import Runtime
 
@@ -50,7 +59,7 @@ def sync_view(runtime: Runtime, scope: Scope, trigger: str | None, url_search: s
     """-> (new URL search or None, {control: new value}, new query params or None, message or
     None). `trigger` is the name of the control the user changed, or None for the URL;
     `today` defaults to today in the partner's time zone."""
-    today = today or partner_today(partner_facts(runtime, scope))
+    today = today or partner_today(partner_facts(runtime.answers, scope))
     if trigger is None:
         view, problems = from_search(scope, today, url_search)
         search, message = None, (LINK_MESSAGE + "; ".join(problems) + ".") if problems else None
@@ -76,8 +85,8 @@ def tab_view(tab) -> tuple:
 
 def page_header(runtime: Runtime, scope: Scope, login: str, token: str) -> list:
     """The header: partner, data freshness, time zone and the signed-in user."""
-    facts = partner_facts(runtime, scope)
-    latest = runtime.answer(stats.freshness, scope)
+    facts = partner_facts(runtime.answers, scope)
+    latest = data_up_to(runtime.answers, scope)
     return shell.header(facts.name, latest, facts.time_zone, login, token)
 
 
@@ -87,19 +96,19 @@ def filter_options(runtime: Runtime, scope: Scope, basis: Basis, search, chosen)
     A large partner has thousands of customers: sending them all made the first page load
     seconds slower (docs/PERFORMANCE.md), and nobody scrolls through them."""
     text = search.strip().casefold() if isinstance(search, str) else ""
-    values = runtime.answer(stats.dimension_values, scope, basis)
+    values = runtime.answers.answer(options.dimension_values, scope, basis)
     matching = [(key, label) for key, label in values
                 if not text or text in label.casefold() or text in key.casefold()]
     shown = matching[:MAX_FILTER_OPTIONS]
     keys = {key for key, _ in shown}
     labels = dict(values)
     chosen = [key for key in chosen if isinstance(key, str)] if isinstance(chosen, list) else []
-    options = [{"label": labels.get(key, key), "value": key} for key in chosen if key not in keys]
-    options += [{"label": label, "value": key} for key, label in shown]
+    offered = [{"label": labels.get(key, key), "value": key} for key in chosen if key not in keys]
+    offered += [{"label": label, "value": key} for key, label in shown]
     if len(matching) > len(shown):
-        options.append({"label": f"{len(matching) - len(shown):,} more: type to narrow",
+        offered.append({"label": f"{len(matching) - len(shown):,} more: type to narrow",
                         "value": MORE_OPTIONS, "disabled": True})
-    return options
+    return offered
 
 
 def filter_titles(values: dict) -> dict:
@@ -114,7 +123,7 @@ def search_suggestions(runtime: Runtime, scope: Scope, text) -> list:
     """The search box's datalist: manager and customer account names containing `text`."""
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_SEARCH_LENGTH:
         return []
-    return [html.Option(value=name) for name in runtime.answer(stats.search_suggestions, scope, text)]
+    return [html.Option(value=name) for name in runtime.answers.answer(options.search_suggestions, scope, text)]
 
 
 def register(app, runtime: Runtime) -> None:
@@ -128,7 +137,7 @@ def register(app, runtime: Runtime) -> None:
     def _sync(url_search, *values):
         *control_values, params = values
         trigger = CONTROL_NAMES.get(ctx.triggered_id)
-        controls = dict(zip(CONTROLS, control_values))
+        controls = dict(zip(CONTROLS, control_values, strict=True))
         search, changes, shown, message = sync_view(runtime, current_scope(), trigger, url_search,
                                                     controls, params)
         return (no_update if search is None else search,
@@ -157,14 +166,15 @@ def register(app, runtime: Runtime) -> None:
         searches, chosen = inputs[:len(FILTERS)], inputs[len(FILTERS):]
         changed = {prop_id.rsplit(".", 1)[0] for prop_id in ctx.triggered_prop_ids}
         scope = current_scope()
+        rows = zip(dropdowns, FILTERS, searches, chosen, strict=True)
         return tuple(filter_options(runtime, scope, basis, search, values)
                      if not ctx.triggered_id or dropdown in changed else no_update
-                     for dropdown, (_kind, basis), search, values in zip(dropdowns, FILTERS, searches, chosen))
+                     for dropdown, (_kind, basis), search, values in rows)
 
     @app.callback(*(Output(ids.filter_section(basis), "title") for basis in Basis),
                   *(Input(ids.filter_values(kind, basis), "value") for kind, basis in FILTERS))
     def _filter_titles(*values):
-        titles = filter_titles(dict(zip(FILTERS, values)))
+        titles = filter_titles(dict(zip(FILTERS, values, strict=True)))
         return tuple(titles[basis] for basis in Basis)
 
     @app.callback(Output(ids.SEARCH_SUGGESTIONS, "children"), Input(ids.SEARCH, "value"),

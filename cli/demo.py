@@ -47,4 +47,4 @@ def _echo_sign_ins(sign_ins: list[tuple[str, str, str, str]]) -> None:
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
     click.echo("Demo sign-ins:")
     for row in rows:
-        click.echo("  " + "  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip())
+        click.echo("  " + "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())

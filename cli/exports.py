@@ -8,9 +8,10 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from cli.stats import query_of, query_options
-from data_access import stats, users
+from data_access import options, users
+from data_access.errors import UserError
 from data_access.export_tasks import FORMATS
-from data_access.query import QueryError, Scope
+from data_access.query import Scope
 from exports.builder import write_file
 from exports.service import current_exports
 from runtime import current_runtime
@@ -28,32 +29,32 @@ def cleanup() -> None:
 
 @click.command("export")
 @query_options
-@click.option("--format", "file_format", type=click.Choice(FORMATS), required=True)
+@click.option("--format", "file_format", type=click.Choice([f.value for f in FORMATS]), required=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The file to write (replaced once complete).")
 @click.option("--user", "login", help="Export as this sign-in sees the data (an account manager: "
                                       "their attributed spend only).")
 @click.option("--view", is_flag=True, help="Only the view: the group table and the series, not the records.")
 @with_appcontext
-def export(partner_id, file_format, output, login, view, **options) -> None:
+def export(partner_id, file_format, output, login, view, **query_options) -> None:
     """Build an export file now and print its row count."""
     engine = current_runtime().engine
     with engine.connect() as conn:
-        if stats.partner(conn, partner_id) is None:
+        if options.partner(conn, partner_id) is None:
             raise click.ClickException(f"unknown partner {partner_id!r}")
         scope = Scope(partner_id)
         if login is not None:
             user = users.get_user(conn, login)
             if user is None or user.partner_id != partner_id:
                 raise click.ClickException(f"no user {login!r} of partner {partner_id!r}")
-            scope = Scope(partner_id, user.manager_id)
-        query = query_of(scope, **options)
+            scope = user.scope
+        query = query_of(scope, **query_options)
         partial = output.with_name(f".{output.name}.part")
         try:
             count = write_file(conn, query, file_format, partial, view=view)
             os.replace(partial, output)
-        except QueryError as error:
-            raise click.ClickException(str(error)) from None
+        except UserError as error:
+            raise click.ClickException(error.message) from None
         finally:
             partial.unlink(missing_ok=True)
     click.echo(f"{count} rows written to {output}")

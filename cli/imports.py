@@ -4,7 +4,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from data_access.imports import KINDS, ImportFileError, import_file
+from data_access.errors import UserError
+from data_access.imports import KINDS, import_file
 from runtime import current_runtime
 
 
@@ -20,6 +21,6 @@ def import_command(kind: str, file: Path, partner_id: str, partner_name: str | N
     try:
         with current_runtime().engine.begin() as conn:
             summary = import_file(conn, kind, file, partner_id, partner_name)
-    except ImportFileError as error:
-        raise click.ClickException(str(error)) from None
+    except UserError as error:
+        raise click.ClickException(error.message) from None
     click.echo(summary.text())

@@ -2,7 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from data_access import attribution
-from data_access.stats import partner as find_partner
+from data_access.options import partner as find_partner
 from runtime import current_runtime
 
 partner = AppGroup("partner", help="Partner settings.")

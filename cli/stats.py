@@ -4,9 +4,10 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from data_access import stats as answers
+from data_access import breakdowns
+from data_access.errors import UserError
 from data_access.money import money_text
-from data_access.query import Basis, ExpenditureQuery, Granularity, QueryError, Scope, SortKey
+from data_access.query import Basis, ExpenditureQuery, Granularity, Scope, SortKey
 from runtime import current_runtime
 
 
@@ -70,8 +71,8 @@ def query_of(scope: Scope, start, end, search, group_by, granularity, top_n, sor
         return ExpenditureQuery.from_params(scope, dict(
             start=start, end=end, search=search, group_by=group_by, granularity=granularity,
             top_n=top_n, sort_by=sort_by, descending=not ascending, hide_zero=not show_zero))
-    except QueryError as error:
-        raise click.ClickException(str(error)) from None
+    except UserError as error:
+        raise click.ClickException(error.message) from None
 
 
 @click.command("stats")
@@ -82,11 +83,10 @@ def query_of(scope: Scope, start, end, search, group_by, granularity, top_n, sor
 def stats(view, partner_id, output, **options) -> None:
     """The same numbers the dashboard's tabs show, for the partner's whole data."""
     query = query_of(Scope(partner_id), **options)
-    with current_runtime().engine.connect() as conn:
-        partner = answers.partner(conn, partner_id)
-        if partner is None:
-            raise click.ClickException(f"unknown partner {partner_id!r}")
-        result = (answers.overview(conn, query) if view == "overview"
-                  else answers.breakdown(conn, query))
+    answers = current_runtime().answers
+    partner = answers.partner(query.scope)
+    if partner is None:
+        raise click.ClickException(f"unknown partner {partner_id!r}")
+    result = answers.compute(breakdowns.overview if view == "overview" else breakdowns.breakdown, query)
     document = stats_json(view, query, partner.currency, result)
     click.echo(json.dumps(document, ensure_ascii=False) if output == "json" else stats_text(document))

@@ -4,8 +4,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from data_access.stats import partner as find_partner
-from data_access.users import ROLES, UserError, add_user, list_users, remove_user, set_password
+from data_access.errors import UserError
+from data_access.options import partner as find_partner
+from data_access.users import ROLES, add_user, list_users, remove_user, set_password
 from runtime import current_runtime
 
 users = AppGroup("users", help="Sign-ins: add, list, set passwords, remove.")
@@ -35,7 +36,7 @@ def add(login: str, partner_id: str, role: str, manager_id: str | None, password
         try:
             add_user(conn, login, password, partner_id, role, manager_id)
         except UserError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(error.message) from None
     click.echo(f"Added {login} ({role} of {partner_id}{f', manager {manager_id}' if manager_id else ''})")
 
 
@@ -59,7 +60,7 @@ def set_password_(login: str, password_stdin: bool) -> None:
         try:
             set_password(conn, login, password)
         except UserError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(error.message) from None
     click.echo(f"Password of {login} changed")
 
 
@@ -71,5 +72,5 @@ def remove(login: str) -> None:
         try:
             remove_user(conn, login)
         except UserError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(error.message) from None
     click.echo(f"Removed {login}")

@@ -14,8 +14,9 @@ from dashboard import ids
 from dashboard.export_menu import export_menu, titled
 from dashboard.figures import CONFIG, group_labels
 from dashboard.format import MEASURE_LABELS, amount_text, money_text, share_text
+from data_access.breakdowns import Breakdown
+from data_access.details import DETAIL_COLUMNS
 from data_access.money import share
-from data_access.stats import DETAIL_COLUMNS, Breakdown
 
 TITLES = {ids.TAB_TREND: "Expenditure trend", ids.TAB_DISTRIBUTION: "Expenditure distribution"}
 PAGE_SIZE = 20

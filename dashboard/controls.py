@@ -126,7 +126,7 @@ def side_panel() -> dbc.Collapse:
         dbc.CardHeader("Advanced Settings", className="fw-semibold"),
         dbc.CardBody([
             dbc.Label("Amount shown in the charts", className="small text-muted mb-1"),
-            html.Div(button_group(ids.MEASURE, [{"label": MEASURE_LABELS[m], "value": m} for m in MEASURES],
+            html.Div(button_group(ids.MEASURE, [{"label": MEASURE_LABELS[m], "value": m.value} for m in MEASURES],
                                   DEFAULTS["measure"]), className="mb-3"),
             dbc.Switch(id=ids.HIDE_ZERO, label="Hide zero expenditures", value=DEFAULTS["hide_zero"],
                        className="mb-3"),

@@ -6,8 +6,17 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from data_access.export_tasks import (COMPLETED, EXPIRED, FAILED, PENDING, PROCESSING, RUNNING,
-                                      ExportTask, local_time, zone_label)
+from data_access.export_tasks import (
+    COMPLETED,
+    EXPIRED,
+    FAILED,
+    PENDING,
+    PROCESSING,
+    RUNNING,
+    ExportTask,
+    local_time,
+    zone_label,
+)
 from data_access.query import QueryError
 from exports.routes import download_path
 

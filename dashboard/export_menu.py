@@ -16,8 +16,8 @@ def titled(title: str, controls) -> html.Div:
 
 
 def _file_format(tab: str) -> dbc.RadioItems:
-    return button_group(ids.export_format(tab), [{"label": f".{f}", "value": f} for f in FORMATS],
-                        FORMATS[0])
+    return button_group(ids.export_format(tab), [{"label": f".{f}", "value": f.value} for f in FORMATS],
+                        FORMATS[0].value)
 
 
 def _menu(tab: str, *items) -> dbc.DropdownMenu:

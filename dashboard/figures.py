@@ -1,14 +1,14 @@
 """Plotly figures as plain dicts (building go.Figure objects costs ~5x more), from the answers
-of data_access.stats. Coordinates may be float; every number a person reads (hover, labels) is
+of data_access.breakdowns. Coordinates may be float; every number a person reads (hover, labels) is
 formatted from the Decimal."""
 from __future__ import annotations
 
 from collections import Counter
 
-from data_access.query import Granularity
-from data_access.stats import Breakdown, Group, Overview
 from dashboard.format import MEASURE_LABELS, money_text, share_text
+from data_access.breakdowns import Breakdown, Group, Overview
 from data_access.money import share
+from data_access.query import Granularity
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 CONFIG = {"displaylogo": False, "responsive": True,

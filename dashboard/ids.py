@@ -1,8 +1,17 @@
 """Component ids, shared by layout, callbacks and tests. Repeated parts (one per tab) use
 pattern-matching ids built by the functions below."""
+from enum import StrEnum
 
-TABS = "tabs"                  # dbc.Tabs / dcc.Tabs; values: TAB_* below
-TAB_OVERVIEW, TAB_TREND, TAB_DISTRIBUTION, TAB_EXPORTS = "overview", "trend", "distribution", "exports"
+
+class Tab(StrEnum):
+    OVERVIEW = "overview"
+    TREND = "trend"
+    DISTRIBUTION = "distribution"
+    EXPORTS = "exports"
+
+
+TABS = "tabs"                  # dbc.Tabs / dcc.Tabs; values: the Tab members, also named TAB_* here
+TAB_OVERVIEW, TAB_TREND, TAB_DISTRIBUTION, TAB_EXPORTS = Tab
 URL = "url"                    # dcc.Location: the view's state lives in the query string
 QUERY_PARAMS = "query-params"  # dcc.Store: ExpenditureQuery.to_params() of the view shown
 TOASTS = "toasts"              # container the toasts go into

@@ -12,12 +12,13 @@ from urllib.parse import parse_qs, urlencode
 
 from dashboard import ids
 from dashboard.time_range import CUSTOM, DEFAULT_PRESET, Preset, preset_range
+from data_access.money import Measure
 from data_access.query import Basis, ExpenditureQuery, QueryError, Scope
 
-TABS = (ids.TAB_OVERVIEW, ids.TAB_TREND, ids.TAB_DISTRIBUTION, ids.TAB_EXPORTS)
+TABS = tuple(ids.Tab)
 BREAKDOWN_TABS = (ids.TAB_TREND, ids.TAB_DISTRIBUTION)
 RANGES = (*(preset.value for preset in Preset), CUSTOM)
-MEASURES = ("amount", "amount_paid")  # what the breakdown charts draw
+MEASURES = tuple(Measure)  # what the breakdown charts draw
 ORDERS = {"desc": True, "asc": False}
 FILTER_KINDS = ("include", "exclude")
 MAX_URL_FIELDS = 2000
@@ -34,7 +35,7 @@ DEFAULTS = {
     "tab": ids.TAB_OVERVIEW, "range": DEFAULT_PRESET.value, "search": _QUERY["search"],
     "group_by": _QUERY["group_by"].value, "granularity": _QUERY["granularity"].value,
     "sort_by": _QUERY["sort_by"].value, "order": "desc" if _QUERY["descending"] else "asc",
-    "measure": MEASURES[0], "hide_zero": _QUERY["hide_zero"], "top_n": _QUERY["top_n"],
+    "measure": Measure.AMOUNT.value, "hide_zero": _QUERY["hide_zero"], "top_n": _QUERY["top_n"],
     **{name: [] for name in FILTER_NAMES},
 }
 NAMES = ("tab", "range", "from", "to", *(name for name in DEFAULTS if name not in ("tab", "range")))

@@ -1,17 +1,10 @@
 """Engines for the two supported databases, chosen by URL, and schema creation."""
-import os
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from data_access import rollups
 from data_access.schema import SCHEMA_VERSION, metadata, partners, schema_meta
-
-DEFAULT_DATABASE_FILE = Path(__file__).resolve().parent.parent / "instance" / "expenditure.duckdb"
-
-
-def default_database_url() -> str:
-    return os.environ.get("DATABASE_URL") or f"duckdb:///{DEFAULT_DATABASE_FILE}"
 
 
 def normalise_url(url: str) -> str:
@@ -27,9 +20,9 @@ def is_duckdb(engine_or_url) -> bool:
     return url.startswith("duckdb")
 
 
-def make_engine(url: str | None = None, *, duckdb_memory_limit: str = "1GB",
-                duckdb_threads: int = 2) -> sa.Engine:
-    url = normalise_url(url or default_database_url())
+def make_engine(url: str, *, duckdb_memory_limit: str = "1GB", duckdb_threads: int = 2) -> sa.Engine:
+    """An engine on `url`. The app's engines are made by Config.make_engine, with its limits."""
+    url = normalise_url(url)
     if is_duckdb(url):
         path = url.split("duckdb:///", 1)[1]
         if path and path != ":memory:":

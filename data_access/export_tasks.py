@@ -1,6 +1,6 @@
 """Export tasks: what a user asked to export, and how far the building of its file has come.
 
-Every read and every user-initiated change is scoped to a `Viewer` (the partner, and the owner
+Every read and every user-initiated change is scoped to a `User` (the partner, and the owner
 unless the viewer is the partner's admin). The builder's own steps (claim, heartbeat, complete,
 fail) take a task id only: they run on the server, for a task it has already stored. Each
 status change is one UPDATE guarded by the status it starts from, so two workers, or a worker
@@ -16,16 +16,32 @@ import re
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 import duckdb
 import sqlalchemy as sa
 
 from data_access.query import ExpenditureQuery, Scope
 from data_access.schema import export_tasks as t
+from data_access.users import User
 
-PENDING, PROCESSING, COMPLETED, FAILED, EXPIRED = "Pending", "Processing", "Completed", "Failed", "Expired"
+
+class Status(StrEnum):
+    PENDING = "Pending"
+    PROCESSING = "Processing"
+    COMPLETED = "Completed"
+    FAILED = "Failed"
+    EXPIRED = "Expired"
+
+
+class FileFormat(StrEnum):
+    XLSX = "xlsx"
+    CSV = "csv"
+
+
+PENDING, PROCESSING, COMPLETED, FAILED, EXPIRED = Status
 RUNNING = (PENDING, PROCESSING)
-FORMATS = ("xlsx", "csv")
+FORMATS = tuple(FileFormat)
 TASK_ID = re.compile(r"[0-9a-f]{32}")
 INTERRUPTED = "interrupted: the worker stopped"
 STALE_AFTER = timedelta(minutes=2)  # a Processing task silent this long has lost its worker
@@ -41,22 +57,14 @@ def is_task_id(value) -> bool:
 
 
 @dataclasses.dataclass(frozen=True)
-class Viewer:
-    """Who is looking: a user sees their own tasks; the partner's admin sees all the partner's."""
-    login: str
-    partner_id: str
-    is_admin: bool = False
-
-
-@dataclasses.dataclass(frozen=True)
 class ExportTask:
     task_id: str
     owner_login: str
     partner_id: str
     name: str
-    file_format: str
+    file_format: FileFormat
     parameters: dict
-    status: str
+    status: Status
     rows: int | None
     rows_done: int
     file_name: str | None
@@ -110,10 +118,11 @@ def selection(record_ids: Sequence[str] | None, view: bool = False) -> str:
 def _task(row) -> ExportTask:
     values = row._asdict()
     values["parameters"] = json.loads(values["parameters"])
+    values["status"], values["file_format"] = Status(values["status"]), FileFormat(values["file_format"])
     return ExportTask(**values)
 
 
-def _visible_to(viewer: Viewer) -> list:
+def _visible_to(viewer: User) -> list:
     conditions = [t.c.partner_id == viewer.partner_id]
     if not viewer.is_admin:
         conditions.append(t.c.owner_login == viewer.login)
@@ -153,21 +162,21 @@ def create(conn: sa.Connection, owner_login: str, query: ExpenditureQuery, name:
     return task_id
 
 
-def get_for(conn: sa.Connection, viewer: Viewer, task_id: str) -> ExportTask | None:
+def get_for(conn: sa.Connection, viewer: User, task_id: str) -> ExportTask | None:
     if not is_task_id(task_id):
         return None
     row = conn.execute(sa.select(t).where(t.c.task_id == task_id, *_visible_to(viewer))).first()
     return _task(row) if row else None
 
 
-def list_for(conn: sa.Connection, viewer: Viewer, limit: int = 100) -> list[ExportTask]:
+def list_for(conn: sa.Connection, viewer: User, limit: int = 100) -> list[ExportTask]:
     """The viewer's tasks, newest first."""
     rows = conn.execute(sa.select(t).where(*_visible_to(viewer))
                         .order_by(t.c.created_at.desc(), t.c.task_id).limit(limit))
     return [_task(row) for row in rows]
 
 
-def retry(conn: sa.Connection, viewer: Viewer, task_id: str, retention: timedelta,
+def retry(conn: sa.Connection, viewer: User, task_id: str, retention: timedelta,
           now: datetime | None = None) -> bool:
     """Put a Failed task back to Pending, as a fresh attempt. False if it is not the viewer's
     or not Failed."""

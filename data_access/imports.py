@@ -4,21 +4,15 @@ Every value of every row is checked as the file is read; the first bad one raise
 `ImportFileError` naming the file, the physical line (the header is line 1; in a workbook, the
 row number) and the field. The caller owns the transaction, so a refused file changes nothing.
 Importing the same file again changes nothing either: see `data_access.loading`.
-
-Money is read exactly: text through Decimal, and a workbook's numeric cell, which openpyxl hands
-over as int or float, through the float's shortest repr, i.e. the number the spreadsheet shows.
+The values of the cells are read by data_access.import_values.
 """
 from __future__ import annotations
 
 import codecs
 import csv
 import dataclasses
-import functools
-import re
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -27,130 +21,27 @@ import sqlalchemy as sa
 from openpyxl.utils.exceptions import InvalidFileException
 
 from data_access import loading
-from data_access.money import CENT
+from data_access.errors import UserError
+from data_access.import_values import (
+    InvalidValue,
+    cell_text,
+    column_length,
+    day,
+    identifier,
+    money,
+    one_of,
+    optional_identifier,
+    shown,
+    text,
+)
 from data_access.query import ASSOCIATION_TYPES, BILL_TYPES, BILLING_MODES
 from data_access.schema import assignments, customers, expenditures, managers, partners
 
-MONEY_LIMIT = Decimal(10) ** 16  # NUMERIC(18, 2) holds 16 digits before the point
 BATCH_ROWS = 200_000  # expenditures reach the database in Arrow batches of this many rows
 
 
-class ImportFileError(ValueError):
+class ImportFileError(UserError):
     """A file that cannot be imported; the message says where and what, in one line."""
-
-
-class _Invalid(ValueError):
-    """A bad value; the reader adds the file, line and field."""
-
-
-# --- values -----------------------------------------------------------------------------------
-
-def _text(value) -> str:
-    """A cell as text: CSV fields as they are, workbook numbers as the spreadsheet shows them."""
-    if type(value) is str:  # every CSV field: the fast path
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime) and value.time() == time(0):
-        return value.date().isoformat()
-    return str(value).strip()
-
-
-def _shown(value) -> str:
-    """The value as an error message quotes it, cut short."""
-    cell = _text(value)
-    return repr(cell if len(cell) <= 40 else cell[:40] + "\u2026")
-
-
-def _required(value) -> str:
-    cell = _text(value)
-    if not cell:
-        raise _Invalid("is empty")
-    return cell
-
-
-def _length(column: sa.Column) -> int:
-    return column.type.length
-
-
-def text(max_length: int, required: bool = True) -> Callable:
-    def parse(value) -> str:
-        parsed = _required(value) if required else _text(value)
-        if len(parsed) > max_length:
-            raise _Invalid(f"{_shown(value)} is longer than {max_length} characters")
-        return parsed
-    return parse
-
-
-identifier = text(_length(customers.c.customer_id))  # every id column is String(64)
-
-
-def optional_identifier(value) -> str | None:
-    """An empty manager id in assignments: unassigned from that day."""
-    return identifier(value) if _text(value) else None
-
-
-def one_of(choices: tuple[str, ...]) -> Callable:
-    allowed = frozenset(choices)
-
-    def parse(value) -> str:
-        parsed = _required(value)
-        if parsed not in allowed:
-            raise _Invalid(f"{_shown(value)} is not one of: {', '.join(choices)}")
-        return parsed
-    return parse
-
-
-DAY_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def day(value) -> date:
-    if isinstance(value, datetime):  # a workbook's date cell
-        if value.time() != time(0):
-            raise _Invalid(f"{_shown(value)} is not a day (YYYY-MM-DD)")
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return _day_from_text(_required(value))
-
-
-@functools.lru_cache(maxsize=8192)  # a file has few distinct days and many rows
-def _day_from_text(cell: str) -> date:
-    if DAY_PATTERN.fullmatch(cell):  # fromisoformat alone would also take '20250105'
-        try:
-            return date.fromisoformat(cell)
-        except ValueError:
-            pass
-    raise _Invalid(f"{_shown(cell)} is not a day (YYYY-MM-DD)")
-
-
-MONEY_PATTERN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-
-
-def money(value) -> Decimal:
-    if isinstance(value, (str, type(None))):
-        cell = _required(value)
-        if not MONEY_PATTERN.fullmatch(cell):
-            raise _Invalid(f"{_shown(value)} is not an amount")
-        amount = Decimal(cell)
-    elif isinstance(value, bool):
-        raise _Invalid(f"{_shown(value)} is not an amount")
-    elif isinstance(value, int):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))  # NaN and infinities too: refused below
-    else:
-        raise _Invalid(f"{_shown(value)} is not an amount")
-    if not amount.is_finite():
-        raise _Invalid(f"{_shown(value)} is not an amount")
-    if abs(amount) >= MONEY_LIMIT:
-        raise _Invalid(f"{_shown(value)} is too large (at most 16 digits before the point)")
-    cents = amount.quantize(CENT)
-    if cents != amount:
-        raise _Invalid(f"{_shown(value)} has more than 2 decimals")
-    return cents
 
 
 # --- kinds of file ----------------------------------------------------------------------------
@@ -175,12 +66,12 @@ class Kind:
 KINDS = {kind.name: kind for kind in (
     Kind("managers", managers, {
         "manager_id": identifier,
-        "name": text(_length(managers.c.name)),
+        "name": text(column_length(managers.c.name)),
     }, key=("manager_id",)),
     Kind("customers", customers, {
         "customer_id": identifier,
-        "customer_name": text(_length(customers.c.customer_name)),
-        "account_name": text(_length(customers.c.account_name)),
+        "customer_name": text(column_length(customers.c.customer_name)),
+        "account_name": text(column_length(customers.c.account_name)),
         "association_type": one_of(ASSOCIATION_TYPES),
     }, key=("customer_id",)),
     Kind("assignments", assignments, {
@@ -192,11 +83,11 @@ KINDS = {kind.name: kind for kind in (
         "record_id": identifier,
         "customer_id": identifier,
         "day": day,
-        "service_type": text(_length(expenditures.c.service_type)),
+        "service_type": text(column_length(expenditures.c.service_type)),
         "billing_mode": one_of(BILLING_MODES),
         "bill_type": one_of(BILL_TYPES),
-        "region": text(_length(expenditures.c.region), required=False),
-        "resource_id": text(_length(expenditures.c.resource_id), required=False),
+        "region": text(column_length(expenditures.c.region), required=False),
+        "resource_id": text(column_length(expenditures.c.resource_id), required=False),
         "amount": money,
         "cash_coupon": money,
     }, key=("record_id",), references={"customer_id": customers}),
@@ -271,13 +162,13 @@ def _rows(path: Path) -> Iterator[tuple[int, list]]:
     if reader is None:
         raise ImportFileError(f"{path}: not a .csv or .xlsx file")
     for line, values in reader(path):
-        if any(_text(value) for value in values):
+        if any(cell_text(value) for value in values):
             yield line, values
 
 
 def _columns(path: Path, kind: Kind, line: int, header: list) -> list[int]:
     """The position in the file of each of the kind's columns, any order."""
-    names = [_text(value) for value in header]
+    names = [cell_text(value) for value in header]
     expected = f"(the columns of {kind.name}: {kind.columns_text})"
     for index, name in enumerate(names):
         if name not in kind.fields:
@@ -301,7 +192,7 @@ def read(path: Path, kind: Kind, known: dict[str, set[str]], partner_id: str) ->
                               f"{kind.columns_text}") from None
     positions = _columns(path, kind, line, header)
     width, workbook = len(header), path.suffix.lower() == ".xlsx"
-    plan = list(zip(kind.fields, positions, kind.fields.values()))
+    plan = list(zip(kind.fields, positions, kind.fields.values(), strict=True))
     seen: dict = {}  # key -> first line
     for line, values in rows:
         if workbook:  # a workbook row ends at its last non-empty cell
@@ -312,7 +203,7 @@ def read(path: Path, kind: Kind, known: dict[str, set[str]], partner_id: str) ->
         for name, position, parse in plan:
             try:
                 row[name] = parse(values[position])
-            except _Invalid as problem:
+            except InvalidValue as problem:
                 raise ImportFileError(f"{path}:{line}: field {name!r}: {problem}") from None
         _check(path, line, kind, row, known, partner_id, seen)
         yield row
@@ -332,7 +223,7 @@ def _check(path: Path, line: int, kind: Kind, row: dict, known: dict, partner_id
     first = seen.setdefault(kind.key_of(row), line)
     if first != line:
         same = f" (same {' and '.join(kind.key)})" if len(kind.key) > 1 else ""
-        raise ImportFileError(f"{where} {kind.key[-1]!r}: {_shown(row[kind.key[-1]])} repeats line "
+        raise ImportFileError(f"{where} {kind.key[-1]!r}: {shown(row[kind.key[-1]])} repeats line "
                               f"{first}{same}")
 
 
@@ -344,8 +235,8 @@ def import_file(conn: sa.Connection, kind_name: str, path: Path | str, partner_i
     kind, path = KINDS[kind_name], Path(path)
     try:
         partner_id = identifier(partner_id)
-        partner_name = text(_length(partners.c.name), required=False)(partner_name) or None
-    except _Invalid as problem:
+        partner_name = text(column_length(partners.c.name), required=False)(partner_name) or None
+    except InvalidValue as problem:
         raise ImportFileError(f"partner: {problem}") from None
     loading.ensure_partner(conn, partner_id, partner_name)
     known = {column: set(conn.execute(sa.select(table.c[column]).where(table.c.partner_id == partner_id))

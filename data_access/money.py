@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -21,6 +22,12 @@ def to_decimal(value) -> Decimal:
 def money_text(value: Decimal) -> str:
     """'1234.50': the command line's and the files' plain form."""
     return str(value.quantize(CENT))
+
+
+class Measure(StrEnum):
+    """The amounts a chart can show (Money's properties of the same names)."""
+    AMOUNT = "amount"
+    AMOUNT_PAID = "amount_paid"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """What the user asked for: one immutable, validated query used by every tab, export and command.
 
-The query says nothing about drawing; `data_access.stats` answers it. It is hashable, so it is
-its own cache key, and it carries the caller's scope (partner, and the manager of an
+The query says nothing about drawing; `data_access.breakdowns`, `details` and `options` answer
+it. It is hashable, so it is its own cache key, and it carries the caller's scope (partner, and the manager of an
 account-manager sign-in), which the server sets and the browser never does.
 """
 from __future__ import annotations
@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 
+from data_access.errors import UserError
 from data_access.periods import Compare, comparison_range
 
 
-class QueryError(ValueError):
+class QueryError(UserError):
     """A query that cannot be answered; the message says what is wrong, for the user."""
 
 

@@ -3,7 +3,7 @@
 A rollup row sums the records of one partner, day and combination of the rollup's dimensions
 (amount, cash coupons, how many records, how many of them not zero). The dashboard's totals,
 series, breakdowns and counts read the smallest rollup that has every column a question uses
-(data_access.stats): from 200 to 3 times fewer rows than the records (see data_access.schema),
+(data_access.facts): from 200 to 3 times fewer rows than the records (see data_access.schema),
 the difference between a one-year breakdown in milliseconds and in seconds.
 
 The rollups are derived, never written on their own: every write of records (insertion, and
@@ -19,9 +19,14 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from data_access.schema import (daily_by_manager_customer, daily_by_manager_mode,
-                                daily_by_manager_service_mode, daily_by_service_mode, expenditures,
-                                monthly_by_manager_customer)
+from data_access.schema import (
+    daily_by_manager_customer,
+    daily_by_manager_mode,
+    daily_by_manager_service_mode,
+    daily_by_service_mode,
+    expenditures,
+    monthly_by_manager_customer,
+)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -75,7 +75,7 @@ sa.Index("ix_expenditures_partner_amount", expenditures.c.partner_id,
 def _rollup(name: str, *dimensions: str) -> sa.Table:
     """Sums of the records, one row per partner, day (a monthly rollup: the month's first day)
     and combination of the records' columns `dimensions`: kept equal to the records by
-    data_access.rollups, read by data_access.stats."""
+    data_access.rollups, read by data_access.facts."""
     table = sa.Table(
         name, metadata,
         sa.Column("partner_id", sa.String(64), nullable=False),

@@ -1,38 +1,61 @@
-"""Sign-ins: who may see which partner's data, and as which role."""
+"""Sign-ins: who may see which partner's data, and as which role. A stored user is also the
+signed-in identity: its scope says whose data it may see (auth.identity)."""
 from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timezone
+from enum import StrEnum
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from data_access.errors import UserError
+from data_access.query import Scope
 from data_access.schema import managers, users
 
-ROLES = ("admin", "account_manager")
+
+class Role(StrEnum):
+    ADMIN = "admin"  # sees all of the partner's data and export tasks
+    ACCOUNT_MANAGER = "account_manager"  # sees only the spend attributed to one manager
 
 
-class UserError(ValueError):
-    pass
+ROLES = tuple(role.value for role in Role)
 
 
 @dataclasses.dataclass(frozen=True)
 class User:
+    """A sign-in: who it is, of which partner, in which role."""
     login: str
     partner_id: str
-    role: str
-    manager_id: str | None
+    role: Role
+    manager_id: str | None = None
+
+    # What flask-login asks of a signed-in user: a stored user is one.
+    is_authenticated, is_active, is_anonymous = True, True, False
+
+    def get_id(self) -> str:
+        return self.login
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def scope(self) -> Scope:
+        """Whose data this user may see."""
+        return Scope(self.partner_id, self.manager_id if self.role is Role.ACCOUNT_MANAGER else None)
 
 
 def _user(row) -> User:
-    return User(row.login, row.partner_id, row.role, row.manager_id)
+    return User(row.login, row.partner_id, Role(row.role), row.manager_id)
 
 
 def add_user(conn: sa.Connection, login: str, password: str, partner_id: str, role: str,
              manager_id: str | None = None) -> User:
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}")
-    if (role == "account_manager") != (manager_id is not None):
+    role = Role(role)
+    if (role is Role.ACCOUNT_MANAGER) != (manager_id is not None):
         raise UserError("an account_manager sign-in needs --manager, and only it")
     if manager_id is not None and conn.execute(sa.select(managers.c.manager_id).where(
             managers.c.partner_id == partner_id, managers.c.manager_id == manager_id)).first() is None:

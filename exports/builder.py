@@ -19,11 +19,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from celery.exceptions import SoftTimeLimitExceeded
 
-from data_access import export_tasks, stats
+from data_access import breakdowns, details, export_tasks, options
+from data_access.errors import UserError
 from data_access.export_tasks import ExportTask, local_time, selection, utc_now, zone_label
 from data_access.query import ExpenditureQuery, QueryError
-from exports.views import view_tables
 from exports.cells import FORMULA_STARTS
+from exports.views import view_tables
 from exports.writers import CSV_HEADERS, WRITERS, FileHeader, write_xlsx
 
 log = logging.getLogger(__name__)
@@ -82,18 +83,18 @@ def write_file(conn: sa.Connection, query: ExpenditureQuery, file_format: str, p
     rows written. An .xlsx of everything the query matches carries the view's sheets before the
     records; an export of the view carries only them; a .csv holds one table (the records, or
     the view's)."""
-    partner = stats.partner(conn, query.scope.partner_id)
+    partner = options.partner(conn, query.scope.partner_id)
     tables = None
     if view or (file_format == "xlsx" and record_ids is None):
-        tables = view_tables(query, stats.breakdown(conn, query))
+        tables = view_tables(query, breakdowns.breakdown(conn, query))
     header = file_header(query, selection(record_ids, view), partner)
     if view:
         return WRITERS[file_format](path, header, None, tables)
     if progress is not None:
-        progress.beat(0, rows=stats.count_rows(conn, query, record_ids))
+        progress.beat(0, rows=details.count_rows(conn, query, record_ids))
     if file_format == "csv":  # written by the database, at its speed
-        return stats.copy_details_csv(conn, query, record_ids, path, CSV_HEADERS, FORMULA_STARTS)
-    rows = stats.detail_values(conn, query, record_ids)
+        return details.copy_details_csv(conn, query, record_ids, path, CSV_HEADERS, FORMULA_STARTS)
+    rows = details.detail_values(conn, query, record_ids)
     rows = progress.track(rows) if progress is not None else rows
     return write_xlsx(path, header, rows, tables)
 
@@ -116,7 +117,9 @@ def build_next(engine: sa.Engine, export_dir: Path) -> str | None:
 def _reason(error: Exception, task_id: str) -> str:
     """What the user reads in the history."""
     if isinstance(error, QueryError):
-        return f"the query cannot be answered: {error}"
+        return f"the query cannot be answered: {error.message}"
+    if isinstance(error, UserError):
+        return error.message
     if isinstance(error, SoftTimeLimitExceeded):
         return "it took longer than the time limit; export fewer records at a time"
     if isinstance(error, OSError):

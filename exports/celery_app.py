@@ -16,13 +16,12 @@ from celery.signals import setup_logging
 
 import logs
 from config import Config
-from data_access.db import is_duckdb, make_engine
 from data_access.export_tasks import is_task_id
 from exports.builder import build_export
 from exports.runners import BUILD_TASK, make_celery
 
 config = Config.from_env()
-if is_duckdb(config.database_url):
+if config.embedded:
     raise SystemExit(
         "The export worker needs PostgreSQL: DATABASE_URL is a DuckDB file, which the web process "
         "holds (DuckDB allows one process per database file). Set DATABASE_URL to PostgreSQL for "
@@ -32,14 +31,13 @@ celery_app = make_celery(config.redis_url, config.export_queue)
 
 @setup_logging.connect  # with a receiver, Celery leaves the logging setup to it
 def _log_as_json(loglevel=None, **_) -> None:
-    logs.configure(loglevel or config.log_level)
+    logs.configure(loglevel or config.log_level, config.log_format)
 
 
 @functools.cache
 def _engine() -> sa.Engine:
     """One engine per worker process, made after the fork."""
-    return make_engine(config.database_url, duckdb_memory_limit=config.duckdb_memory_limit,
-                       duckdb_threads=config.duckdb_threads)
+    return config.make_engine()
 
 
 @celery_app.task(name=BUILD_TASK)

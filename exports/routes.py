@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import flask
 
+from auth.identity import current_user
 from data_access.export_tasks import COMPLETED, EXPIRED, utc_now
-from exports.service import ExportService, current_exports, current_viewer, download_name
+from exports.service import ExportService, current_exports, download_name
 from runtime import Runtime
 
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -35,7 +36,7 @@ def _refusal(status: int, message: str) -> flask.Response:
 
 def download_export(task_id: str) -> flask.Response:
     service: ExportService = current_exports()
-    task = service.task(current_viewer(), task_id)  # None for a malformed id, too
+    task = service.task(current_user(), task_id)  # None for a malformed id, too
     if task is None:
         flask.abort(404)
     if task.status == EXPIRED or task.expires_at <= utc_now():

@@ -24,8 +24,7 @@ from kombu import Queue
 
 from config import Config
 from data_access import export_tasks
-from data_access.db import make_engine
-from data_access.export_tasks import Viewer
+from data_access.users import Role, User
 from exports.builder import build_next
 
 log = logging.getLogger(__name__)
@@ -67,7 +66,7 @@ def requeue_lost(task_id: str, again: bool) -> None:
     it. In the worker's main process, which builds nothing and has no engine: a short-lived one
     (disposed before the pool forks a replacement process, which must not share connections)."""
     config = Config.from_env()
-    engine = make_engine(config.database_url)
+    engine = config.make_engine()
     try:
         export_tasks.change(engine, _requeue_lost, task_id, again,
                             timedelta(days=config.export_retention_days))
@@ -81,7 +80,8 @@ def _requeue_lost(conn: sa.Connection, task_id: str, again: bool, retention: tim
         return  # finished, or already failed by the stale check
     export_tasks.fail(conn, task_id, WORKER_LOST, task.started_at)
     if not again:
-        export_tasks.retry(conn, Viewer(task.owner_login, task.partner_id), task_id, retention)
+        owner = User(task.owner_login, task.partner_id, Role.ACCOUNT_MANAGER)  # as its owner, not as an admin
+        export_tasks.retry(conn, owner, task_id, retention)
     log.warning("export %s: the worker building it was lost; %s", task_id,
                 "failed" if again else "queued again")
 

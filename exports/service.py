@@ -10,13 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import flask
-import flask_login
 import sqlalchemy as sa
 
 from config import Config
 from data_access import export_tasks
-from data_access.export_tasks import ExportTask, Viewer, utc_now
+from data_access.export_tasks import ExportTask, utc_now
 from data_access.query import ExpenditureQuery
+from data_access.users import User
 from exports.builder import TEMPORARY_SUFFIX, file_name
 from exports.runners import CeleryRunner, ThreadRunner
 
@@ -25,14 +25,6 @@ log = logging.getLogger(__name__)
 # The only files the cleanup may delete: those the builder names (the directory may hold others).
 OUR_FILE = re.compile(rf"\.?([0-9a-f]{{32}})(\.(xlsx|csv)|\.[0-9a-f]{{32}}{re.escape(TEMPORARY_SUFFIX)})")
 HOUSEKEEPING_SECONDS = 60
-
-
-def current_viewer() -> Viewer:
-    """The signed-in user, as export_tasks knows them; 401 for nobody."""
-    user = flask_login.current_user
-    if not user or not user.is_authenticated:
-        flask.abort(401)
-    return Viewer(user.login, user.partner_id, is_admin=user.role == "admin")
 
 
 def current_exports() -> ExportService:
@@ -72,7 +64,7 @@ class ExportService:
 
     # --- the user's requests ------------------------------------------------------------------
 
-    def create(self, viewer: Viewer, query: ExpenditureQuery, file_format: str,
+    def create(self, viewer: User, query: ExpenditureQuery, file_format: str,
                record_ids: list[str] | None = None, view: bool = False) -> str:
         """Store the task and queue it; the file is built in the background."""
         if query.scope.partner_id != viewer.partner_id:
@@ -83,19 +75,19 @@ class ExportService:
         self._submit(task_id, query.scope.partner_id)
         return task_id
 
-    def retry(self, viewer: Viewer, task_id: str) -> bool:
+    def retry(self, viewer: User, task_id: str) -> bool:
         retried = export_tasks.change(self.engine, export_tasks.retry, viewer, task_id, self.retention)
         if retried:
             self._submit(task_id, viewer.partner_id)
         return retried
 
-    def history(self, viewer: Viewer) -> list[ExportTask]:
+    def history(self, viewer: User) -> list[ExportTask]:
         """The viewer's tasks, after the stale/expiry check, so what is shown is true now."""
         self.check()
         with self.engine.connect() as conn:
             return export_tasks.list_for(conn, viewer)
 
-    def task(self, viewer: Viewer, task_id: str) -> ExportTask | None:
+    def task(self, viewer: User, task_id: str) -> ExportTask | None:
         with self.engine.connect() as conn:
             return export_tasks.get_for(conn, viewer, task_id)
 

@@ -1,6 +1,6 @@
 """"Export what I see": the current view's answer as tables, one sheet each in an .xlsx.
 
-The view of every tab is one breakdown of the query (data_access.stats.breakdown): the group
+The view of every tab is one breakdown of the query (data_access.breakdowns.breakdown): the group
 table with totals and shares, and the series by period and group. The columns are built here,
 in one place, from the answer: a later column (a comparison period's) is added here and every
 file format carries it.
@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
+from data_access.breakdowns import Breakdown
 from data_access.money import Money
 from data_access.query import ExpenditureQuery, Granularity
-from data_access.stats import Breakdown
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """File writers: the view's tables and the detail rows (each row's values in the order of
-stats.DETAIL_COLUMNS, as stats.detail_values gives them) streamed into a file. Each holds one
+details.DETAIL_COLUMNS, as details.detail_values gives them) streamed into a file. Each holds one
 row at a time, so memory stays flat however many rows there are.
 
 .xlsx (exports/xlsx.py, the streaming writer): first the sheets of the view when there is one
@@ -24,8 +24,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from data_access.details import DETAIL_COLUMNS
 from data_access.money import ZERO
-from data_access.stats import DETAIL_COLUMNS
 from exports import xlsx
 from exports.cells import cell_text, exact_text
 from exports.views import Table
@@ -149,7 +149,8 @@ def write_xlsx(path: Path, header: FileHeader, rows: Iterable[Sequence] | None, 
             count += 1
         details.make_room()
         label = f"Total of {count:,} record{'s' if count != 1 else ''}"
-        details.sheet.row([label if index == 0 else totals.get(column.key) for index, column in enumerate(DETAIL_COLUMNS)],
+        details.sheet.row([label if index == 0 else totals.get(column.key)
+                           for index, column in enumerate(DETAIL_COLUMNS)],
                           [styles.bold[column.kind] for column in DETAIL_COLUMNS], styles.bold_right)
     return count
 
@@ -187,7 +188,7 @@ def _csv_value(kind: str, value) -> str:
 
 def write_csv(path: Path, header: FileHeader, rows: None, view: list[Table]) -> int:
     """The view's tables as one csv table; returns its rows. (The detail rows' csv is written by
-    the database: stats.copy_details_csv, with CSV_HEADERS and cells.FORMULA_STARTS.)"""
+    the database: details.copy_details_csv, with CSV_HEADERS and cells.FORMULA_STARTS.)"""
     table = view_csv_table(view)
     with open(path, "w", newline="", encoding="utf-8-sig") as file:
         writer = csv.writer(file)

@@ -13,11 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from data_access.db import init_db, make_engine
-from data_access.schema import metadata
+from tests.helpers.database import POSTGRES_URL, empty
 
-pytest_plugins = ["tests.helpers.fixtures"]  # browser, page, console_errors, live_server
+pytest_plugins = ["tests.helpers.fixtures"]  # app, client, runner, data, admin_client; browser, page, ...
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def _create_schema() -> str:
@@ -40,11 +39,6 @@ def _drop_schema(schema: str) -> None:
     with admin.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
-
-
-def url_of(engine: sa.Engine) -> str:
-    """The engine's full URL (for PostgreSQL it names the test schema), to build an app on."""
-    return engine.url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -70,14 +64,6 @@ def postgresql_database() -> sa.Engine:
 def database(request) -> sa.Engine:
     """A schema-initialised engine of each kind, for the whole session."""
     return request.getfixturevalue(f"{request.param}_database")
-
-
-def empty(engine: sa.Engine) -> sa.Engine:
-    with engine.begin() as conn:
-        for table in reversed(metadata.sorted_tables):
-            if table.name != "schema_meta":
-                conn.execute(table.delete())
-    return engine
 
 
 @pytest.fixture

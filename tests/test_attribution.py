@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from data_access import attribution, loading
 from data_access.schema import expenditures
-from tests.builders import expenditure_table, load
+from tests.helpers.builders import expenditure_table, load
 
 MANAGERS = [("m1", "Li Na"), ("m2", "Wang Wei")]
 CUSTOMERS = [("c1", "acme"), ("c2", "globex")]

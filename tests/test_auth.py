@@ -17,7 +17,7 @@ from tests.helpers import client, make_app, seed_small, sign_in, signed_in_clien
 
 def add_scope_probe(app) -> None:
     """A route added after the app is built, answering the scope current_scope() gives it."""
-    @app.server.route("/probe/scope", methods=["GET", "POST"])
+    @app.route("/probe/scope", methods=["GET", "POST"])
     def probe_scope():
         scope = current_scope()
         return {"partner_id": scope.partner_id, "manager_id": scope.manager_id}
@@ -29,11 +29,6 @@ def set_cookie(response, name: str) -> str:
         if header.startswith(f"{name}="):
             return header
     raise AssertionError(f"{name} not set; Set-Cookie: {response.headers.getlist('Set-Cookie')}")
-
-
-@pytest.fixture
-def data(engine):
-    return seed_small(engine)
 
 
 @pytest.fixture
@@ -194,7 +189,7 @@ def test_sign_out_ends_the_session(app, data):
 # --- `flask --app app users ...` -------------------------------------------------------------------
 
 def run(app, *args, input=None):
-    return app.server.test_cli_runner().invoke(args=["users", *args], input=input)
+    return app.test_cli_runner().invoke(args=["users", *args], input=input)
 
 
 def test_users_commands_manage_sign_ins(app, data, engine):

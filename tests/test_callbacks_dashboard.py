@@ -10,17 +10,24 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.breakdown import NO_ROWS, breakdown_view, detail_rows
 from callbacks.overview import overview_view
-from callbacks.view import (CONTROLS, MORE_OPTIONS, filter_options, filter_titles, page_header,
-                            search_suggestions, sync_view,
-                            tab_view)
+from callbacks.view import (
+    CONTROLS,
+    MORE_OPTIONS,
+    filter_options,
+    filter_titles,
+    page_header,
+    search_suggestions,
+    sync_view,
+    tab_view,
+)
 from dashboard import ids
 from dashboard.colors import OTHERS_COLOR
 from dashboard.view_state import NAMES, from_search, to_controls
-from data_access import stats
+from data_access import breakdowns
 from data_access.query import Basis, ExpenditureQuery, Scope
-from tests.builders import load
-from tests.conftest import empty
 from tests.helpers import make_app, seed_small
+from tests.helpers.builders import load
+from tests.helpers.database import empty
 
 ADMIN_A, ALICE, ADMIN_B = Scope("A"), Scope("A", "A-M1"), Scope("B")
 TODAY = date(2025, 2, 10)  # "last month" is January 2025, the small data's month
@@ -36,7 +43,7 @@ def data(database):
 
 @pytest.fixture(scope="module")
 def runtime(database, data, tmp_path_factory):
-    return make_app(database, tmp_path_factory.mktemp("app")).server.extensions["runtime"]
+    return make_app(database, tmp_path_factory.mktemp("app")).extensions["runtime"]
 
 
 def params(search: str, scope: Scope = ADMIN_A) -> dict:
@@ -293,7 +300,7 @@ def test_overview_answers_the_search(runtime, database):
     cards, *_ = overview_view(runtime, ADMIN_A, params(JANUARY + "&search=alpha-labs"))
     assert card_values(cards)["amount"] == "CNY 3,303.03"
     with database.connect() as conn:
-        expected = stats.overview(conn, ExpenditureQuery(ADMIN_A, date(2025, 1, 1), date(2025, 1, 31),
+        expected = breakdowns.overview(conn, ExpenditureQuery(ADMIN_A, date(2025, 1, 1), date(2025, 1, 31),
                                                          search="Bob")).total
     cards, *_ = overview_view(runtime, ADMIN_A, params(JANUARY + "&search=Bob"))
     assert card_values(cards)["amount"] == f"CNY {expected.amount:,.2f}" == "CNY 7,771.17"

@@ -31,7 +31,8 @@ def test_xlsx_totals_equal_stats_overview_exactly(cli, tmp_path):  # noqa: F811
 
 def test_csv_sums_to_stats_overview_exactly(cli, tmp_path):  # noqa: F811
     total = stats(cli, "overview", "--search", "Li Na")["total"]
-    code, output = cli("export", *OPTIONS, "--search", "Li Na", "--format", "csv", "--output", str(tmp_path / "out.csv"))
+    code, output = cli("export", *OPTIONS, "--search", "Li Na", "--format", "csv",
+                       "--output", str(tmp_path / "out.csv"))
     assert code == 0, output
     with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))

@@ -11,9 +11,9 @@ from plotly.offline import get_plotlyjs_version
 
 from dashboard.colors import OTHERS_COLOR, PALETTE, group_colors
 from dashboard.figures import donut_figure, group_labels, overview_figure, trend_figure
+from data_access.breakdowns import Breakdown, Group, Overview, Point
 from data_access.money import Money, total
 from data_access.query import OTHERS_KEY, OTHERS_LABEL, Granularity
-from data_access.stats import Breakdown, Group, Overview, Point
 
 JAN, FEB = date(2025, 1, 1), date(2025, 2, 1)
 
@@ -23,7 +23,7 @@ def money(amount, coupon="0"):
 
 
 def group(key, label, *monthly):
-    series = tuple(Point(period, value) for period, value in zip((JAN, FEB), monthly))
+    series = tuple(Point(period, value) for period, value in zip((JAN, FEB), monthly, strict=False))
     return Group(key, label, total(monthly), Decimal("0"), series)
 
 

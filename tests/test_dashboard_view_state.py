@@ -4,10 +4,9 @@ from datetime import date
 
 import pytest
 
+from answers.empty import empty_reason
 from dashboard import ids
-from dashboard.empty_state import empty_reason
-from dashboard.view_state import (DEFAULTS, NAMES, from_controls, from_search, to_controls,
-                                  to_search)
+from dashboard.view_state import DEFAULTS, NAMES, from_controls, from_search, to_controls, to_search
 from data_access.query import Basis, ExpenditureQuery, Granularity, QueryError, Scope, SortKey
 
 SCOPE = Scope("P1")

@@ -41,7 +41,7 @@ def sample() -> demo.DemoData:
 
 def test_same_seed_and_end_day_give_the_same_data_whatever_the_chunks(sample):
     again = demo.generate(customers=120, days=120, seed=7, end_day=END)
-    for first, second in zip(sample.partners, again.partners):
+    for first, second in zip(sample.partners, again.partners, strict=True):
         assert (first.managers, first.customers, first.assignments) == \
             (second.managers, second.customers, second.assignments)
     assert plain(records(again, chunk_rows=1)).equals(plain(records(sample)))
@@ -78,9 +78,9 @@ def test_the_data_has_what_the_dashboard_shows(sample):
     assert pc.count_distinct(table["record_id"]).as_py() == table.num_rows
 
     amount, coupon, bill_type = (table[name].to_pylist() for name in ("amount", "cash_coupon", "bill_type"))
-    assert all(a < 0 for a, kind in zip(amount, bill_type) if kind == "Refund")
-    assert all(Decimal(0) <= c <= a for a, c in zip(amount, coupon) if a > 0)
-    assert all(c == 0 for a, c in zip(amount, coupon) if a <= 0)
+    assert all(a < 0 for a, kind in zip(amount, bill_type, strict=True) if kind == "Refund")
+    assert all(Decimal(0) <= c <= a for a, c in zip(amount, coupon, strict=True) if a > 0)
+    assert all(c == 0 for a, c in zip(amount, coupon, strict=True) if a <= 0)
     assert sum(1 for c in coupon if c > 0) > 0.02 * len(coupon)
     assert all(a == a.quantize(Decimal("0.01")) for a in amount)
 

@@ -68,7 +68,7 @@ def test_gunicorn_stops_when_another_process_holds_the_duckdb_file(held_file, tm
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     result = run([sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
-                  "app:server"], tmp_path, DATABASE_URL=f"duckdb:///{path}", PORT=str(port))
+                  "app:create_app()"], tmp_path, DATABASE_URL=f"duckdb:///{path}", PORT=str(port))
     assert result.returncode == 3  # gunicorn's "worker failed to boot": it does not start it again
     lines = [json.loads(line) for line in result.stderr.splitlines()]  # gunicorn's lines are JSON too
     messages = [line["message"] for line in lines]
@@ -117,7 +117,7 @@ def client_address_and_scheme(app) -> tuple[str, str]:
     """What the app believes of a request that came through a proxy at 10.0.0.2 for 203.0.113.7."""
     seen = []
 
-    @app.server.after_request
+    @app.after_request
     def record(response):
         seen.append((flask.request.remote_addr, flask.request.scheme))
         return response

@@ -3,90 +3,27 @@ stats to the cent, no data cell is a formula, a selection only narrows the query
 limit of a sheet, a build interrupted midway, a task run twice."""
 from __future__ import annotations
 
-import csv
-import random
 import threading
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-import openpyxl
 import pytest
 
-from data_access import export_tasks, stats
-from data_access.money import CENT
+from data_access import breakdowns, details, export_tasks
+from data_access.details import DETAIL_COLUMN_KEYS
 from data_access.query import ExpenditureQuery, Scope
-from data_access.stats import DETAIL_COLUMN_KEYS, DETAIL_COLUMNS
+from data_access.users import Role, User
 from exports import builder
 from exports.builder import build_export
 from exports.writers import FileHeader, write_xlsx
-from tests.builders import load
+from tests.helpers.builders import load
+from tests.helpers.files import HEADERS, PAYLOADS, cents, random_records, read_csv, read_xlsx
 from tests.helpers.spreadsheets import libreoffice_sheets
-
-PAYLOADS = ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "\uff1d1+1")
-HEADERS = [column.header for column in DETAIL_COLUMNS]
-
-
-# --- reading a file back ------------------------------------------------------------------------
-
-def read_xlsx(path: Path) -> dict:
-    """{"about": {label: value}, "rows": [{header: cell}], "totals": {header: value},
-    "sheets": [titles], "cells": every data cell (openpyxl Cell)}."""
-    workbook = openpyxl.load_workbook(path)
-    about, rows, totals, cells = {}, [], None, []
-    for sheet in workbook.worksheets:
-        in_rows = False
-        for row in sheet.iter_rows():
-            values = [cell.value for cell in row]
-            if values[:len(HEADERS)] == HEADERS:
-                in_rows = True
-            elif not in_rows:
-                if values and values[0] and len(values) > 1:
-                    about[values[0]] = values[1]
-            elif isinstance(values[0], str) and values[0].startswith("Total of"):
-                totals = dict(zip(HEADERS, values, strict=True))
-            else:
-                rows.append(dict(zip(HEADERS, values, strict=True)))
-                cells.extend(row)
-    return {"about": about, "rows": rows, "totals": totals, "cells": cells,
-            "sheets": workbook.sheetnames, "workbook": workbook}
-
-
-def read_csv(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8-sig", newline="") as file:
-        return list(csv.DictReader(file))
-
-
-def cents(value) -> Decimal:
-    """A number read back from the file, to the cent (openpyxl reads numbers as float)."""
-    assert isinstance(value, (int, float)), f"money cell is not a number: {value!r}"
-    return Decimal(repr(value)).quantize(CENT)
 
 
 def as_values(rows: list[dict]) -> list[list]:
-    """Rows as stats.detail_values gives them to the writers."""
+    """Rows as details.detail_values gives them to the writers."""
     return [[row[key] for key in DETAIL_COLUMN_KEYS] for row in rows]
-
-
-# --- data -------------------------------------------------------------------------------------
-
-def random_records(count: int, customers: list[str], seed: int = 7) -> list[dict]:
-    """Skewed amounts with cents, refunds, coupons and some zero records, over Jan-Mar 2025."""
-    rng = random.Random(seed)
-    records = []
-    for index in range(count):
-        amount = Decimal(rng.randint(0, 10 ** rng.randint(1, 9))) / 100
-        kind = rng.random()
-        bill_type = "Refund" if kind < 0.08 else "Expenditure"
-        amount = -amount if bill_type == "Refund" else (Decimal("0.00") if kind > 0.97 else amount)
-        coupon = (amount * Decimal(rng.choice(["0", "0", "0.1", "0.25"]))).quantize(CENT) if amount > 0 else 0
-        records.append({"record_id": f"R{index:05d}", "customer_id": rng.choice(customers),
-                        "day": date(2025, 1, 1) + timedelta(days=rng.randrange(90)),
-                        "amount": str(amount), "cash_coupon": str(coupon), "bill_type": bill_type,
-                        "service_type": rng.choice(["Elastic Cloud Server", "Object Storage Service",
-                                                    "Elastic IP"]),
-                        "resource_id": rng.choice(PAYLOADS + ("res-1", "res-2"))})
-    return records
 
 
 @pytest.fixture
@@ -119,7 +56,7 @@ def task(engine, task_id):
 
 def overview_total(engine, q):
     with engine.connect() as conn:
-        return stats.overview(conn, q).total
+        return breakdowns.overview(conn, q).total
 
 
 # --- the file equals the screen ----------------------------------------------------------------
@@ -135,7 +72,7 @@ def test_xlsx_sums_to_stats_to_the_cent(dataset, tmp_path, params):
     content = read_xlsx(tmp_path / done.file_name)
     expected = overview_total(dataset, q)
     with dataset.connect() as conn:
-        assert done.rows == len(content["rows"]) == stats.count_rows(conn, q) > 0
+        assert done.rows == len(content["rows"]) == details.count_rows(conn, q) > 0
     for header, value in (("Amount", expected.amount), ("Cash coupons used", expected.cash_coupon),
                           ("Amount paid", expected.amount_paid)):
         assert cents(content["totals"][header]) == value
@@ -197,8 +134,8 @@ def test_no_data_cell_is_a_formula(dataset, tmp_path):
 def test_selected_ids_only_narrow_the_query(dataset, tmp_path):
     q = query(end="2025-01-31")
     with dataset.connect() as conn:
-        in_range = [row["record_id"] for row in stats.detail_rows(conn, q)][:5]
-        out_of_range = [row["record_id"] for row in stats.detail_rows(conn, query(start="2025-03-01"))][:3]
+        in_range = [row["record_id"] for row in details.detail_rows(conn, q)][:5]
+        out_of_range = [row["record_id"] for row in details.detail_rows(conn, query(start="2025-03-01"))][:3]
     chosen = in_range + out_of_range + ["P2-R1", "no-such-record"]
     task_id = new_task(dataset, q, record_ids=chosen)
     build_export(dataset, task_id, tmp_path)
@@ -259,7 +196,7 @@ class Crash(BaseException):
 def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_path, monkeypatch):
     q = query()
     task_id = new_task(dataset, q)
-    real_rows = stats.detail_values
+    real_rows = details.detail_values
 
     def dying_rows(conn, q, record_ids=None):
         for index, row in enumerate(real_rows(conn, q, record_ids)):
@@ -267,7 +204,7 @@ def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_pa
                 raise Crash
             yield row
 
-    monkeypatch.setattr(builder.stats, "detail_values", dying_rows)
+    monkeypatch.setattr(builder.details, "detail_values", dying_rows)
     monkeypatch.setattr(builder._Progress, "CHECK_EVERY_ROWS", 100)
     with pytest.raises(Crash):
         build_export(dataset, task_id, tmp_path, heartbeat_seconds=0)
@@ -281,8 +218,8 @@ def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_pa
     failed = task(dataset, task_id)
     assert (failed.status, failed.error) == (export_tasks.FAILED, export_tasks.INTERRUPTED)
 
-    monkeypatch.setattr(builder.stats, "detail_values", real_rows)
-    viewer = export_tasks.Viewer("admin@p1", "P1")
+    monkeypatch.setattr(builder.details, "detail_values", real_rows)
+    viewer = User("admin@p1", "P1", Role.ACCOUNT_MANAGER)
     with dataset.begin() as conn:
         assert export_tasks.retry(conn, viewer, task_id, timedelta(days=7))
     assert build_export(dataset, task_id, tmp_path) == export_tasks.COMPLETED
@@ -297,7 +234,7 @@ def test_an_error_midway_fails_the_task_with_a_reason_and_leaves_no_file(dataset
         yield from ()
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(builder.stats, "detail_values", broken_rows)
+    monkeypatch.setattr(builder.details, "detail_values", broken_rows)
     assert build_export(dataset, task_id, tmp_path) == export_tasks.FAILED
     failed = task(dataset, task_id)
     assert failed.error == "the file could not be written: No space left on device"
@@ -309,7 +246,7 @@ def test_a_stale_builder_cannot_finish_a_task_that_was_retried(dataset, tmp_path
     with dataset.begin() as conn:
         first = export_tasks.claim(conn, task_id, now=datetime(2025, 1, 1, 0, 0))
         assert export_tasks.fail_stale(conn, now=datetime(2025, 1, 1, 0, 5)) == 1
-        assert export_tasks.retry(conn, export_tasks.Viewer("admin@p1", "P1"), task_id, timedelta(days=7))
+        assert export_tasks.retry(conn, User("admin@p1", "P1", Role.ACCOUNT_MANAGER), task_id, timedelta(days=7))
         second = export_tasks.claim(conn, task_id)
         assert not export_tasks.heartbeat(conn, task_id, first, 10)
         assert not export_tasks.complete(conn, task_id, first, "x.xlsx", 10)

@@ -15,17 +15,17 @@ import redis
 
 from callbacks.exports import create_export
 from config import PROJECT_DIR
-from data_access import export_tasks, stats
-from data_access.export_tasks import Viewer
+from data_access import breakdowns, export_tasks
 from data_access.query import ExpenditureQuery, Scope
+from data_access.users import Role, User
 from exports.runners import LANES
-from tests.builders import load
-from tests.conftest import empty, url_of
 from tests.helpers import make_app
-from tests.test_exports_build import cents, random_records, read_xlsx
+from tests.helpers.builders import load
+from tests.helpers.database import empty, url_of
+from tests.helpers.files import cents, random_records, read_xlsx
 
 REDIS_URL = os.environ.get("REDIS_URL_TEST", "redis://127.0.0.1:6379/15")
-ADMIN = Viewer("admin@p1", "P1", is_admin=True)
+ADMIN = User("admin@p1", "P1", Role.ADMIN)
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_a_celery_worker_builds_the_file_and_survives_being_killed_midway(engine
     load(engine, "P1", customers=[("c1", "=1+1"), ("c2", "plain")],
          records=random_records(8_000, ["c1", "c2"]), name="Partner One")
     app = make_app(engine, tmp_path, redis_url=redis_url, export_queue=workers.queue)
-    service = app.server.extensions["exports"]
+    service = app.extensions["exports"]
     query = ExpenditureQuery(Scope("P1"), start="2025-01-01", end="2025-03-31")
     task_id = service.create(ADMIN, query, "xlsx")
 
@@ -104,7 +104,7 @@ def test_a_celery_worker_builds_the_file_and_survives_being_killed_midway(engine
     assert done.status == export_tasks.COMPLETED, done.error
     content = read_xlsx(service.file_path(done))
     with engine.connect() as conn:
-        total = stats.overview(conn, query).total
+        total = breakdowns.overview(conn, query).total
     assert len(content["rows"]) == done.rows and cents(content["totals"]["Amount"]) == total.amount
     assert service.cleanup().files_deleted == 0  # nothing half-written left behind... by the builder
     assert [path.name for path in service.export_dir.iterdir()] == [done.file_name]
@@ -113,15 +113,15 @@ def test_a_celery_worker_builds_the_file_and_survives_being_killed_midway(engine
 def test_an_unreachable_queue_fails_the_task_with_a_reason(engine, tmp_path):
     app = make_app(engine, tmp_path, redis_url="redis://127.0.0.1:9/0")  # nothing listens there
     query = ExpenditureQuery(Scope("P1"), start="2025-01-01", end="2025-01-31")
-    task_id = app.server.extensions["exports"].create(ADMIN, query, "csv")
-    task = app.server.extensions["exports"].task(ADMIN, task_id)
+    task_id = app.extensions["exports"].create(ADMIN, query, "csv")
+    task = app.extensions["exports"].task(ADMIN, task_id)
     assert (task.status, task.error) == (export_tasks.FAILED, "the export queue is unavailable; please retry")
 
 
 def test_an_unqueued_export_says_so_at_once(engine, tmp_path):
     app = make_app(engine, tmp_path, redis_url="redis://127.0.0.1:9/0")  # nothing listens there
     params = ExpenditureQuery(Scope("P1"), start="2025-01-01", end="2025-01-31").to_params()
-    message, created = create_export(app.server.extensions["exports"], ADMIN, Scope("P1"), params, "csv",
+    message, created = create_export(app.extensions["exports"], ADMIN, Scope("P1"), params, "csv",
                                      everything=True)
     assert (message, created) == ("The export could not be started: the export queue is unavailable; "
                                   "please retry from Export History.", False)

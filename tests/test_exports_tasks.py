@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 import pytest
 
 from data_access import export_tasks as tasks
-from data_access.export_tasks import Viewer
 from data_access.query import ExpenditureQuery, Scope
+from data_access.users import Role, User
 
 WEEK = timedelta(days=7)
 T0 = datetime(2025, 3, 1, 8, 0, 0)
-ALICE, BOB = Viewer("alice", "P1"), Viewer("bob", "P1")
-ADMIN, OTHER_ADMIN = Viewer("admin", "P1", is_admin=True), Viewer("admin2", "P2", is_admin=True)
+ALICE, BOB = User("alice", "P1", Role.ACCOUNT_MANAGER), User("bob", "P1", Role.ACCOUNT_MANAGER)
+ADMIN, OTHER_ADMIN = User("admin", "P1", Role.ADMIN), User("admin2", "P2", Role.ADMIN)
 
 
 def query(partner="P1", manager=None, **params) -> ExpenditureQuery:
@@ -60,7 +60,7 @@ def test_a_user_sees_their_own_tasks_and_the_partners_admin_sees_all(engine):
         assert tasks.get_for(conn, ALICE, bobs) is None
         assert tasks.get_for(conn, OTHER_ADMIN, mine) is None
         # The same login at another partner is someone else.
-        assert tasks.get_for(conn, Viewer("alice", "P2"), mine) is None
+        assert tasks.get_for(conn, User("alice", "P2", Role.ACCOUNT_MANAGER), mine) is None
 
 
 @pytest.mark.parametrize("bad", ["../../etc/passwd", "A" * 32, "0" * 31, "0" * 33, "", None, 42,

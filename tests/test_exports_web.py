@@ -9,33 +9,23 @@ from datetime import timedelta
 from decimal import Decimal
 
 import openpyxl
-
 import pytest
 import sqlalchemy as sa
 
+from bench.dash_client import prop_id, slot, update_request
 from callbacks.exports import CREATED, MAX_SELECTED
 from dashboard import ids
-from data_access import export_tasks, stats
-from data_access.export_tasks import Viewer
+from data_access import breakdowns, export_tasks
 from data_access.query import ExpenditureQuery, Scope
 from data_access.schema import export_tasks as task_table
+from data_access.users import Role, User
 from exports.routes import download_path
-from tests.helpers import client, make_app, seed_small, signed_in_client
-from tests.test_exports_build import cents, read_xlsx
+from tests.helpers import client, dash_of, make_app, signed_in_client
+from tests.helpers.files import cents, read_xlsx
 
 
-@pytest.fixture
-def data(engine):
-    return seed_small(engine)
-
-
-@pytest.fixture
-def app(engine, tmp_path):
-    return make_app(engine, tmp_path)
-
-
-def viewer(sign_in) -> Viewer:
-    return Viewer(sign_in.login, sign_in.partner_id, sign_in.role == "admin")
+def viewer(sign_in) -> User:
+    return User(sign_in.login, sign_in.partner_id, Role(sign_in.role))
 
 
 def params(data, **changes) -> dict:
@@ -43,7 +33,7 @@ def params(data, **changes) -> dict:
 
 
 def finished(app, sign_in, task_id, timeout=30.0):
-    service = app.server.extensions["exports"]
+    service = app.extensions["exports"]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         task = service.task(viewer(sign_in), task_id)
@@ -57,36 +47,30 @@ def exported(app, sign_in, data, file_format="xlsx", record_ids=None):
     """A task created through the service as `sign_in`, built by the app's worker."""
     scope = Scope(sign_in.partner_id, sign_in.manager_id)
     query = ExpenditureQuery(scope, data.start, data.end)
-    task_id = app.server.extensions["exports"].create(viewer(sign_in), query, file_format, record_ids)
+    task_id = app.extensions["exports"].create(viewer(sign_in), query, file_format, record_ids)
     return finished(app, sign_in, task_id)
 
 
 # --- the callbacks, as the renderer calls them ---------------------------------------------------
 
 def _callback_key(app, input_type: str) -> str:
-    for key, callback in app.callback_map.items():
+    for key, callback in dash_of(app).callback_map.items():
         if any(input_type in entry["id"] for entry in callback["inputs"]):
             return key
     raise AssertionError(f"no callback listens to {input_type}")
-
-
-def _slot(component_id, prop, value) -> dict:
-    return {"id": component_id, "property": prop, "value": value}
 
 
 def export_selected(browser, app, rows, query_params, tab=ids.TAB_TREND, file_format="xlsx") -> str:
     """Click Export Selected on `tab` with `rows` selected; returns the toast's text."""
     key = _callback_key(app, '"type":"export-selected"')
     grid, fmt = ids.detail_grid(tab), ids.export_format(tab)
-    body = {
-        "output": key, "outputs": {"id": ids.TOASTS, "property": key.split(".", 1)[1]},
-        "inputs": [[_slot(ids.export_selected(tab), "n_clicks", 1)]],
-        "state": [[_slot(grid, "selectedRows", rows)], [_slot(grid, "id", grid)],
-                  [_slot(fmt, "value", file_format)], [_slot(fmt, "id", fmt)],
-                  _slot(ids.QUERY_PARAMS, "data", query_params)],
-        "changedPropIds": [json.dumps(ids.export_selected(tab), sort_keys=True, separators=(",", ":"))
-                           + ".n_clicks"],
-    }
+    body = update_request(
+        key, {"id": ids.TOASTS, "property": key.split(".", 1)[1]},
+        inputs=[[slot(ids.export_selected(tab), "n_clicks", 1)]],
+        state=[[slot(grid, "selectedRows", rows)], [slot(grid, "id", grid)],
+               [slot(fmt, "value", file_format)], [slot(fmt, "id", fmt)],
+               slot(ids.QUERY_PARAMS, "data", query_params)],
+        changed=[prop_id(ids.export_selected(tab), "n_clicks")])
     response = browser.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)
     return json.dumps(response.json["response"])
@@ -95,11 +79,9 @@ def export_selected(browser, app, rows, query_params, tab=ids.TAB_TREND, file_fo
 def history(browser, app) -> tuple[str, bool]:
     """The Export History table's text and whether its refresh interval is disabled."""
     key = _callback_key(app, ids.EXPORT_REFRESH)
-    body = {"output": key,
-            "outputs": [{"id": ids.EXPORT_HISTORY, "property": "children"},
-                        {"id": ids.EXPORT_REFRESH, "property": "disabled"}],
-            "inputs": [_slot(ids.EXPORT_REFRESH, "n_intervals", 0), _slot(ids.EXPORT_RETRIED, "data", None)],
-            "changedPropIds": [], "state": []}
+    body = update_request(key, [{"id": ids.EXPORT_HISTORY, "property": "children"},
+                                {"id": ids.EXPORT_REFRESH, "property": "disabled"}],
+                          inputs=[slot(ids.EXPORT_REFRESH, "n_intervals", 0), slot(ids.EXPORT_RETRIED, "data", None)])
     response = browser.post("/_dash-update-component", json=body).json["response"]
     return json.dumps(response[ids.EXPORT_HISTORY]["children"]), response[ids.EXPORT_REFRESH]["disabled"]
 
@@ -215,14 +197,14 @@ def test_the_file_of_a_manager_holds_only_their_spend_and_sums_to_the_screen(app
     path.write_bytes(manager.get(download_path(task.task_id)).data)
     content = read_xlsx(path)
     assert {row["Account manager"] for row in content["rows"]} == {"Alice Able"}
-    with app.server.extensions["runtime"].engine.connect() as conn:
-        total = stats.overview(conn, ExpenditureQuery(Scope("A", "A-M1"), data.start, data.end)).total
+    with app.extensions["runtime"].engine.connect() as conn:
+        total = breakdowns.overview(conn, ExpenditureQuery(Scope("A", "A-M1"), data.start, data.end)).total
     assert cents(content["totals"]["Amount paid"]) == total.amount_paid
 
 
 def test_path_like_and_unknown_task_ids_are_refused(app, data):
     task = exported(app, data.admin_a, data)
-    (app.server.extensions["exports"].export_dir.parent / "secret.txt").write_text("secret")
+    (app.extensions["exports"].export_dir.parent / "secret.txt").write_text("secret")
     browser = signed_in_client(app, data.admin_a.login, data.admin_a.password)
     for path in ("/exports/../../etc/passwd/download", "/exports/..%2F..%2Fetc%2Fpasswd/download",
                  "/exports/%2e%2e/download", "/exports/a/b/download", "/exports/..%2Fsecret.txt/download",
@@ -246,7 +228,7 @@ def test_a_task_not_finished_is_not_served(engine, app, data):
 def test_expired_exports_are_refused_and_cleanup_deletes_their_files(engine, app, data):
     browser = signed_in_client(app, data.admin_a.login, data.admin_a.password)  # the app has started
     task = exported(app, data.admin_a, data)
-    service = app.server.extensions["exports"]
+    service = app.extensions["exports"]
     path = service.file_path(task)
     assert path.is_file()
     orphan = service.export_dir / f".{'1' * 32}.{'2' * 32}.part"  # a builder that died
@@ -259,7 +241,7 @@ def test_expired_exports_are_refused_and_cleanup_deletes_their_files(engine, app
     response = browser.get(download_path(task.task_id))
     assert response.status_code == 410 and b"expired" in response.data and b"7 days" in response.data
 
-    result = app.server.test_cli_runner().invoke(args=["exports", "cleanup"])
+    result = app.test_cli_runner().invoke(args=["exports", "cleanup"])
     assert result.exit_code == 0, result.output
     assert "1 expired, 2 file(s) deleted" in result.output
     assert not path.exists() and not orphan.exists() and unrelated.exists()
@@ -270,11 +252,9 @@ def test_expired_exports_are_refused_and_cleanup_deletes_their_files(engine, app
 def retry_click(browser, app, task_id) -> str:
     key = _callback_key(app, '"type":"export-retry"')
     button = ids.export_retry(task_id)
-    body = {"output": key,
-            "outputs": [dict(zip(("id", "property"), output.split(".", 1), strict=True))
-                        for output in key.strip(".").split("...")],
-            "inputs": [[_slot(button, "n_clicks", 1)]], "state": [],
-            "changedPropIds": [json.dumps(button, sort_keys=True, separators=(",", ":")) + ".n_clicks"]}
+    body = update_request(key, [dict(zip(("id", "property"), output.split(".", 1), strict=True))
+                                for output in key.strip(".").split("...")],
+                          inputs=[[slot(button, "n_clicks", 1)]], changed=[prop_id(button, "n_clicks")])
     response = browser.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)
     return json.dumps(response.json["response"])
@@ -311,14 +291,12 @@ def export_shown(browser, app, query_params, tab, file_format="xlsx") -> str:
     """Click Export This View on `tab`; returns the toast's text."""
     key = _callback_key(app, '"type":"export-shown"')
     fmt = ids.export_format(tab)
-    body = {
-        "output": key, "outputs": {"id": ids.TOASTS, "property": key.split(".", 1)[1]},
-        "inputs": [[_slot(ids.export_shown(tab), "n_clicks", 1)]],
-        "state": [[_slot(fmt, "value", file_format)], [_slot(fmt, "id", fmt)],
-                  _slot(ids.QUERY_PARAMS, "data", query_params)],
-        "changedPropIds": [json.dumps(ids.export_shown(tab), sort_keys=True, separators=(",", ":"))
-                           + ".n_clicks"],
-    }
+    body = update_request(
+        key, {"id": ids.TOASTS, "property": key.split(".", 1)[1]},
+        inputs=[[slot(ids.export_shown(tab), "n_clicks", 1)]],
+        state=[[slot(fmt, "value", file_format)], [slot(fmt, "id", fmt)],
+               slot(ids.QUERY_PARAMS, "data", query_params)],
+        changed=[prop_id(ids.export_shown(tab), "n_clicks")])
     response = browser.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)
     return json.dumps(response.json["response"])
@@ -334,8 +312,8 @@ def test_export_this_view_holds_the_group_table_and_the_series_as_shown(engine, 
     assert task.status == export_tasks.COMPLETED and task.view
     query = ExpenditureQuery.from_params(Scope("A"), shown)
     with engine.connect() as conn:
-        answer = stats.breakdown(conn, query)
-    workbook = openpyxl.load_workbook(app.server.extensions["exports"].file_path(task))
+        answer = breakdowns.breakdown(conn, query)
+    workbook = openpyxl.load_workbook(app.extensions["exports"].file_path(task))
     assert workbook.sheetnames == ["Groups", "Series"]  # the view only, no records
     groups = list(workbook["Groups"].iter_rows(values_only=True))
     header = groups.index(("Account manager", "Amount", "Cash coupons used", "Amount paid", "Share of amount"))
@@ -353,11 +331,11 @@ def test_export_this_view_as_csv_is_one_table_naming_its_parts(engine, app, data
     assert CREATED in export_shown(browser, app, params(data), ids.TAB_TREND, file_format="csv")
     (row,) = tasks_of(engine)
     task = finished(app, data.admin_a, row.task_id)
-    path = app.server.extensions["exports"].file_path(task)
+    path = app.extensions["exports"].file_path(task)
     with open(path, encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     with engine.connect() as conn:
-        total = stats.overview(conn, ExpenditureQuery.from_params(Scope("A"), params(data))).total
+        total = breakdowns.overview(conn, ExpenditureQuery.from_params(Scope("A"), params(data))).total
     assert {row["Table"] for row in rows} == {"Groups", "Series"}
     groups = [row for row in rows if row["Table"] == "Groups"]
     assert groups[-1]["Service type"] == "Total" and Decimal(groups[-1]["Amount"]) == total.amount

@@ -6,10 +6,10 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data_access import stats
+from data_access import breakdowns, details
 from data_access.query import BILLING_MODES, Basis, ExpenditureQuery, Scope
-from tests.builders import load
-from tests.conftest import empty
+from tests.helpers.builders import load
+from tests.helpers.database import empty
 
 START = date(2025, 1, 1)
 MANAGERS = [("m1", "Li Na"), ("m2", "Wang Wei"), ("m3", "Zhang Min")]
@@ -42,7 +42,7 @@ questions = st.fixed_dictionaries({
 def answers(engine, question, manager=None):
     q = ExpenditureQuery(Scope("P1", manager), START, START + timedelta(days=89), **question)
     with engine.connect() as conn:
-        return stats.overview(conn, q), stats.breakdown(conn, q), stats.detail_page(conn, q, 0, 1000)
+        return breakdowns.overview(conn, q), breakdowns.breakdown(conn, q), details.detail_page(conn, q, 0, 1000)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

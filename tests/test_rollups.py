@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from data_access import attribution, loading, stats
+from data_access import attribution, breakdowns, loading
 from data_access.db import init_db
 from data_access.query import Basis, ExpenditureQuery, Scope
 from data_access.rollups import ROLLUPS
 from data_access.schema import customers, expenditures, schema_meta
-from tests.builders import expenditure_table, load
+from tests.helpers.builders import expenditure_table, load
 
 MANAGERS = [("m1", "Li Na"), ("m2", "Wang Wei")]
 CUSTOMERS = [("c1", "acme"), ("c2", "globex", "Referral"), ("c3", "initech")]
@@ -138,7 +138,8 @@ def test_answers_from_the_rollups_equal_sums_of_the_records(engine):
                         sums[key_of[basis](row)][0] += row.amount
                         sums[key_of[basis](row)][1] += row.cash_coupon
                 with engine.connect() as conn:
-                    groups = stats.breakdown(conn, q, with_series=False).groups
-                    by_month = stats.overview(conn, q.replace(granularity="month"))
-                assert {g.key: [g.money.amount, g.money.cash_coupon] for g in groups} == dict(sums), (first, last, basis)
+                    groups = breakdowns.breakdown(conn, q, with_series=False).groups
+                    by_month = breakdowns.overview(conn, q.replace(granularity="month"))
+                by_key = {g.key: [g.money.amount, g.money.cash_coupon] for g in groups}
+                assert by_key == dict(sums), (first, last, basis)
                 assert by_month.total.amount == sum(amount for amount, _ in sums.values())

@@ -22,12 +22,13 @@ from app import create_app
 from auth.guard import OPEN_PATHS
 from auth.identity import current_scope
 from auth.secret_key import instance_key, secret_key, weakness
+from bench import dash_client
 from config import Config
-from data_access import export_tasks, stats
+from data_access import breakdowns, details, export_tasks
 from data_access.query import Basis, ExpenditureQuery, Scope
 from data_access.schema import customers
-from tests.conftest import POSTGRES_URL
-from tests.helpers import client, make_app, seed_small, sign_in, signed_in_client
+from tests.helpers import client, dash_of, make_app, seed_small, sign_in, signed_in_client
+from tests.helpers.database import POSTGRES_URL
 
 STRONG_KEY = "kq3VtX9-pL0sRw2ZyB7nHc4fJd8aGm6e"
 
@@ -41,14 +42,14 @@ def data(duckdb_engine):
 
 def add_probe_callback(app) -> dict:
     """A callback answering with the scope it runs under; returns a request body for it."""
-    @app.callback(Output("probe-out", "children"), Input("probe-in", "value"))
+    @dash_of(app).callback(Output("probe-out", "children"), Input("probe-in", "value"))
     def probe(value):
         scope = current_scope()
         return f"{scope.partner_id}/{scope.manager_id}/{value}"
 
-    return {"output": "probe-out.children", "outputs": {"id": "probe-out", "property": "children"},
-            "inputs": [{"id": "probe-in", "property": "value", "value": "hello"}],
-            "changedPropIds": ["probe-in.value"], "state": []}
+    return dash_client.update_request("probe-out.children", {"id": "probe-out", "property": "children"},
+                                      inputs=[dash_client.slot("probe-in", "value", "hello")],
+                                      changed=["probe-in.value"])
 
 
 # --- every route needs a signed-in user ----------------------------------------------------------
@@ -61,7 +62,7 @@ def concrete_path(rule) -> str:
 
 def test_every_route_refuses_a_stranger(duckdb_engine, tmp_path):
     app = make_app(duckdb_engine, tmp_path)
-    rules = [rule for rule in app.server.url_map.iter_rules()]
+    rules = [rule for rule in app.url_map.iter_rules()]
     assert {"/_dash-update-component", "/logout", "/<path:path>"} <= {rule.rule for rule in rules}
     stranger = client(app)
     for rule in rules:
@@ -81,7 +82,7 @@ def test_every_route_refuses_a_stranger(duckdb_engine, tmp_path):
 
 def test_routes_added_later_are_covered_too(duckdb_engine, tmp_path):
     app = make_app(duckdb_engine, tmp_path)
-    app.server.add_url_rule("/added-later", "added_later", lambda: "secret")
+    app.add_url_rule("/added-later", "added_later", lambda: "secret")
     assert client(app).get("/added-later").status_code == 401
 
 
@@ -129,7 +130,7 @@ def test_every_state_changing_method_is_checked(duckdb_engine, tmp_path, data):
 
 def test_sign_in_and_out_forms_need_the_token(duckdb_engine, tmp_path, data):
     app = make_app(duckdb_engine, tmp_path)
-    browser = app.server.test_client()  # a plain client: sends no header by itself
+    browser = app.test_client()  # a plain client: sends no header by itself
     browser.get("/login")
     form = {"login": data.admin_a.login, "password": data.admin_a.password}
     assert browser.post("/login", data=form).status_code == 403
@@ -215,7 +216,7 @@ def test_production_will_not_start_with_a_weak_secret_key(tmp_path, key, problem
 
 def test_a_strong_secret_key_is_used(tmp_path):
     app = create_app(production(tmp_path, database_url=POSTGRES_URL, secret_key=STRONG_KEY))
-    assert app.server.secret_key == STRONG_KEY
+    assert app.secret_key == STRONG_KEY
     assert not (tmp_path / "secret_key").exists()
 
 
@@ -226,11 +227,11 @@ def test_debug_and_testing_accept_any_key(tmp_path):
 
 def test_embedded_database_makes_its_own_key_once(tmp_path):
     config = production(tmp_path / "instance", database_url=f"duckdb:///{tmp_path}/x.duckdb", secret_key=None)
-    first = create_app(config).server.secret_key
+    first = create_app(config).secret_key
     key_file = tmp_path / "instance" / "secret_key"
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert weakness(first) is None and key_file.read_text() == first
-    assert create_app(config).server.secret_key == first  # kept: sessions survive a restart
+    assert create_app(config).secret_key == first  # kept: sessions survive a restart
     assert [path.name for path in key_file.parent.iterdir()] == ["secret_key"]  # no leftovers
 
 
@@ -247,28 +248,28 @@ def test_account_manager_totals_are_the_admins_filtered_to_that_manager(engine):
     admin = ExpenditureQuery(Scope("A"), data.start, data.end, include={"account_manager": ["A-M1"]})
     manager = ExpenditureQuery(Scope("A", "A-M1"), data.start, data.end)
     with engine.connect() as conn:
-        overview = stats.overview(conn, manager)
-        assert overview == stats.overview(conn, admin)
+        overview = breakdowns.overview(conn, manager)
+        assert overview == breakdowns.overview(conn, admin)
         assert overview.total.amount == Decimal("1603.62")  # A-R1 + A-R3 (after the handover) + A-R5
         for basis in Basis:
-            assert (stats.breakdown(conn, manager.replace(group_by=basis))
-                    == stats.breakdown(conn, admin.replace(group_by=basis))), basis
-        assert list(stats.detail_rows(conn, manager)) == list(stats.detail_rows(conn, admin))
+            assert (breakdowns.breakdown(conn, manager.replace(group_by=basis))
+                    == breakdowns.breakdown(conn, admin.replace(group_by=basis))), basis
+        assert list(details.detail_rows(conn, manager)) == list(details.detail_rows(conn, admin))
         # Search and grouping work inside the scope, and never reach outside it.
-        games = stats.overview(conn, manager.replace(search="alpha-games"))
+        games = breakdowns.overview(conn, manager.replace(search="alpha-games"))
         assert games.total.amount == Decimal("450.26")
-        assert stats.overview(conn, manager.replace(search="Bob Baker")).total.amount == 0
-        assert stats.count_rows(conn, manager, record_ids=["A-R2", "A-R4", "B-R1"]) == 0
-        assert stats.overview(conn, manager.replace(include={"account_manager": ["A-M2"]})).total.amount == 0
+        assert breakdowns.overview(conn, manager.replace(search="Bob Baker")).total.amount == 0
+        assert details.count_rows(conn, manager, record_ids=["A-R2", "A-R4", "B-R1"]) == 0
+        assert breakdowns.overview(conn, manager.replace(include={"account_manager": ["A-M2"]})).total.amount == 0
 
 
 def test_cached_answers_are_never_shared_across_scopes(engine, tmp_path):
     data = seed_small(engine)
     app = make_app(engine, tmp_path)
-    runtime = app.server.extensions["runtime"]
+    runtime = app.extensions["runtime"]
     query = ExpenditureQuery(Scope("A"), data.start, data.end)
-    with app.server.app_context():
-        totals = [runtime.answer(stats.overview, query.replace(scope=scope)).total.amount
+    with app.app_context():
+        totals = [runtime.answers.answer(breakdowns.overview, query.replace(scope=scope)).total.amount
                   for scope in (Scope("A"), Scope("A", "A-M1"), Scope("A", "A-M2"), Scope("B"), Scope("A"))]
     assert totals == [Decimal("12677.82"), Decimal("1603.62"), Decimal("7771.17"),
                       Decimal("106173.99"), Decimal("12677.82")]
@@ -295,7 +296,7 @@ def test_routes_naming_another_partners_ids_show_nothing_of_theirs(engine, tmp_p
     app = make_app(engine, tmp_path)
     browser = signed_in_client(app, data.admin_a.login, data.admin_a.password)
     forbidden = (*data.b_only, "bravo-secret-export")
-    for rule in app.server.url_map.iter_rules():
+    for rule in app.url_map.iter_rules():
         if not rule.arguments or "GET" not in rule.methods:
             continue
         for value in (*data.b_ids, b_task):
@@ -438,14 +439,14 @@ def test_the_forgery_check_catches_a_callback_that_trusts_the_browser(duckdb_eng
     data = seed_small(duckdb_engine)
     app = make_app(duckdb_engine, tmp_path)
 
-    @app.callback(Output("leaky-out", "children"), Input("leaky-customer", "value"))
+    @dash_of(app).callback(Output("leaky-out", "children"), Input("leaky-customer", "value"))
     def leaky(customer_id):  # looks the customer up by the browser's id, forgetting the partner
         with duckdb_engine.connect() as conn:
             return conn.execute(sa.select(customers.c.account_name)
                                 .where(customers.c.customer_id == customer_id)).scalar()
 
     # Only the leaky callback on the page: the dashboard's own are the other test's subject.
-    app.layout = html.Div([dcc.Input(id="leaky-customer", value="A-C1"), html.Div(id="leaky-out")])
+    dash_of(app).layout = html.Div([dcc.Input(id="leaky-customer", value="A-C1"), html.Div(id="leaky-out")])
     bodies = record_callbacks(page, live_server(app), data.admin_a, on_load=["leaky-out.children"], tabs={})
     assert [body["output"] for body in bodies] == ["leaky-out.children"]
     with pytest.raises(AssertionError, match="bravo-secretcorp"):
@@ -460,7 +461,7 @@ def test_dash_renderer_sends_the_csrf_header(duckdb_engine, tmp_path, live_serve
     data = seed_small(duckdb_engine)
     app = make_app(duckdb_engine, tmp_path)
     add_probe_callback(app)
-    app.layout = html.Div([dcc.Input(id="probe-in", value="typed"), html.Div(id="probe-out")])
+    dash_of(app).layout = html.Div([dcc.Input(id="probe-in", value="typed"), html.Div(id="probe-out")])
     base_url = live_server(app)
     headers = []
     page.on("request", lambda request: headers.append(request.headers)

@@ -89,7 +89,8 @@ def test_rows_continue_over_sheets_and_titles_stay_unique(tmp_path):
     workbook = openpyxl.load_workbook(tmp_path / "x.xlsx")
     assert workbook.sheetnames == ["Expenditures", "Expenditures (2)", "Expenditures (3)",
                                    "a_b_c_d__e__ and a title longer"]
-    assert [row[0] for sheet in workbook.worksheets[:3] for row in sheet.iter_rows(values_only=True)] == list(range(300))
+    numbers = [row[0] for sheet in workbook.worksheets[:3] for row in sheet.iter_rows(values_only=True)]
+    assert numbers == list(range(300))
 
 
 def test_a_sheet_refuses_more_rows_than_a_spreadsheet_holds(tmp_path, monkeypatch):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from data_access import stats
+from data_access import breakdowns, details
 from data_access.query import ExpenditureQuery, Scope
-from tests.conftest import empty
 from tests.helpers import make_app, seed_small, sign_in
-from tests.test_exports_build import cents, read_xlsx
+from tests.helpers.database import empty
+from tests.helpers.files import cents, read_xlsx
 
 VIEW = "/?tab=trend&range=custom&from=2025-01-01&to=2025-01-31"
 
@@ -54,7 +54,7 @@ def test_export_selected_then_download_from_the_history(engine, tmp_path, live_s
     assert sorted(row["Record ID"] for row in content["rows"]) == ["A-R1", "A-R3"]
     with engine.connect() as conn:
         query = ExpenditureQuery(Scope("A"), start=data.start, end=data.end)
-        expected = sum(row["amount"] for row in stats.detail_rows(conn, query, ["A-R1", "A-R3"]))
+        expected = sum(row["amount"] for row in details.detail_rows(conn, query, ["A-R1", "A-R3"]))
     assert cents(content["totals"]["Amount"]) == expected
     assert console_errors == []
 
@@ -81,7 +81,7 @@ def test_export_this_view_from_the_overview_menu(engine, tmp_path, live_server, 
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == ["Groups", "Series"]
     with engine.connect() as conn:
-        total = stats.overview(conn, ExpenditureQuery(Scope("A"), start=data.start, end=data.end)).total
+        total = breakdowns.overview(conn, ExpenditureQuery(Scope("A"), start=data.start, end=data.end)).total
     assert workbook["Groups"][workbook["Groups"].max_row][0].value == "Total"
     assert cents(workbook["Groups"][workbook["Groups"].max_row][1].value) == total.amount
     assert console_errors == []

@@ -16,8 +16,8 @@ from dashboard import ids
 from dashboard.time_range import Preset, preset_range, today_in
 from data_access.export_tasks import utc_now
 from tests.browser.pages import Dashboard
-from tests.conftest import empty
 from tests.helpers import SmallData, make_app, seed_small, sign_in
+from tests.helpers.database import empty
 
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
@@ -32,8 +32,8 @@ class Setup:
 
     def cli(self, view: str, first: date, last: date, *options: str) -> dict:
         """`flask stats VIEW --format json` for partner A."""
-        with self.app.server.app_context():
-            result = self.app.server.test_cli_runner().invoke(args=[
+        with self.app.app_context():
+            result = self.app.test_cli_runner().invoke(args=[
                 "stats", view, "--partner", "A", "--from", str(first), "--to", str(last),
                 "--format", "json", *options])
         assert result.exit_code == 0, result.output

@@ -1,4 +1,5 @@
-"""Helpers shared by the suite's app, callback and browser tests.
+"""Helpers shared by the suite's app, callback and browser tests: the one home of what tests
+share (test modules import from here, never from each other); fixtures in fixtures.py.
 
     app = make_app(engine, tmp_path)                   # the real app on the test database
     data = seed_small(engine)                          # partners A and B, three sign-ins
@@ -9,9 +10,9 @@ Browser tests use the fixtures `browser`, `page`, `console_errors` and `live_ser
 tests/helpers/fixtures.py) and `sign_in(page, base_url, login, password)` (or
 `submit_sign_in(page, login, password)` on a sign-in page already shown).
 """
-from tests.helpers.apps import CsrfClient, cli_invoker, client, make_app, signed_in_client
+from tests.helpers.apps import CsrfClient, cli_invoker, client, dash_of, make_app, signed_in_client
 from tests.helpers.data import SignIn, SmallData, seed_small
 from tests.helpers.live import LiveServer, sign_in, submit_sign_in
 
-__all__ = ["CsrfClient", "cli_invoker", "client", "make_app", "signed_in_client", "SignIn", "SmallData",
+__all__ = ["CsrfClient", "cli_invoker", "client", "dash_of", "make_app", "signed_in_client", "SignIn", "SmallData",
            "seed_small", "LiveServer", "sign_in", "submit_sign_in"]

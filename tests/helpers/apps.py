@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
+import flask
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from werkzeug.datastructures import Headers
@@ -11,10 +12,10 @@ from werkzeug.datastructures import Headers
 from app import create_app
 from auth.csrf import COOKIE_NAME, HEADER_NAME, SAFE_METHODS
 from config import Config
-from tests.conftest import url_of
+from tests.helpers.database import url_of
 
 
-def make_app(database: sa.Engine | str, tmp_path: Path, **config_overrides) -> dash.Dash:
+def make_app(database: sa.Engine | str, tmp_path: Path, **config_overrides) -> flask.Flask:
     """The real app on `database` (an engine from the `engine` fixture, whose URL carries the
     PostgreSQL test schema, or a URL), in testing mode, with its instance folder, exports and
     generated secret key under `tmp_path` and no Redis unless `redis_url` is given."""
@@ -24,9 +25,14 @@ def make_app(database: sa.Engine | str, tmp_path: Path, **config_overrides) -> d
     return create_app(Config.from_env(**{**settings, **config_overrides}))
 
 
-def cli_invoker(app: dash.Dash):
+def dash_of(app: flask.Flask) -> dash.Dash:
+    """The Dash app on `app`, for tests that add callbacks or change the layout."""
+    return app.extensions["dash"]
+
+
+def cli_invoker(app: flask.Flask):
     """`invoke(*args) -> (exit code, output)`: the app's command line, as `flask --app app` runs it."""
-    runner = app.server.test_cli_runner()
+    runner = app.test_cli_runner()
 
     def invoke(*args):
         result = runner.invoke(args=[str(arg) for arg in args])
@@ -48,12 +54,12 @@ class CsrfClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-def client(app: dash.Dash) -> CsrfClient:
+def client(app: flask.Flask) -> CsrfClient:
     """A CSRF-forwarding client, not signed in."""
-    return CsrfClient(app.server, app.server.response_class, use_cookies=True)
+    return CsrfClient(app, app.response_class, use_cookies=True)
 
 
-def signed_in_client(app: dash.Dash, login: str, password: str) -> CsrfClient:
+def signed_in_client(app: flask.Flask, login: str, password: str) -> CsrfClient:
     """A client signed in through the real sign-in form; fails the test if sign-in fails."""
     signed_in = client(app)
     signed_in.get("/login")  # sets the CSRF cookie

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from data_access.users import add_user
-from tests.builders import load
+from tests.helpers.builders import load
 
 JANUARY_2025 = date(2025, 1, 1)
 

@@ -1,10 +1,46 @@
-"""Pytest fixtures for browser tests (registered by tests/conftest.py)."""
+"""Pytest fixtures (registered by tests/conftest.py), in the manner of Flask's tutorial:
+
+    def test_x(app, client, runner, data, admin_client): ...
+
+`app` is the real app on the `engine` of each kind (both databases), `client` a CSRF-forwarding
+test client of it, `runner` its command line, `data` the small dataset (partners A and B, three
+sign-ins) and `admin_client` a client signed in as partner A's admin. A module that needs
+another app (a probe route, DuckDB only) defines its own `app` fixture. For browser tests:
+`browser`, `page`, `console_errors`, `live_server` and `duckdb_engine`.
+"""
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import empty
+from tests.helpers import apps
+from tests.helpers.data import seed_small
+from tests.helpers.database import empty
 from tests.helpers.live import BROWSER_ARGS, CHROMIUM, TIMEOUT_MS, LiveServer
+
+
+@pytest.fixture
+def data(engine):
+    return seed_small(engine)
+
+
+@pytest.fixture
+def app(engine, tmp_path):
+    return apps.make_app(engine, tmp_path)
+
+
+@pytest.fixture
+def client(app):
+    return apps.client(app)
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def admin_client(app, data):
+    return apps.signed_in_client(app, data.admin_a.login, data.admin_a.password)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from urllib.parse import urlsplit
 
-import dash
+import flask
 from werkzeug.serving import make_server
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -22,8 +22,8 @@ class LiveServer:
             page.goto(server.url + "/login")
     """
 
-    def __init__(self, app: dash.Dash):
-        self._server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    def __init__(self, app: flask.Flask):
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from bench.dash_client import DashClient
 from data_access import demo
 from data_access.db import init_db, make_engine
-from tests.conftest import POSTGRES_URL
+from tests.helpers.database import POSTGRES_URL
 from tests.production.stack import (
     PrivatePostgres,
     PrivateRedis,

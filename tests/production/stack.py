@@ -1,5 +1,5 @@
 """The production stack, started for tests the way the Procfile starts it: gunicorn serving
-`app:server` and a Celery worker, each a process group of its own, on a database and a Redis
+`app:create_app()` and a Celery worker, each a process group of its own, on a database and a Redis
 of the test's own; and private PostgreSQL and Redis servers that fault tests may stop.
 
     postgres, redis_server = PrivatePostgres().start(), PrivateRedis(tmp).start()

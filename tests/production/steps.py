@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from bench.dash_client import DashClient
 from dashboard import ids
 from dashboard.format import money_text
-from data_access import export_tasks, stats
+from data_access import breakdowns, export_tasks, options
 from data_access.export_tasks import ExportTask
 from data_access.query import ExpenditureQuery, Scope
 from data_access.schema import export_tasks as task_table
@@ -37,10 +37,10 @@ def shown_amount(client: DashClient) -> str:
 
 
 def expected_amount(engine: sa.Engine, query: ExpenditureQuery) -> str:
-    """What the Amount card must read for `query`: data_access.stats, in the card's format."""
+    """What the Amount card must read for `query`: data_access.breakdowns, in the card's format."""
     with engine.connect() as conn:
-        amount = stats.overview(conn, query).total.amount
-        currency = stats.partner(conn, query.scope.partner_id).currency
+        amount = breakdowns.overview(conn, query).total.amount
+        currency = options.partner(conn, query.scope.partner_id).currency
     return money_text(amount, currency)
 
 

@@ -9,21 +9,21 @@ import pytest
 import sqlalchemy as sa
 
 import callbacks.overview
+from bench.dash_client import prop_id, slot, update_request
 from callbacks.errors import DATABASE_UNAVAILABLE, UNEXPECTED
 from dashboard import ids
 from data_access.query import ExpenditureQuery, Scope
-from tests.helpers import make_app, seed_small, signed_in_client
+from tests.helpers import dash_of, make_app, seed_small, signed_in_client
 
 SECRET = "SELECT amount FROM expenditures WHERE partner_id = 'B'"
 
 
 def overview_request(app, params) -> dict:
     """The body the renderer posts for the Overview callback when the query store changes."""
-    key = next(key for key in app.callback_map if key.startswith(f"..{ids.OVERVIEW_TOTALS}."))
+    key = next(key for key in dash_of(app).callback_map if key.startswith(f"..{ids.OVERVIEW_TOTALS}."))
     outputs = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True)) for part in key[2:-2].split("...")]
-    return {"output": key, "outputs": outputs, "state": [],
-            "inputs": [{"id": ids.QUERY_PARAMS, "property": "data", "value": params}],
-            "changedPropIds": [f"{ids.QUERY_PARAMS}.data"]}
+    return update_request(key, outputs, inputs=[slot(ids.QUERY_PARAMS, "data", params)],
+                          changed=[prop_id(ids.QUERY_PARAMS, "data")])
 
 
 @pytest.mark.parametrize(("error", "message", "level"), [

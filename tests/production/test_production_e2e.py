@@ -1,7 +1,7 @@
 """The production mode end to end: gunicorn (2 workers) and a Celery worker, started as the
 Procfile starts them, on PostgreSQL and Redis. A user signs in through the form, exports
 through the dashboard's own callbacks, follows the Export History until the file is ready and
-downloads it; the file's totals are data_access.stats' to the cent, and nobody of another
+downloads it; the file's totals are data_access.breakdowns' to the cent, and nobody of another
 partner can fetch it."""
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import time
 import requests
 
 from callbacks.exports import CREATED
-from data_access import stats
-from data_access.stats import DETAIL_COLUMNS
+from data_access import breakdowns, details
+from data_access.details import DETAIL_COLUMNS
 from exports.routes import download_path
+from tests.helpers.files import cents, read_xlsx
 from tests.production.conftest import ADMIN_P2, report
 from tests.production.stack import task_ids_in
 from tests.production.steps import (
@@ -27,7 +28,6 @@ from tests.production.steps import (
     shown_query,
     toast_text,
 )
-from tests.test_exports_build import cents, read_xlsx
 
 MONEY_COLUMNS = [column for column in DETAIL_COLUMNS if column.kind == "money"]
 
@@ -51,8 +51,8 @@ def test_an_export_made_on_the_dashboard_downloads_with_the_totals_of_stats(e2e_
     assert response.headers["Content-Disposition"].startswith("attachment;")
     content = read_xlsx(path)
     with deployment.engine.connect() as conn:
-        total = stats.overview(conn, query).total
-        rows = stats.count_rows(conn, query)
+        total = breakdowns.overview(conn, query).total
+        rows = details.count_rows(conn, query)
     assert rows > 1000 and len(content["rows"]) == rows
     for column in MONEY_COLUMNS:
         assert cents(content["totals"][column.header]) == total.measure(column.key), column.header

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from answers.cache import Answers
+from answers.partner import data_up_to
+from data_access import details
 from data_access.query import ExpenditureQuery
 
 
@@ -32,3 +35,9 @@ def empty_reason(query: ExpenditureQuery, latest_day: date | None, range_has_rec
     parts = narrowing(query)
     causes = " and ".join(filter(None, [", ".join(parts[:-1]), parts[-1]]))
     return f"Every record {span} is excluded by {causes}."
+
+
+def empty_message(answers: Answers, query: ExpenditureQuery) -> str:
+    """Why `query` matches no record."""
+    in_range = ExpenditureQuery(query.scope, query.start, query.end, hide_zero=False)
+    return empty_reason(query, data_up_to(answers, query.scope), answers.answer(details.count_rows, in_range) > 0)

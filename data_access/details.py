@@ -1,0 +1,209 @@
+"""The detail records of an ExpenditureQuery: pages for the grid, every row streamed for
+exports, and their count."""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from data_access.db import is_duckdb
+from data_access.dimensions import c, e, m
+from data_access.facts import all_rows, conditions, facts_for
+from data_access.money import to_decimal
+from data_access.query import UNASSIGNED_LABEL, ExpenditureQuery, SortKey
+
+
+@dataclasses.dataclass(frozen=True)
+class DetailColumn:
+    key: str
+    header: str
+    kind: str  # text | date | money
+
+
+DETAIL_COLUMNS = (
+    DetailColumn("day", "Day", "date"),
+    DetailColumn("record_id", "Record ID", "text"),
+    DetailColumn("customer_name", "Customer", "text"),
+    DetailColumn("account_name", "Account name", "text"),
+    DetailColumn("association_type", "Association type", "text"),
+    DetailColumn("account_manager", "Account manager", "text"),
+    DetailColumn("service_type", "Service type", "text"),
+    DetailColumn("billing_mode", "Billing mode", "text"),
+    DetailColumn("bill_type", "Bill type", "text"),
+    DetailColumn("region", "Region", "text"),
+    DetailColumn("resource_id", "Resource ID", "text"),
+    DetailColumn("amount", "Amount", "money"),
+    DetailColumn("cash_coupon", "Cash coupons used", "money"),
+    DetailColumn("amount_paid", "Amount paid", "money"),
+)
+DETAIL_COLUMN_KEYS = tuple(column.key for column in DETAIL_COLUMNS)
+LABEL_COLUMN_KEYS = frozenset({"customer_name", "account_name", "association_type", "account_manager"})
+
+
+@dataclasses.dataclass(frozen=True)
+class DetailPage:
+    rows: list[dict]
+    total_rows: int
+
+
+def _record_columns(r) -> dict:
+    """A detail row's columns, from the records (or a page of them, `r`) and their labels."""
+    return {
+        "day": r.c.day, "record_id": r.c.record_id, "customer_name": c.c.customer_name,
+        "account_name": c.c.account_name, "association_type": c.c.association_type,
+        "account_manager": sa.func.coalesce(m.c.name, UNASSIGNED_LABEL),
+        "service_type": r.c.service_type, "billing_mode": r.c.billing_mode,
+        "bill_type": r.c.bill_type, "region": r.c.region, "resource_id": r.c.resource_id,
+        "amount": r.c.amount, "cash_coupon": r.c.cash_coupon,
+        "amount_paid": r.c.amount - r.c.cash_coupon,
+    }
+
+
+def _with_labels(r):
+    return (r.join(c, sa.and_(c.c.partner_id == r.c.partner_id, c.c.customer_id == r.c.customer_id))
+            .outerjoin(m, sa.and_(m.c.partner_id == r.c.partner_id, m.c.manager_id == r.c.manager_id)))
+
+
+def _labelled_rows(r, columns: dict) -> sa.Select:
+    return sa.select(*(column.label(key) for key, column in columns.items())).select_from(_with_labels(r))
+
+
+def _detail_select(q: ExpenditureQuery, record_ids: Sequence[str] | None = None):
+    columns = _record_columns(e)
+    where = conditions(q.scope, q)
+    if record_ids is not None:
+        # The selection comes from the browser: it can only narrow the query, never widen it.
+        where.append(e.c.record_id.in_(list(record_ids)))
+    return _labelled_rows(e, columns).where(*where), columns
+
+
+def _sort_key(q: ExpenditureQuery, sort: tuple[str, bool] | None) -> tuple[str, bool]:
+    if sort is None:
+        key = "account_name" if q.sort_by is SortKey.NAME else q.sort_by.value
+        sort = (key, q.descending)
+    if sort[0] not in DETAIL_COLUMN_KEYS:
+        raise ValueError(f"cannot sort by {sort[0]!r}")
+    return sort
+
+
+def _order_by(columns: dict, sort: tuple[str, bool]):
+    key, descending = sort
+    column = columns[key]
+    return [column.desc() if descending else column.asc(), columns["record_id"].asc()]
+
+
+def _detail_row(row) -> dict:
+    values = row._asdict()
+    for key in ("amount", "cash_coupon", "amount_paid"):
+        values[key] = to_decimal(values[key])
+    return values
+
+
+def detail_page(conn: sa.Connection, q: ExpenditureQuery, offset: int, limit: int,
+                sort: tuple[str, bool] | None = None) -> DetailPage:
+    """One page of matching records. `sort` is (column key, descending); without it the
+    query's sorting dimension decides. Record id breaks ties, so pages never overlap."""
+    sort = _sort_key(q, sort)
+    if sort[0] in LABEL_COLUMN_KEYS:
+        select, columns = _detail_select(q)
+    else:  # the page is found among the records alone; only its rows are joined to labels
+        where = conditions(q.scope, q)
+        key, descending = _record_columns(e)[sort[0]], sort[1]
+        bound = _page_bound(conn, q, where, key, descending, offset + limit)
+        if bound is not None:
+            bound = sa.cast(sa.literal(bound), key.type)  # DuckDB would compare a Decimal as DOUBLE
+            where.append(key >= bound if descending else key <= bound)
+        page = (sa.select(e).where(*where).order_by(*_order_by(_record_columns(e), sort))
+                .offset(offset).limit(limit).subquery("page"))
+        columns = _record_columns(page)
+        select, offset = _labelled_rows(page, columns), 0
+    rows = all_rows(conn, select.order_by(*_order_by(columns, sort)).offset(offset).limit(limit))
+    return DetailPage([_detail_row(row) for row in rows], count_rows(conn, q))
+
+
+def _page_bound(conn: sa.Connection, q: ExpenditureQuery, where: list, key, descending: bool, rank: int):
+    """A value of the sort key that the page's rows reach: the rank-th among the matching
+    records of the range's last week (some of the records, so no further than among all of
+    them), else among all. Only the records up to it need sorting by key and record id,
+    which reads every sorted record's id (DuckDB: 4x the time of the key alone)."""
+    week = max(q.start, q.end - timedelta(days=6))
+    for some in ((e.c.day >= week,), ()):
+        bound = conn.execute(sa.select(key).where(*where, *some).order_by(key.desc() if descending else key)
+                             .offset(rank - 1).limit(1)).scalar()
+        if bound is not None:
+            return bound
+    return None
+
+
+def detail_rows(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence[str] | None = None,
+                sort: tuple[str, bool] | None = None, batch_size: int = 5000) -> Iterator[dict]:
+    """Every matching record (or the matching ones among `record_ids`), streamed in batches."""
+    for row in detail_values(conn, q, record_ids, sort, batch_size):
+        yield _detail_row(row)
+
+
+def detail_values(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence[str] | None = None,
+                  sort: tuple[str, bool] | None = None, batch_size: int = 5000) -> Iterator[Sequence]:
+    """detail_rows as the database gives them: each row's values in DETAIL_COLUMNS order, the
+    money as the exact Decimal stored. For exports, where a dict per row costs more than the row."""
+    select, columns = _detail_select(q, record_ids)
+    # The driver's values as they are: SQLAlchemy's Numeric processing for DuckDB (which it
+    # thinks has no native decimals) formats each Decimal through a float, costly and, past 15
+    # significant digits, inexact.
+    select = select.with_only_columns(*(sa.type_coerce(column, sa.types.NullType()).label(key)
+                                        for key, column in columns.items()))
+    # Options of this statement: set on the connection, they would stay for its later ones.
+    yield from conn.execute(select.order_by(*_order_by(columns, _sort_key(q, sort))),
+                            execution_options={"stream_results": True, "yield_per": batch_size})
+
+
+# Characters no spreadsheet cell holds (those of exports.cells.cell_text); PostgreSQL text holds
+# no NUL at all, and its regular expressions refuse one.
+_CONTROL = {True: r"[\x00-\x08\x0b\x0c\x0e-\x1f]", False: r"[\x01-\x08\x0b\x0c\x0e-\x1f]"}
+_TRAILING_ZEROS = r"(\.[0-9]{2}[0-9]*?)0+$"  # beyond the second decimal
+
+
+def copy_details_csv(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence[str] | None,
+                     path, headers: Sequence[str], formula_starts: Sequence[str]) -> int:
+    """The detail rows as a UTF-8 csv file at `path`, written by the database itself (DuckDB's
+    COPY ... TO, PostgreSQL's COPY ... TO STDOUT): a byte-order mark, `headers`, then the rows
+    in detail_rows' order; money as its exact text with at least 2 decimals, days as
+    YYYY-MM-DD, text without control characters and with a single quote before a leading
+    formula character (one of `formula_starts`). Returns the number of rows."""
+    duckdb = is_duckdb(conn.engine)
+    select, columns = _detail_select(q, record_ids)
+    fields = []
+    for column, header in zip(DETAIL_COLUMNS, headers, strict=True):
+        value = columns[column.key]
+        if column.kind == "money":
+            value = sa.func.regexp_replace(sa.cast(value, sa.String), _TRAILING_ZEROS, "\\1")
+        elif column.kind == "text":
+            clean = sa.func.regexp_replace(value, _CONTROL[duckdb], "", "g")
+            value = sa.case((sa.func.left(clean, 1).in_(list(formula_starts)), sa.literal("'") + clean),
+                            else_=clean)
+        fields.append(value.label(header))
+    fields[0] = fields[0].element.label("\ufeff" + headers[0])  # the byte-order mark, as the file's start
+    select = select.with_only_columns(*fields).order_by(*_order_by(columns, _sort_key(q, None)))
+    compiled = select.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    if duckdb:
+        target = str(path).replace("'", "''")
+        parameters = tuple(compiled.params[name] for name in compiled.positiontup)
+        return conn.exec_driver_sql(f"COPY ({compiled}) TO '{target}' (FORMAT csv, HEADER)", parameters).scalar()
+    cursor = conn.connection.driver_connection.cursor()
+    with open(path, "wb") as file, cursor.copy(f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv, HEADER)",
+                                               compiled.params) as copy:
+        for chunk in copy:
+            file.write(chunk)
+    return cursor.rowcount
+
+
+def count_rows(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence[str] | None = None) -> int:
+    if record_ids is not None:
+        select, _ = _detail_select(q, record_ids)
+        return conn.execute(sa.select(sa.func.count()).select_from(select.subquery())).scalar_one()
+    facts = facts_for(q.scope, q)
+    count = conn.execute(sa.select(facts.count(q.hide_zero)).select_from(facts.t)
+                         .where(*conditions(q.scope, q, facts))).scalar()
+    return int(count or 0)
