@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import math
 import os
 import pickle
@@ -40,7 +41,7 @@ import sqlalchemy as sa
 
 from bench.dash_client import CALLBACK_PATH, DashClient
 from bench.datasets import DATA_DIR, demo_database
-from data_access import breakdowns, demo, details, options, users
+from data_access import demo, options, users
 from data_access.db import is_duckdb, make_engine
 from data_access.query import Scope
 
@@ -113,7 +114,8 @@ def serve(url: str, answers_path: str) -> None:
         started = time.perf_counter()
         result = computing(self, function, query, *args)
         with open(answers_path, "ab") as log:
-            pickle.dump((flask.request.headers.get(INTERACTION_HEADER), function.__name__, query, args,
+            pickle.dump((flask.request.headers.get(INTERACTION_HEADER),
+                         f"{function.__module__}:{function.__name__}", query, args,
                          time.perf_counter() - started), log)
         return result
 
@@ -162,15 +164,18 @@ class Server:
 
 @dataclasses.dataclass(frozen=True)
 class View:
-    """Where a repetition starts: one year of daily spend up to `last`, on the overview."""
+    """Where a repetition starts: one year of daily spend up to `last`, on the overview,
+    compared with the period before or a year before when `compare` says so."""
     last: date
+    compare: str = "none"
 
     @property
     def first(self) -> date:
         return self.last - timedelta(days=364)
 
     def path(self) -> str:
-        return f"/?range=custom&from={self.first}&to={self.last}"
+        return f"/?range=custom&from={self.first}&to={self.last}" + (
+            f"&compare={self.compare}" if self.compare != "none" else "")
 
 
 def _half_year(view: View) -> str:
@@ -224,13 +229,14 @@ class Sample:
     label: str  # the interaction's header value: its answers in the server's record
 
 
-def run_scenarios(client: DashClient, last_day: date, repeats: int, warmup: int = 1) -> list[Sample]:
+def run_scenarios(client: DashClient, last_day: date, repeats: int, warmup: int = 1,
+                  compare: str = "none") -> list[Sample]:
     """`warmup` + `repeats` repetitions of every tab's interactions, each on days of its own
     (so the cache is cold), then once more on the same days (warm)."""
     samples = []
     for repetition in range(warmup + repeats):
         for tab_index, tab in enumerate(TABS):
-            view = View(last_day - timedelta(days=len(TABS) * repetition + tab_index))
+            view = View(last_day - timedelta(days=len(TABS) * repetition + tab_index), compare)
             for warm in (False, True):
                 if tab != "overview":
                     client.open(view.path())
@@ -257,10 +263,6 @@ def computed_answers(answers_path: Path) -> dict[str, list]:
 
 
 # The answer functions the app computes, by name (as the serving subprocess records them).
-ANSWERS = {name: getattr(module, name) for module in (breakdowns, details, options)
-           for name in dir(module) if callable(getattr(module, name)) and not name.startswith("_")}
-
-
 def raw_seconds(url: str, answers: list, runs: int = 1) -> list[float]:
     """The same answers computed directly on one connection: each answer list's total time."""
     engine = make_engine(url)
@@ -272,7 +274,8 @@ def raw_seconds(url: str, answers: list, runs: int = 1) -> list[float]:
                 for _ in range(runs):
                     started = time.perf_counter()
                     for name, query, args, _ in calls:
-                        ANSWERS[name](conn, query, *args)
+                        module, function = name.split(":")
+                        getattr(importlib.import_module(module), function)(conn, query, *args)
                     best = min(best, time.perf_counter() - started)
                 totals.append(best)
     finally:
@@ -350,7 +353,7 @@ class EngineRun:
 
 
 def run_engine(engine_kind: str, url: str, repeats: int, warmup: int = 1, browser: bool = False,
-               work_dir: Path | None = None) -> EngineRun:
+               work_dir: Path | None = None, compare: str = "none") -> EngineRun:
     records, last_day = facts_of(url)
     work_dir = Path(work_dir or tempfile.mkdtemp(prefix="dashboard-bench-"))
     answers_path = work_dir / f"answers-{engine_kind}.pickle"
@@ -365,7 +368,7 @@ def run_engine(engine_kind: str, url: str, repeats: int, warmup: int = 1, browse
             loads, sent_by_browser = first_loads(server.base_url)
             sent_by_client = [request.output for request in client.open("/") if not request.output.startswith("GET ")]
             unlike_browser = sorted(set(sent_by_browser) ^ set(sent_by_client))
-        samples = run_scenarios(client, last_day, repeats, warmup)
+        samples = run_scenarios(client, last_day, repeats, warmup, compare)
         peak_rss = server.memory_mib()
     finally:
         server.stop()  # before the raw replay: a DuckDB file is open in one process at a time
@@ -382,7 +385,8 @@ def run_engine(engine_kind: str, url: str, repeats: int, warmup: int = 1, browse
     for sample in warm:
         rows[(sample.tab, sample.interaction)].warm.append(sample.seconds)
     computed_when_warm = sum(len(answers.get(sample.label, [])) for sample in warm)
-    return EngineRun(engine_kind, records, list(rows.values()), peak_rss, computed_when_warm, loads,
+    name = engine_kind if compare == "none" else f"{engine_kind}, compare {compare}"
+    return EngineRun(name, records, list(rows.values()), peak_rss, computed_when_warm, loads,
                      unlike_browser, (load_before, os.getloadavg()[0]))
 
 
@@ -411,6 +415,26 @@ def report(runs: list[EngineRun]) -> str:
     return "\n".join(lines)
 
 
+def comparison_report(runs: list[EngineRun]) -> str:
+    """What turning a comparison on costs: each interaction's cold and warm p50 with it, over
+    the same without it (same records and engine)."""
+    plain = {(run.records, run.engine): run for run in runs if ", compare " not in run.engine}
+    lines = ["| records | engine | tab | interaction | cold p50 without | cold p50 with | with / without | "
+             "warm p50 without | warm p50 with |", "|---|---|---|---|---|---|---|---|---|"]
+    for run in runs:
+        base = plain.get((run.records, run.engine.split(",")[0]))
+        if base is None or base is run:
+            continue
+        before = {(row.tab, row.interaction): row for row in base.rows}
+        for row in run.rows:
+            without = before[(row.tab, row.interaction)]
+            ratio = statistics.median(row.cold) / statistics.median(without.cold)
+            lines.append(f"| {run.records:,} | {run.engine} | {row.tab} | {row.interaction} | "
+                         f"{ms(statistics.median(without.cold))} | {ms(statistics.median(row.cold))} | {ratio:.2f}x | "
+                         f"{ms(statistics.median(without.warm))} | {ms(statistics.median(row.warm))} |")
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, nargs="+", default=[5000])
@@ -418,6 +442,8 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", default=["duckdb", "postgresql"], choices=["duckdb", "postgresql"])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--browser", action="store_true", help="also time the first page load in Chromium")
+    parser.add_argument("--compare", nargs="+", default=["none"], choices=["none", "previous", "year"],
+                        help="run every interaction with each of these comparisons (URL state `compare`)")
     parser.add_argument("--serve", nargs=2, metavar=("URL", "ANSWERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -430,9 +456,12 @@ def main() -> None:
             url = dataset_url(engine_kind, customers, args.days)
             print(f"{engine_kind}, {customers} customers x {args.days} days: {url}", flush=True)
             prepare(url, customers, args.days)
-            runs.append(run_engine(engine_kind, url, args.repeats, browser=args.browser))
-            print(report(runs[-1:]), flush=True)
+            for compare in args.compare:
+                print(f"compare: {compare}", flush=True)
+                runs.append(run_engine(engine_kind, url, args.repeats, browser=args.browser, compare=compare))
+                print(report(runs[-1:]), flush=True)
     print("\n" + report(runs))
+    print("\n" + comparison_report(runs))
 
 
 if __name__ == "__main__":

@@ -1,18 +1,21 @@
-"""Trend and distribution: the chart, the groups' table and the detail grid of the query in
-the store, and the grid's pages."""
+"""Trend and distribution: the chart, the groups' table (against the comparison period when
+one is chosen), the top groups' month-end forecast and the detail grid of the query in the
+store, and the grid's pages."""
 from __future__ import annotations
 
 from dash import MATCH, Input, Output, State
 from dash.exceptions import PreventUpdate
 
-from answers import empty_message, partner_facts
+from answers import empty_message, month_forecast, partner_facts
 from auth.identity import current_scope
 from callbacks.common import stored_query
 from dashboard import breakdown_tab, ids
 from dashboard.colors import group_colors
+from dashboard.comparison_figures import trend_extras
 from dashboard.figures import donut_figure, trend_figure
+from dashboard.format import MEASURE_LABELS
 from dashboard.view_state import BREAKDOWN_TABS, DEFAULTS, MEASURES
-from data_access import breakdowns, details
+from data_access import comparison, details
 from data_access.breakdowns import without_series
 from data_access.details import DETAIL_COLUMN_KEYS
 from data_access.query import QueryError, Scope
@@ -24,13 +27,13 @@ NO_ROWS = {"rowData": [], "rowCount": 0}
 
 
 def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure) -> tuple:
-    """-> (figure, graph style, groups table, detail grid, message or None)."""
+    """-> (figure, graph style, groups table, forecast table, detail grid, message or None)."""
     if tab not in BREAKDOWN_TABS:
         raise PreventUpdate
     try:
         query = stored_query(scope, params)
     except QueryError as error:
-        return {}, HIDDEN, None, None, str(error)
+        return {}, HIDDEN, None, None, None, str(error)
     measure = measure if measure in MEASURES else DEFAULTS["measure"]
     currency = partner_facts(runtime.answers, scope).currency
     # The figure is what is cached with the groups, not the breakdown's series it is drawn
@@ -38,21 +41,27 @@ def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure) -> tupl
     figure, groups, message = runtime.answers.remember(scope, ("breakdown_view", query, tab, measure),
                                                        lambda: _drawn_breakdown(runtime, query, tab, measure, currency))
     if message is not None:
-        return {}, HIDDEN, None, None, message
+        return {}, HIDDEN, None, None, None, message
     colors = group_colors(group.key for group in groups.groups)
+    landing = month_forecast(runtime.answers, query)
     return (figure, {}, breakdown_tab.group_table(groups, measure, currency, colors),
+            breakdown_tab.forecast_table(landing, query.group_by.label, currency) if landing else None,
             breakdown_tab.detail_grid(tab, query.to_params(), currency), None)
 
 
 def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, currency: str) -> tuple:
     """-> (figure dict, the breakdown without series, message or None): what is cached."""
     trend = tab == ids.TAB_TREND
-    answer = runtime.answers.compute(breakdowns.breakdown, query, trend)  # the donut needs no series
+    answer = runtime.answers.compute(comparison.breakdown, query, trend)  # the donut needs no series
     if not answer.groups:
         return {}, None, empty_message(runtime.answers, query)
     colors = group_colors(group.key for group in answer.groups)
-    figure = (trend_figure(answer, measure, query.granularity, currency, colors) if trend
-              else donut_figure(answer, measure, currency, colors))
+    if trend:
+        figure = trend_figure(answer, measure, query.granularity, currency, colors)
+        figure["data"] += trend_extras(answer, None, query, currency, measure,
+                                       f"Total {MEASURE_LABELS[measure].lower()}")
+    else:
+        figure = donut_figure(answer, measure, currency, colors)
     return figure, without_series(answer), None
 
 
@@ -90,7 +99,8 @@ def detail_rows(runtime: Runtime, scope: Scope, request) -> dict:
 
 def register(app, runtime: Runtime) -> None:
     @app.callback(Output(ids.BREAKDOWN_GRAPH, "figure"), Output(ids.BREAKDOWN_GRAPH, "style"),
-                  Output(ids.BREAKDOWN_GROUPS, "children"), Output(ids.DETAIL_GRID_BOX, "children"),
+                  Output(ids.BREAKDOWN_GROUPS, "children"), Output(ids.BREAKDOWN_FORECAST, "children"),
+                  Output(ids.DETAIL_GRID_BOX, "children"),
                   Output(ids.BREAKDOWN_MESSAGE, "children"), Output(ids.BREAKDOWN_MESSAGE, "is_open"),
                   Input(ids.QUERY_PARAMS, "data"), Input(ids.MEASURE, "value"),
                   State(ids.TABS, "active_tab"))

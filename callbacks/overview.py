@@ -1,14 +1,18 @@
-"""Overview: the totals cards and the trend of the query in the store."""
+"""Overview: the totals cards (with their change against the comparison period), the
+month-end forecast and the trend of the query in the store."""
 from __future__ import annotations
+
+import dataclasses
 
 from dash import Input, Output
 
-from answers import empty_message, partner_facts
+from answers import empty_message, month_forecast, partner_facts
 from auth.identity import current_scope
 from callbacks.common import stored_query
 from dashboard import ids, overview
+from dashboard.comparison_figures import trend_extras
 from dashboard.figures import overview_figure
-from data_access import breakdowns, details
+from data_access import comparison, details
 from data_access.query import QueryError, Scope
 from runtime import Runtime
 
@@ -20,19 +24,25 @@ def overview_view(runtime: Runtime, scope: Scope, params) -> tuple:
     try:
         query = stored_query(scope, params)
     except QueryError as error:
-        return overview.total_cards(None), {}, HIDDEN, str(error)
+        return overview.cards(None), {}, HIDDEN, str(error)
     currency = partner_facts(runtime.answers, scope).currency
-    total, figure, message = runtime.answers.remember(scope, ("overview_view", query),
-                                                      lambda: _drawn_overview(runtime, query, currency))
-    return overview.total_cards(total, currency), figure, HIDDEN if message else {}, message
+    total, compared, figure, message = runtime.answers.remember(
+        scope, ("overview_view", query), lambda: _drawn_overview(runtime, query, currency))
+    cards = overview.cards(total, currency, compared, month_forecast(runtime.answers, query))
+    return cards, figure, HIDDEN if message else {}, message
 
 
 def _drawn_overview(runtime: Runtime, query, currency: str) -> tuple:
-    """-> (total, figure dict, message or None): what is cached, no components."""
-    answer = runtime.answers.compute(breakdowns.overview, query)
+    """-> (total, comparison without its series, figure dict, message or None): what is
+    cached, no components."""
+    answer = runtime.answers.compute(comparison.overview, query)
+    compared = answer.comparison and dataclasses.replace(answer.comparison, series=())
     if not runtime.answers.answer(details.count_rows, query):
-        return answer.total, {}, empty_message(runtime.answers, query)
-    return answer.total, overview_figure(answer, query.granularity, currency), None
+        return answer.total, compared, {}, empty_message(runtime.answers, query)
+    figure = overview_figure(answer, query.granularity, currency)
+    figure["data"] += trend_extras(answer, month_forecast(runtime.answers, query), query, currency, "amount",
+                                   "Amount")
+    return answer.total, compared, figure, None
 
 
 def register(app, runtime: Runtime) -> None:

@@ -20,6 +20,7 @@ from dashboard.view_state import (
     FILTER_KINDS,
     TABS,
     View,
+    drill_texts,
     filter_name,
     from_controls,
     from_search,
@@ -35,6 +36,7 @@ CONTROLS = {
     "tab": (ids.TABS, "active_tab"), "range": (ids.RANGE_PRESET, "value"),
     "from": (ids.RANGE_FROM, "value"), "to": (ids.RANGE_TO, "value"), "search": (ids.SEARCH, "value"),
     "group_by": (ids.GROUP_BY, "value"), "granularity": (ids.GRANULARITY, "value"),
+    "compare": (ids.COMPARE, "value"),
     "sort_by": (ids.SORT_BY, "value"), "order": (ids.SORT_ORDER, "value"),
     "measure": (ids.MEASURE, "value"), "hide_zero": (ids.HIDE_ZERO, "value"),
     "top_n": (ids.TOP_N, "value"),
@@ -65,6 +67,7 @@ def sync_view(runtime: Runtime, scope: Scope, trigger: str | None, url_search: s
         search, message = None, (LINK_MESSAGE + "; ".join(problems) + ".") if problems else None
     else:
         values = {**controls, "range": CUSTOM} if trigger in ("from", "to") else controls
+        values = {**values, "drill": drill_texts(url_search)}
         try:
             view = from_controls(scope, today, values)
         except QueryError as error:  # the screen keeps the last good view; nothing is lost

@@ -13,9 +13,19 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.export_menu import export_menu, titled
 from dashboard.figures import CONFIG, group_labels
-from dashboard.format import MEASURE_LABELS, amount_text, money_text, share_text
+from dashboard.format import (
+    MEASURE_LABELS,
+    amount_text,
+    change_color,
+    money_text,
+    percent_text,
+    share_text,
+    signed_amount,
+)
 from data_access.breakdowns import Breakdown
+from data_access.comparison import percent
 from data_access.details import DETAIL_COLUMNS
+from data_access.forecast import Forecast
 from data_access.money import share
 
 TITLES = {ids.TAB_TREND: "Expenditure trend", ids.TAB_DISTRIBUTION: "Expenditure distribution"}
@@ -31,11 +41,13 @@ def layout(tab: str) -> html.Div:
         dbc.Card([
             dbc.CardHeader(TITLES[tab], className="fw-semibold"),
             dbc.CardBody([
+                html.Nav(id=ids.DRILL_BREADCRUMB, **{"aria-label": "Drill-down path"}),
                 dbc.Alert(id=ids.BREAKDOWN_MESSAGE, color="light", is_open=False),
                 dcc.Loading([dcc.Graph(id=ids.BREAKDOWN_GRAPH, config=CONFIG, className="chart"),
-                             html.Div(id=ids.BREAKDOWN_GROUPS)]),
+                             html.Div(id=ids.BREAKDOWN_GROUPS), html.Div(id=ids.BREAKDOWN_FORECAST)]),
             ]),
         ], className="shadow-sm mb-3"),
+        dcc.Loading(html.Div(id=ids.SCORECARD)),
         dbc.Card([
             dbc.CardHeader(titled("Detailed fees", export_menu(tab))),
             dbc.CardBody(dcc.Loading(html.Div(id=ids.DETAIL_GRID_BOX, className="detail-grid-box")),
@@ -50,26 +62,76 @@ def _swatch(color: str) -> html.Span:
 
 def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> dbc.Table:
     """The groups' totals in the chart's order and colours, with the total: the numbers
-    behind the chart, and its legend. Share is of the amount the chart shows."""
+    behind the chart, and its legend. Share is of the amount the chart shows; with a
+    comparison, Previous, Change and Change % are of it too. A group's row drills into it, by
+    click or by Enter (it is focusable: assets/drilldown.js)."""
     labels = group_labels(breakdown.groups)
     whole = breakdown.total.measure(measure)
+    compared = breakdown.comparison
+    shown = MEASURE_LABELS[measure].lower()
     head = html.Thead(html.Tr([html.Th("Group"),
                                *(html.Th(MEASURE_LABELS[m], className=f"text-end {MONEY_CLASSES[m]}")
                                  for m in MONEY_MEASURES),
-                               html.Th("Share", className="text-end")]))
+                               html.Th("Share", className="text-end"),
+                               *((html.Th("Previous", className="text-end", title=f"{MEASURE_LABELS[measure]}, "
+                                          f"{compared.start} to {compared.end}"),
+                                  html.Th("Change", className="text-end", title=f"Change of {shown}"),
+                                  html.Th("Change %", className="text-end", title=f"Change of {shown}, in %"))
+                                 if compared else ())]))
 
-    def row(label, money, share_value, color=None, **props):
+    def comparison_cells(money, key):
+        if compared is None:
+            return []
+        now = money.measure(measure)
+        before = (compared.total if key is None else compared.previous(key)).measure(measure)
+        color = change_color(now - before)
+        return [html.Td(amount_text(before), className="text-end text-nowrap"),
+                html.Td(signed_amount(now - before), className=f"text-end text-nowrap {color}"),
+                html.Td(percent_text(percent(now, before)), className=f"text-end text-nowrap {color}")]
+
+    def row(label, money, share_value, color=None, key=None, **props):
         return html.Tr([html.Td([_swatch(color) if color else None, label]),
                         *(html.Td(money_text(money.measure(m), currency),
                                   className=f"text-end text-nowrap {MONEY_CLASSES[m]}")
                           for m in MONEY_MEASURES),
-                        html.Td(share_text(share_value), className="text-end")], **props)
+                        html.Td(share_text(share_value), className="text-end"),
+                        *comparison_cells(money, key)], **props)
 
-    body = html.Tbody([row(labels[g.key], g.money, share(g.money.measure(measure), whole), colors[g.key])
+    body = html.Tbody([row(labels[g.key], g.money, share(g.money.measure(measure), whole), colors[g.key], g.key,
+                           id=ids.group_row(g.key), n_clicks=0, tabIndex=0, role="button",
+                           className="drillable", title=f"Drill into {labels[g.key]}")
                        for g in breakdown.groups])
     foot = html.Tfoot(row("Total", breakdown.total, share(whole, whole), className="fw-semibold"))
     return dbc.Table([head, body, foot], size="sm", hover=True, responsive=True,
                      className="group-table mt-3 mb-0 align-middle")
+
+
+def forecast_table(forecast: Forecast, basis_label: str, currency: str) -> html.Div:
+    """Where the top groups' Amount lands at the end of the month of data up to."""
+    def row(label, landing, **props):
+        return html.Tr([html.Td(label), html.Td(money_text(landing.actual, currency), className="text-end text-nowrap"),
+                        html.Td(money_text(landing.forecast, currency), className="text-end text-nowrap fw-semibold"),
+                        html.Td(f"{amount_text(landing.low)} \u2013 {amount_text(landing.high)}",
+                                className="text-end text-nowrap d-none d-sm-table-cell")], **props)
+    head = html.Thead(html.Tr([html.Th(basis_label), html.Th(f"To {forecast.data_up_to:%d %b}", className="text-end"),
+                               html.Th("Forecast", className="text-end"),
+                               html.Th("Range", className="text-end d-none d-sm-table-cell")]))
+    return html.Div([
+        html.Div([html.I(className="bi bi-graph-up-arrow me-2"), f"Forecast for {forecast.month:%B %Y}",
+                  html.Span(f" \u2014 Amount, data up to {forecast.data_up_to}", className="text-muted fw-normal")],
+                 className="fw-semibold small mt-4 mb-1"),
+        dbc.Table([head, html.Tbody([row(group.label, group.amount) for group in forecast.groups]),
+                   html.Tfoot(row("Total", forecast.total.amount, className="fw-semibold"))],
+                  size="sm", hover=True, responsive=True, className="group-table mb-0 align-middle"),
+    ])
+
+
+def breadcrumb(crumbs: list[tuple[str, str | None]]) -> dbc.Breadcrumb | None:
+    """The drill-down path: (text, link back to it) per step, the last one the view shown."""
+    if len(crumbs) < 2:
+        return None
+    return dbc.Breadcrumb(items=[{"label": text, "href": href, "active": href is None} for text, href in crumbs],
+                          class_name="drill-breadcrumb mb-2 small")
 
 
 def _column(column, currency: str) -> dict:

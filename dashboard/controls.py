@@ -10,10 +10,14 @@ from dashboard import ids
 from dashboard.format import MEASURE_LABELS
 from dashboard.time_range import CUSTOM, CUSTOM_LABEL, Preset
 from dashboard.view_state import DEFAULTS, MEASURES
+from data_access.periods import Compare
 from data_access.query import MAX_SEARCH_LENGTH, MAX_TOP_N, Basis, Granularity, SortKey
 
 SORT_LABELS = {SortKey.AMOUNT: "Amount", SortKey.AMOUNT_PAID: "Amount paid",
-               SortKey.CASH_COUPON: "Cash coupons used", SortKey.NAME: "Name"}
+               SortKey.CASH_COUPON: "Cash coupons used", SortKey.NAME: "Name",
+               SortKey.CHANGE: "Change", SortKey.CHANGE_PERCENT: "Change %"}
+COMPARE_LABELS = {Compare.NONE: "Nothing", Compare.PREVIOUS: "Previous period",
+                  Compare.YEAR: "Same period last year"}
 FILTER_LABELS = {"include": "Only", "exclude": "Exclude"}
 DATE_DEBOUNCE_MS = 600   # a typed date is complete only after its last digit
 SEARCH_DEBOUNCE_MS = 300
@@ -74,13 +78,19 @@ def granularity(class_name: str) -> dbc.Col:
                    id=ids.GRANULARITY_BOX, xs="auto", className=class_name)
 
 
+def comparison() -> dbc.Col:
+    options = [{"label": label, "value": compare.value} for compare, label in COMPARE_LABELS.items()]
+    return _field("Compare with", dbc.Select(id=ids.COMPARE, options=options, size="sm",
+                                             value=DEFAULTS["compare"]), ids.COMPARE, xs=6, md="auto")
+
+
 def toolbar(classes: dict[str, str]) -> dbc.Row:
     """`classes`: the shown or hidden parts' classes (dashboard.shell.tab_classes)."""
     toggle = dbc.Col(dbc.Button([html.I(className="bi bi-sliders me-1"), "Sorting & settings"],
                                 id=ids.SIDE_PANEL_TOGGLE, size="sm", color="secondary", outline=True,
                                 className=classes[ids.SIDE_PANEL_TOGGLE]),
                      xs="auto", className="align-self-end")
-    return dbc.Row([*time_range(), search(), grouping(classes[ids.GROUPING]),
+    return dbc.Row([*time_range(), comparison(), search(), grouping(classes[ids.GROUPING]),
                     granularity(classes[ids.GRANULARITY_BOX]), toggle],
                    id=ids.TOOLBAR, className=classes[ids.TOOLBAR])
 

@@ -1,11 +1,12 @@
 """Plotly figures as plain dicts (building go.Figure objects costs ~5x more), from the answers
 of data_access.breakdowns. Coordinates may be float; every number a person reads (hover, labels) is
-formatted from the Decimal."""
+formatted from the Decimal. A breakdown's points carry their group's key first in `customdata`:
+a click on a point, slice or line, or on a legend entry, drills into it (assets/drilldown.js)."""
 from __future__ import annotations
 
 from collections import Counter
 
-from dashboard.format import MEASURE_LABELS, money_text, share_text
+from dashboard.format import MEASURE_LABELS, change_text, money_text, share_text
 from data_access.breakdowns import Breakdown, Group, Overview
 from data_access.money import share
 from data_access.query import Granularity
@@ -35,7 +36,8 @@ def _time_axes(granularity: Granularity, currency: str) -> dict:
                       "gridcolor": "#e9ecef", "title": {"text": currency}}}
 
 
-def _line(name: str, color: str, points, measure: str, granularity: Granularity, currency: str) -> dict:
+def _line(key: str, name: str, color: str, points, measure: str, granularity: Granularity,
+          currency: str) -> dict:
     values = [point.money.measure(measure) for point in points]
     # Markers where points are few enough to tell apart (a single month is a single point).
     mode = "lines+markers" if len(points) <= MARKED_POINTS else "lines"
@@ -43,13 +45,13 @@ def _line(name: str, color: str, points, measure: str, granularity: Granularity,
             "marker": {"size": 5},
             "x": [granularity.period_text(point.period) for point in points],
             "y": [float(value) for value in values],
-            "customdata": [money_text(value, currency) for value in values],
-            "hovertemplate": "%{fullData.name}: %{customdata}<extra></extra>"}
+            "customdata": [[key, money_text(value, currency)] for value in values],
+            "hovertemplate": "%{fullData.name}: %{customdata[1]}<extra></extra>"}
 
 
 def overview_figure(overview: Overview, granularity: Granularity, currency: str) -> dict:
     """Amount and Amount paid over time."""
-    return {"data": [_line(MEASURE_LABELS[measure], color, overview.series, measure, granularity, currency)
+    return {"data": [_line(measure, MEASURE_LABELS[measure], color, overview.series, measure, granularity, currency)
                      for measure, color in (("amount", AMOUNT_COLOR), ("amount_paid", AMOUNT_PAID_COLOR))],
             "layout": _layout(**_time_axes(granularity, currency))}
 
@@ -66,9 +68,19 @@ def trend_figure(breakdown: Breakdown, measure: str, granularity: Granularity, c
                  colors: dict[str, str]) -> dict:
     """One line per group (the top N, then "Others")."""
     labels = group_labels(breakdown.groups)
-    return {"data": [_line(labels[group.key], colors[group.key], group.series, measure, granularity, currency)
+    return {"data": [_line(group.key, labels[group.key], colors[group.key], group.series, measure,
+                           granularity, currency)
                      for group in breakdown.groups],
             "layout": _layout(**_time_axes(granularity, currency))}
+
+
+def _change_hover(breakdown: Breakdown, group: Group, measure: str, currency: str) -> list[str]:
+    """The group's change of the measure against the comparison period, if there is one."""
+    if breakdown.comparison is None:
+        return []
+    previous = breakdown.comparison.previous(group.key).measure(measure)
+    return [f"Change: {change_text(group.money.measure(measure), previous, currency)} "
+            f"(was {money_text(previous, currency)})"]
 
 
 def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> dict:
@@ -84,10 +96,13 @@ def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict
         "marker": {"colors": [colors[group.key] for group in drawn], "line": {"color": "#fff", "width": 1}},
         "text": [share_text(share(group.money.measure(measure), whole)) for group in drawn],
         "textinfo": "text", "textposition": "inside", "insidetextorientation": "horizontal",
-        "customdata": [[money_text(group.money.amount, currency),
-                        money_text(group.money.amount_paid, currency)] for group in drawn],
-        "hovertemplate": ("<b>%{label}</b><br>Amount: %{customdata[0]}<br>"
-                          "Amount paid: %{customdata[1]}<br>Share: %{text}<extra></extra>"),
+        "customdata": [[group.key] for group in drawn],
+        # A slice's customdata reaches a hovertemplate as the list of its entries' items.
+        "hovertext": ["<br>".join([f"Amount: {money_text(group.money.amount, currency)}",
+                                   f"Amount paid: {money_text(group.money.amount_paid, currency)}",
+                                   f"Share: {share_text(share(group.money.measure(measure), whole))}",
+                                   *_change_hover(breakdown, group, measure, currency)]) for group in drawn],
+        "hovertemplate": "<b>%{label}</b><br>%{hovertext}<extra></extra>",
     }], "layout": _layout(showlegend=False,  # the groups' table below is the legend
                           uniformtext={"minsize": 10, "mode": "hide"}, annotations=[{
         "text": f"{MEASURE_LABELS[measure]}<br><b>{money_text(whole, currency)}</b>",

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from dash import html
+
+from data_access.comparison import percent
 from data_access.money import CENT
 
 PERCENT = Decimal("0.01")
@@ -27,3 +30,33 @@ def share_text(share: Decimal) -> str:
 MEASURE_LABELS = {"amount": "Amount", "amount_paid": "Amount paid", "cash_coupon": "Cash coupons used"}
 
 
+
+
+def signed_amount(value: Decimal) -> str:
+    """'+1,234.50', '-5.00', '0.00'."""
+    return ("+" if value.quantize(CENT, rounding=ROUND_HALF_UP) > 0 else "") + amount_text(value)
+
+
+def percent_text(rate: Decimal | None) -> str:
+    """'+12.34%', '-5.00%'; a dash where there is no percentage (a zero previous value)."""
+    return "\u2014" if rate is None else f"{'+' if rate > 0 else ''}{rate}%"
+
+
+def change_color(change: Decimal) -> str:
+    """Green up, red down, grey unchanged."""
+    return "text-success" if change > 0 else "text-danger" if change < 0 else "text-secondary"
+
+
+def change_text(current: Decimal, previous: Decimal, currency: str) -> str:
+    """'CNY +1,234.50 (+12.34%)'; no percentage of a zero previous value."""
+    rate = percent(current, previous)
+    text = signed_amount(current - previous)
+    return (f"{currency} {text}" if currency else text) + ("" if rate is None else f" ({percent_text(rate)})")
+
+
+def change_badge(current: Decimal, previous: Decimal, currency: str = "") -> html.Span:
+    """The change as coloured text with an arrow."""
+    change = current - previous
+    arrow = "bi-arrow-up-right" if change > 0 else "bi-arrow-down-right" if change < 0 else "bi-arrow-right"
+    return html.Span([html.I(className=f"bi {arrow} me-1"), change_text(current, previous, currency)],
+                     className=f"change fw-semibold text-nowrap {change_color(change)}")

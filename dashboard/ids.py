@@ -67,6 +67,7 @@ GROUPING = "grouping"                # container of GROUP_BY: trend and distribu
 GROUP_BY = "group-by"
 GRANULARITY_BOX = "granularity-box"  # container of GRANULARITY: overview and trend only
 GRANULARITY = "granularity"
+COMPARE = "compare"                  # dbc.Select: compare with none / the previous period / a year before
 MAIN_COLUMN = "main-column"
 SIDE_PANEL = "side-panel"            # Sorting Dimensions and Advanced Settings (right column)
 SIDE_PANEL_TOGGLE = "side-panel-toggle"      # button shown on narrow screens
@@ -91,6 +92,10 @@ def filter_section(basis: str) -> str:
 OVERVIEW_TOTALS = "overview-totals"  # the cards' row
 OVERVIEW_GRAPH = "overview-graph"
 OVERVIEW_MESSAGE = "overview-message"  # why nothing shows
+OVERVIEW_FORECAST = "overview-forecast"  # the card "Forecast for MONTH"
+OVERVIEW_BREAKDOWNS = "overview-breakdowns"  # links from the total to its breakdowns
+MOVERS = "movers"                    # the movers panel (dashboard/movers.py)
+MOVERS_TABS = "movers-tabs"          # a tab per status
 
 
 def overview_total(measure: str) -> str:
@@ -103,4 +108,13 @@ def overview_total(measure: str) -> str:
 BREAKDOWN_GRAPH = "breakdown-graph"    # lines on the trend tab, donut on the distribution tab
 BREAKDOWN_GROUPS = "breakdown-groups"  # table of the groups' totals (the charts' legend)
 BREAKDOWN_MESSAGE = "breakdown-message"
+BREAKDOWN_FORECAST = "breakdown-forecast"  # the top groups' month-end forecast
 DETAIL_GRID_BOX = "detail-grid-box"    # holds detail_grid(tab), made anew for each query
+SCORECARD = "scorecard"                # the account-manager scorecard, when grouped by manager
+DRILL_BREADCRUMB = "drill-breadcrumb"  # the drill-down steps, each a link back to it
+DRILL_REQUEST = "drill-request"        # dcc.Store: {"key": group key} of a chart or legend click
+
+
+def group_row(key: str) -> dict:
+    """A row of the groups' table: clicking it (or Enter on it) drills into the group."""
+    return {"type": "group-row", "key": key}

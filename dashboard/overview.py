@@ -1,36 +1,89 @@
-"""The Overview tab: totals for the time range and search, their trend, and Export."""
+"""The Overview tab: totals for the time range and search (against the comparison period when
+one is chosen), the month-end forecast, their trend, Export, and the movers."""
 from __future__ import annotations
+
+from decimal import Decimal
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import ids
+from dashboard import ids, movers
 from dashboard.export_menu import overview_export, titled
 from dashboard.figures import CONFIG
-from dashboard.format import MEASURE_LABELS, money_text
+from dashboard.format import MEASURE_LABELS, change_badge, money_text
+from data_access.comparison import Comparison
+from data_access.forecast import Forecast
 from data_access.money import Money
 
 CARDS = (("amount", "bi-receipt"), ("amount_paid", "bi-wallet2"), ("cash_coupon", "bi-ticket-perforated"))
 CARD_NOTES = {"amount": "At list price", "amount_paid": "Amount \u2212 cash coupons used",
               "cash_coupon": "Deducted from Amount"}
+CARD_WIDTHS = {"xs": 12, "sm": 6, "xl": 3}
 
 
-def total_cards(total: Money | None, currency: str = "") -> list[dbc.Col]:
-    """The three totals as cards; a dash while there is nothing to show yet."""
-    return [dbc.Col(dbc.Card(dbc.CardBody([
-        html.Div([html.I(className=f"bi {icon} me-2"), MEASURE_LABELS[measure]],
-                 className="text-muted small text-uppercase fw-semibold"),
-        html.Div(money_text(total.measure(measure), currency) if total is not None else "\u2014",
-                 id=ids.overview_total(measure) + "-value", className="fs-4 fw-semibold text-nowrap"),
-        html.Div(CARD_NOTES[measure], className="small text-muted"),
-    ]), id=ids.overview_total(measure), className="h-100 shadow-sm"), xs=12, md=4)
-        for measure, icon in CARDS]
+def _card(card_id: str, title, value: str, notes: list, value_id: str | None = None) -> dbc.Col:
+    return dbc.Col(dbc.Card(dbc.CardBody([
+        html.Div(title, className="text-muted small text-uppercase fw-semibold"),
+        html.Div(value, id=value_id or card_id + "-value", className="fs-4 fw-semibold text-nowrap"),
+        *notes,
+    ]), id=card_id, className="h-100 shadow-sm"), **CARD_WIDTHS)
+
+
+def _compared_note(current: Decimal, previous: Decimal, currency: str) -> html.Div:
+    return html.Div([change_badge(current, previous, currency),
+                     html.Span(f" vs {money_text(previous, currency)}", className="text-muted")],
+                    className="small", title="Change against the comparison period")
+
+
+def total_cards(total: Money | None, currency: str = "", compared: Comparison | None = None) -> list[dbc.Col]:
+    """The three totals as cards, each with its change against the comparison period when
+    there is one; a dash while there is nothing to show yet."""
+    def notes(measure: str) -> list:
+        if compared is None or total is None:
+            return [html.Div(CARD_NOTES[measure], className="small text-muted")]
+        return [_compared_note(total.measure(measure), compared.total.measure(measure), currency)]
+    return [_card(ids.overview_total(measure), [html.I(className=f"bi {icon} me-2"), MEASURE_LABELS[measure]],
+                  money_text(total.measure(measure), currency) if total is not None else "\u2014", notes(measure))
+            for measure, icon in CARDS]
+
+
+def forecast_card(forecast: Forecast | None, currency: str = "") -> dbc.Col:
+    """"Forecast for MONTH": where Amount lands at the month's end, its range and the month
+    to date."""
+    title = [html.I(className="bi bi-graph-up-arrow me-2"),
+             f"Forecast for {forecast.month:%B %Y}" if forecast else "Forecast"]
+    if forecast is None:
+        return _card(ids.OVERVIEW_FORECAST, title, "\u2014",
+                     [html.Div("No data loaded yet", className="small text-muted")])
+    landing = forecast.total.amount
+    return _card(ids.OVERVIEW_FORECAST, title, money_text(landing.forecast, currency), [
+        html.Div(f"Range {money_text(landing.low, currency)} \u2013 {money_text(landing.high, currency)}",
+                 className="small"),
+        html.Div(f"{money_text(landing.actual, currency)} to {forecast.data_up_to:%d %b}",
+                 className="small text-muted"),
+    ])
+
+
+def cards(total: Money | None, currency: str = "", compared: Comparison | None = None,
+          forecast: Forecast | None = None) -> list[dbc.Col]:
+    """The totals' cards and the forecast's."""
+    return [*total_cards(total, currency, compared), forecast_card(forecast, currency)]
+
+
+def breakdown_links(links: list[tuple[str, str]]) -> list:
+    """"Break the total down: by account manager · ..." (label, href of the Distribution tab)."""
+    items = [html.Span("Break the total down: ", className="text-muted")]
+    for index, (label, href) in enumerate(links):
+        if index:
+            items.append(html.Span(" \u00b7 ", className="text-muted"))
+        items.append(dcc.Link(f"by {label.lower()}", href=href))
+    return items
 
 
 def layout() -> html.Div:
     return html.Div([
-        dcc.Loading(dbc.Row(total_cards(None), id=ids.OVERVIEW_TOTALS, className="g-3 mb-3"),
-                    type="dot"),
+        dcc.Loading(dbc.Row(cards(None), id=ids.OVERVIEW_TOTALS, className="g-3 mb-2"), type="dot"),
+        html.Div(id=ids.OVERVIEW_BREAKDOWNS, className="small mb-3"),
         dbc.Card([
             dbc.CardHeader(titled("Expenditure trend", overview_export())),
             dbc.CardBody([
@@ -38,4 +91,5 @@ def layout() -> html.Div:
                 dcc.Loading(dcc.Graph(id=ids.OVERVIEW_GRAPH, config=CONFIG, className="chart")),
             ]),
         ], className="shadow-sm"),
+        movers.layout(),
     ])

@@ -21,6 +21,7 @@ def layout() -> html.Div:
     return html.Div([
         dcc.Location(id=ids.URL, refresh="callback-nav"),
         dcc.Store(id=ids.QUERY_PARAMS),
+        dcc.Store(id=ids.DRILL_REQUEST),  # set by assets/drilldown.js
         html.Div(id=ids.TOASTS, className="toast-container position-fixed top-0 end-0 p-3"),
         html.Header(dbc.Container([
             html.Div([html.I(className="bi bi-bar-chart-line-fill text-primary me-2"),

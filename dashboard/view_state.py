@@ -1,8 +1,9 @@
 """The view on screen — tab, time range, chart amount and query — and its two spellings: the
 controls' values and the page's query string, so that a copied link or the back button brings
 the same view back. Both use the same names: `tab`, `range`, `from`, `to`, `search`,
-`group_by`, `granularity`, `sort_by`, `order`, `measure`, `hide_zero`, `top_n`, and
-`include.<basis>` / `exclude.<basis>` (lists)."""
+`group_by`, `granularity`, `compare`, `sort_by`, `order`, `measure`, `hide_zero`, `top_n`,
+`include.<basis>` / `exclude.<basis>` (lists), and `drill` (the drill-down steps, a list: only
+in the URL, shown as the breadcrumb)."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,6 +12,7 @@ from datetime import date
 from urllib.parse import parse_qs, urlencode
 
 from dashboard import ids
+from dashboard.drilldown import MAX_STEPS, Step
 from dashboard.time_range import CUSTOM, DEFAULT_PRESET, Preset, preset_range
 from data_access.money import Measure
 from data_access.query import Basis, ExpenditureQuery, QueryError, Scope
@@ -34,13 +36,16 @@ _QUERY = {field.name: field.default for field in dataclasses.fields(ExpenditureQ
 DEFAULTS = {
     "tab": ids.TAB_OVERVIEW, "range": DEFAULT_PRESET.value, "search": _QUERY["search"],
     "group_by": _QUERY["group_by"].value, "granularity": _QUERY["granularity"].value,
-    "sort_by": _QUERY["sort_by"].value, "order": "desc" if _QUERY["descending"] else "asc",
+    "compare": _QUERY["compare"].value, "sort_by": _QUERY["sort_by"].value,
+    "order": "desc" if _QUERY["descending"] else "asc",
     "measure": Measure.AMOUNT.value, "hide_zero": _QUERY["hide_zero"], "top_n": _QUERY["top_n"],
     **{name: [] for name in FILTER_NAMES},
 }
 NAMES = ("tab", "range", "from", "to", *(name for name in DEFAULTS if name not in ("tab", "range")))
+URL_NAMES = (*NAMES, "drill")
+LIST_NAMES = (*FILTER_NAMES, "drill")
 # Validated together: a custom range is only as good as both its days.
-_GROUPS = (("range", "from", "to"), *((name,) for name in NAMES if name not in ("range", "from", "to")))
+_GROUPS = (("range", "from", "to"), *((name,) for name in URL_NAMES if name not in ("range", "from", "to")))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,15 +54,17 @@ class View:
     preset: str  # a Preset value, or CUSTOM
     measure: str
     query: ExpenditureQuery  # everything the controls say
+    drill: tuple[Step, ...] = ()  # the drill-down steps that led here
 
     def shown_query(self) -> ExpenditureQuery:
         """The query the tab answers. The overview answers the time range and search only
         (its totals are the command line's `stats overview`); the side panel's sorting and
-        settings belong to the trend and distribution tabs."""
+        settings belong to the trend and distribution tabs. Every tab compares."""
         if self.tab != ids.TAB_OVERVIEW:
             return self.query
         q = self.query
-        return ExpenditureQuery(q.scope, q.start, q.end, search=q.search, granularity=q.granularity)
+        return ExpenditureQuery(q.scope, q.start, q.end, search=q.search, granularity=q.granularity,
+                                compare=q.compare)
 
 
 def _choice(value, choices, field: str) -> str:
@@ -84,9 +91,18 @@ def from_controls(scope: Scope, today: date, values: Mapping) -> View:
                for kind in FILTER_KINDS}
     query = ExpenditureQuery.from_params(scope, dict(
         start=start, end=end, search=values["search"] or "", group_by=values["group_by"],
-        granularity=values["granularity"], top_n=values["top_n"], sort_by=values["sort_by"],
+        granularity=values["granularity"], compare=values["compare"], top_n=values["top_n"],
+        sort_by=values["sort_by"],
         descending=ORDERS[order], hide_zero=values["hide_zero"], **filters))
-    return View(tab, preset, measure, query)
+    return View(tab, preset, measure, query, drill_steps(values.get("drill")))
+
+
+def drill_steps(texts) -> tuple[Step, ...]:
+    if not texts:
+        return ()
+    if not isinstance(texts, list) or len(texts) > MAX_STEPS:
+        raise QueryError(f"drill: at most {MAX_STEPS} steps")
+    return tuple(Step.from_text(text) for text in texts)
 
 
 def to_controls(view: View) -> dict:
@@ -94,7 +110,7 @@ def to_controls(view: View) -> dict:
     q = view.query
     values = {"tab": view.tab, "range": view.preset, "from": q.start.isoformat(),
               "to": q.end.isoformat(), "search": q.search, "group_by": q.group_by.value,
-              "granularity": q.granularity.value, "sort_by": q.sort_by.value,
+              "granularity": q.granularity.value, "compare": q.compare.value, "sort_by": q.sort_by.value,
               "order": "desc" if q.descending else "asc", "measure": view.measure,
               "hide_zero": q.hide_zero, "top_n": q.top_n, **{name: [] for name in FILTER_NAMES}}
     for kind, filters in (("include", q.include), ("exclude", q.exclude)):
@@ -118,7 +134,20 @@ def to_search(view: View) -> str:
         elif value == DEFAULTS[name]:
             continue
         pairs += [(name, _url_text(item)) for item in (value if isinstance(value, list) else [value])]
+    pairs += [("drill", step.to_text()) for step in view.drill]
     return "?" + urlencode(pairs) if pairs else ""
+
+
+def drill_texts(search: str | None) -> list[str]:
+    """The drill-down steps a query string names, kept as they are when they are valid (a
+    change of a control keeps the path that led to the view), else none."""
+    try:
+        texts = parse_qs(search.lstrip("?") if isinstance(search, str) else "",
+                         max_num_fields=MAX_URL_FIELDS).get("drill", [])
+        drill_steps(texts)
+    except (ValueError, QueryError):
+        return []
+    return texts
 
 
 def from_search(scope: Scope, today: date, search: str | None) -> tuple[View, list[str]]:
@@ -131,10 +160,10 @@ def from_search(scope: Scope, today: date, search: str | None) -> tuple[View, li
         return from_controls(scope, today, {}), ["the link has too many settings"]
     values, errors = {}, []
     for name, items in parsed.items():
-        if name not in NAMES:
+        if name not in URL_NAMES:
             errors.append(f"unknown setting {name!r}")
         else:
-            values[name] = items if name in FILTER_NAMES else items[-1]
+            values[name] = items if name in LIST_NAMES else items[-1]
     accepted = {}
     for group in _GROUPS:
         part = {name: values[name] for name in group if name in values}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -16,6 +17,9 @@ from data_access.dimensions import key_column, labelled
 from data_access.facts import all_rows, matching, money_of, money_sums, period_column
 from data_access.money import ZERO, Money, share, total
 from data_access.query import OTHERS_KEY, OTHERS_LABEL, ExpenditureQuery, Granularity, SortKey
+
+if TYPE_CHECKING:
+    from data_access.comparison import Comparison
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Group:
 class Overview:
     total: Money
     series: tuple[Point, ...]
+    comparison: Comparison | None = None  # when the query compares (data_access.comparison)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,6 +49,7 @@ class Breakdown:
     total: Money
     series: tuple[Point, ...]  # empty when asked without series
     groups: tuple[Group, ...]  # the top N in the asked order, then "Others"
+    comparison: Comparison | None = None  # when the query compares (data_access.comparison)
 
 
 def periods_between(start: date, end: date, granularity: Granularity) -> list[date]:
@@ -85,26 +91,32 @@ def _ordered(q: ExpenditureQuery, groups: list[Group]) -> list[Group]:
     if q.sort_by is SortKey.NAME:
         return sorted(groups, key=_by_name, reverse=q.descending)
     ordered = sorted(groups, key=_by_name)  # ties in name order, whichever direction
-    return sorted(ordered, key=lambda group: group.money.measure(q.sort_by.value), reverse=q.descending)
+    return sorted(ordered, key=lambda group: group.money.measure(q.sort_by.measure), reverse=q.descending)
 
 
 def _top_and_others(q: ExpenditureQuery, groups: list[Group]) -> tuple[list[Group], list[Group]]:
-    """The N largest groups by the sorted measure (Amount when sorting by name) and the rest."""
-    measure = "amount" if q.sort_by is SortKey.NAME else q.sort_by.value
+    """The N largest groups by the sorted measure (Amount when sorting by name or change) and
+    the rest."""
+    measure = q.sort_by.measure
     ranked = sorted(sorted(groups, key=_by_name), key=lambda group: group.money.measure(measure), reverse=True)
     return ranked[:q.top_n], ranked[q.top_n:]
 
 
-def breakdown(conn: sa.Connection, q: ExpenditureQuery, with_series: bool = True) -> Breakdown:
-    groups = _group_totals(conn, q)
+def breakdown(conn: sa.Connection, q: ExpenditureQuery, with_series: bool = True,
+              groups: list[Group] | None = None, total_series: tuple[Point, ...] | None = None) -> Breakdown:
+    """`groups` and `total_series`: the query's, when they were read already (a comparison
+    reads them together with the comparison period's)."""
+    groups = _group_totals(conn, q) if groups is None else groups
     grand_total = total(group.money for group in groups)
     top, rest = _top_and_others(q, groups)
     shown = _ordered(q, top)
     if rest:
         shown.append(Group(OTHERS_KEY, OTHERS_LABEL, total(group.money for group in rest), ZERO))
-    total_series, series_by_key = (), {}
-    if with_series:
-        total_series = overview(conn, q).series
+    series_by_key = {}
+    if not with_series:
+        total_series = ()
+    else:
+        total_series = overview(conn, q).series if total_series is None else total_series
         series_by_key = _group_series(conn, q, [g.key for g in top])
         if rest:  # the total less the top groups: no need to read the others' records
             others = {point.period: point.money for point in total_series}
@@ -119,9 +131,11 @@ def breakdown(conn: sa.Connection, q: ExpenditureQuery, with_series: bool = True
 
 
 def without_series(answer: Breakdown) -> Breakdown:
-    """The totals and groups of `answer` alone: what a table of the groups needs."""
+    """The totals and groups of `answer` alone (and of its comparison): what a table of the
+    groups needs."""
     return dataclasses.replace(answer, series=(), groups=tuple(dataclasses.replace(group, series=())
-                                                               for group in answer.groups))
+                                                               for group in answer.groups),
+                               comparison=answer.comparison and dataclasses.replace(answer.comparison, series=()))
 
 
 def _less(whole: Money, part: Money) -> Money:

@@ -81,7 +81,7 @@ def _detail_select(q: ExpenditureQuery, record_ids: Sequence[str] | None = None)
 
 def _sort_key(q: ExpenditureQuery, sort: tuple[str, bool] | None) -> tuple[str, bool]:
     if sort is None:
-        key = "account_name" if q.sort_by is SortKey.NAME else q.sort_by.value
+        key = "account_name" if q.sort_by is SortKey.NAME else q.sort_by.measure
         sort = (key, q.descending)
     if sort[0] not in DETAIL_COLUMN_KEYS:
         raise ValueError(f"cannot sort by {sort[0]!r}")

@@ -99,7 +99,7 @@ def conditions(scope: Scope, q: ExpenditureQuery | None = None, facts: Facts = R
     return where
 
 
-def _parts(q: ExpenditureQuery, bases: tuple[Basis, ...], by_day: bool) -> list:
+def parts(q: ExpenditureQuery, bases: tuple[Basis, ...], by_day: bool) -> list:
     """[(facts, day ranges)] that together hold the query's days: the range from daily facts
     or, for a question not by day, its whole months from a monthly rollup (when one has the
     question's columns) and the days around them from daily facts."""
@@ -119,7 +119,7 @@ def matching(q: ExpenditureQuery, columns, bases: tuple[Basis, ...] = (), among:
     only those of the groups `among` of the first basis, if given. `by_day`: the question
     needs the facts by day."""
     selects = []
-    for facts, days in _parts(q, bases, by_day):
+    for facts, days in parts(q, bases, by_day):
         where = conditions(q.scope, q, facts, days)
         if among is not None:
             where.append(key_column(bases[0], facts.t).in_(among))

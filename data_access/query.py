@@ -55,6 +55,16 @@ class SortKey(StrEnum):
     AMOUNT_PAID = "amount_paid"
     CASH_COUPON = "cash_coupon"
     NAME = "name"
+    # The change of Amount against the comparison period (data_access.comparison orders the
+    # groups by it). Like name, they pick the top N by Amount; rows, and groups without a
+    # comparison, are in Amount order.
+    CHANGE = "change"
+    CHANGE_PERCENT = "change_percent"
+
+    @property
+    def measure(self) -> str:
+        """The money measure that ranks the top N groups and orders detail rows."""
+        return self.value if self in (SortKey.AMOUNT, SortKey.AMOUNT_PAID, SortKey.CASH_COUPON) else "amount"
 
 
 ASSOCIATION_TYPES = ("Referral", "Reseller")

@@ -1,7 +1,7 @@
 """The dashboard benchmark (bench/dashboard_bench.py), end to end on a small DuckDB dataset, so
 that it cannot rot: the app serves every interaction of every tab over HTTP, the cold ones
 compute their answers (which are replayed on a connection), the warm ones come from the cache."""
-from bench.dashboard_bench import INTERACTIONS, prepare, report, run_engine
+from bench.dashboard_bench import INTERACTIONS, comparison_report, prepare, report, run_engine
 
 
 def test_the_benchmark_measures_every_interaction_of_every_tab(tmp_path):
@@ -20,3 +20,9 @@ def test_the_benchmark_measures_every_interaction_of_every_tab(tmp_path):
     assert 0 < run.peak_rss_mib < 1024
     table = report([run])
     assert all(f"| {row.tab} | {row.interaction} |" in table for row in run.rows)
+
+    compared = run_engine("duckdb", url, repeats=1, warmup=0, work_dir=tmp_path, compare="previous")
+    assert compared.engine == "duckdb, compare previous" and compared.computed_when_warm == 0
+    assert all(row.raw[0] > 0 for row in compared.rows)
+    ratios = comparison_report([run, compared])
+    assert all(f"| {row.tab} | {row.interaction} |" in ratios for row in compared.rows)

@@ -4,6 +4,7 @@ gets (a message, never a traceback, never another scope's data)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from dash.exceptions import PreventUpdate
@@ -292,8 +293,35 @@ def test_overview_cards_and_trend(runtime):
     assert card_values(cards) == {"amount": "CNY 12,677.82", "amount_paid": "CNY 12,657.82",
                                   "cash_coupon": "CNY 20.00"}
     assert message is None and style == {}
-    assert [line["name"] for line in figure["data"]] == ["Amount", "Amount paid"]
+    # the data goes up to 2025-01-28: the forecast continues from it to the month's end
+    assert [line["name"] for line in figure["data"]] == ["Amount", "Amount paid", "Forecast low",
+                                                         "Forecast range", "Forecast"]
     assert len(figure["data"][0]["x"]) == 31
+    assert figure["data"][-1]["x"] == ["2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31"]
+    assert texts(find(cards, ids.OVERVIEW_FORECAST)).strip().startswith("Forecast for January 2025")
+    assert "CNY 12,677.82 to 28 Jan" in texts(find(cards, ids.OVERVIEW_FORECAST))
+
+
+def test_overview_compared_with_the_period_before(runtime, database):
+    cards, figure, _style, message = overview_view(runtime, ADMIN_A, params(
+        "?range=custom&from=2025-01-15&to=2025-01-28&compare=previous"))
+    with database.connect() as conn:
+        now, before = (breakdowns.overview(conn, ExpenditureQuery(ADMIN_A, start, end)).total.amount
+                       for start, end in (("2025-01-15", "2025-01-28"), ("2025-01-01", "2025-01-14")))
+    change = now - before
+    percent = (change / before * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "+" if change > 0 else ""
+    assert message is None
+    assert texts(find(cards, ids.overview_total("amount"))).endswith(
+        f"CNY {sign}{change:,.2f} ({sign}{percent}%)  vs CNY {before:,.2f}")
+    compared = next(line for line in figure["data"] if line["name"] == "Amount 2025-01-01 to 2025-01-14")
+    assert compared["x"][0] == "2025-01-15" and compared["customdata"][0].startswith("2025-01-01: CNY ")
+    assert compared["line"]["dash"] == "dot" and len(compared["x"]) == 14
+
+
+def test_a_zero_comparison_period_shows_no_percentage(runtime):
+    cards, *_ = overview_view(runtime, ADMIN_A, params(JANUARY + "&compare=year"))
+    assert texts(find(cards, ids.overview_total("amount"))).endswith("CNY +12,677.82  vs CNY 0.00")
 
 
 def test_overview_answers_the_search(runtime, database):
@@ -348,7 +376,8 @@ def test_nothing_is_drawn_before_the_view_is_known(runtime):
 
 def test_trend_by_account_manager(runtime):
     link = JANUARY + "&tab=trend&group_by=account_manager"
-    figure, style, groups, grid, message = breakdown_view(runtime, ADMIN_A, "trend", params(link), "amount")
+    figure, style, groups, _forecast, grid, message = breakdown_view(runtime, ADMIN_A, "trend", params(link),
+                                                                     "amount")
     assert message is None and style == {}
     assert [line["name"] for line in figure["data"]] == ["Bob Baker", "Unassigned", "Alice Able"]
     rows = texts(groups)
@@ -361,14 +390,42 @@ def test_trend_by_account_manager(runtime):
     assert table.dashGridOptions["rowSelection"]["checkboxes"] is True
 
 
+def test_a_breakdown_compared_with_the_period_before(runtime, database):
+    link = "?range=custom&from=2025-01-15&to=2025-01-28&tab=trend&group_by=account_manager&compare=previous"
+    with database.connect() as conn:
+        before = breakdowns.breakdown(conn, ExpenditureQuery(ADMIN_A, "2025-01-01", "2025-01-14",
+                                                        group_by="account_manager"))
+        now = breakdowns.breakdown(conn, ExpenditureQuery(ADMIN_A, "2025-01-15", "2025-01-28",
+                                                     group_by="account_manager"))
+    figure, _style, table, forecast_box, _grid, message = breakdown_view(runtime, ADMIN_A, "trend", params(link),
+                                                                         "amount")
+    assert message is None
+    assert [texts(cell).strip() for cell in table.children[0].children.children][-3:] == [
+        "Previous", "Change", "Change %"]
+    # Bob Baker spent before the 15th only: matched by key, he shows with nothing now
+    bob_now = next((g.money.amount for g in now.groups if g.label == "Bob Baker"), Decimal(0))
+    bob_before = next((g.money.amount for g in before.groups if g.label == "Bob Baker"), Decimal(0))
+    bob = next(row for row in table.children[1].children if "Bob Baker" in texts(row.children[0]))
+    assert texts(bob.children[-3]) == f"{bob_before:,.2f}"
+    assert texts(bob.children[-2]) == f"{'+' if bob_now > bob_before else ''}{bob_now - bob_before:,.2f}"
+    total = table.children[2].children
+    assert texts(total.children[-3]) == f"{before.total.amount:,.2f}"
+    compared = figure["data"][-1]
+    assert compared["name"] == "Total amount 2025-01-01 to 2025-01-14" and compared["x"][0] == "2025-01-15"
+    assert "Forecast for January 2025" in texts(forecast_box) and "Bob Baker" in texts(forecast_box)
+    donut, *_ = breakdown_view(runtime, ADMIN_A, "distribution", params(link.replace("trend", "distribution")),
+                               "amount")
+    assert all(hover.split("<br>")[-1].startswith("Change: CNY ") for hover in donut["data"][0]["hovertext"])
+
+
 def test_the_chart_draws_the_chosen_amount_and_a_bad_choice_falls_back(runtime):
     link = JANUARY + "&tab=trend&group_by=account_manager"
     paid, *_ = breakdown_view(runtime, ADMIN_A, "trend", params(link), "amount_paid")
     alice = next(line for line in paid["data"] if line["name"] == "Alice Able")
-    assert "CNY 1,183.41" in alice["customdata"]  # 1203.41 less the 20.00 coupon, on its day
+    assert "CNY 1,183.41" in (text for _, text in alice["customdata"])  # 1203.41 less the 20.00 coupon, on its day
     fallback, *_ = breakdown_view(runtime, ADMIN_A, "trend", params(link), {"x": 1})
     alice = next(line for line in fallback["data"] if line["name"] == "Alice Able")
-    assert "CNY 1,203.41" in alice["customdata"]
+    assert "CNY 1,203.41" in (text for _, text in alice["customdata"])
 
 
 def test_top_n_puts_the_rest_in_others_with_the_same_colour_on_both_tabs(runtime):
@@ -394,10 +451,11 @@ def test_include_and_exclude_filters(runtime):
 
 def test_an_empty_breakdown_says_why_and_shows_no_table(runtime):
     link = JANUARY + "&tab=trend" + "".join(f"&exclude.account_manager={key}" for key in ("", "A-M1", "A-M2"))
-    figure, style, groups, grid, message = breakdown_view(runtime, ADMIN_A, "trend", params(link), "amount")
+    figure, style, groups, _forecast, grid, message = breakdown_view(runtime, ADMIN_A, "trend", params(link),
+                                                                     "amount")
     assert message == ("Every record from 2025-01-01 to 2025-01-31 is excluded by the filters in "
                        "Advanced Settings and hiding zero expenditures.")
-    assert (style, groups, grid) == ({"display": "none"}, None, None)
+    assert (style, groups, _forecast, grid) == ({"display": "none"}, None, None, None)
 
 
 def test_a_breakdown_only_for_its_tabs(runtime):

@@ -76,3 +76,113 @@ def test_bad_questions_exit_non_zero_with_one_line(cli, options, message):
     code, output = cli("stats", "overview", "--partner", "P1", "--from", "2025-01-01",
                        "--to", "2025-03-31", *options)
     assert code != 0 and output.strip().splitlines()[-1] == message
+
+
+def test_compare_with_the_previous_month_by_hand(cli):
+    """February against January, by account manager (see the attribution comments above):
+    January is Unassigned 100.00, Li Na 250.50 (coupons 20.50), Wang Wei 10.25 (coupons 0.25);
+    February is Wang Wei's alone, 300.00 − 30.00 + 1.11. Li Na and Unassigned spent nothing in
+    February: matched by key, they count as zero there."""
+    document = stats(cli, "trend", "--from", "2025-02-01", "--to", "2025-02-28", "--group-by",
+                     "account_manager", "--granularity", "month", "--compare", "previous")
+    assert document["compare"] == {
+        "from": "2025-01-01", "to": "2025-01-31",
+        "total": {"amount": "360.75", "cash_coupon": "20.75", "amount_paid": "340.00"},
+        "series": [{"period": "2025-01", "amount": "360.75", "amount_paid": "340.00"}]}
+    assert document["total"] == {
+        "amount": "271.11", "cash_coupon": "0.00", "amount_paid": "271.11",
+        "previous": {"amount": "360.75", "cash_coupon": "20.75", "amount_paid": "340.00"},
+        # -89.64 / 360.75 = -24.848 %
+        "change": {"amount": "-89.64", "amount_paid": "-68.89", "percent": "-24.85"}}
+    assert [(g["label"], g["amount"], g["previous"]["amount"], g["change"]) for g in document["groups"]] == [
+        ("Wang Wei", "271.11", "10.25", {"amount": "260.86", "amount_paid": "261.11", "percent": "2544.98"}),
+        ("Li Na", "0.00", "250.50", {"amount": "-250.50", "amount_paid": "-230.00", "percent": "-100.00"}),
+        ("Unassigned", "0.00", "100.00", {"amount": "-100.00", "amount_paid": "-100.00", "percent": "-100.00"}),
+    ]
+
+
+def test_others_is_compared_as_the_remainder_of_the_current_top(cli):
+    document = stats(cli, "distribution", "--from", "2025-02-01", "--to", "2025-02-28", "--group-by",
+                     "account_manager", "--top", "1", "--compare", "previous")
+    others = document["groups"][-1]
+    assert [g["label"] for g in document["groups"]] == ["Wang Wei", "Others"]
+    # January's 360.75 less Wang Wei's 10.25 (coupons 20.75 − 0.25)
+    assert (others["previous"], others["change"]) == (
+        {"amount": "350.50", "cash_coupon": "20.50", "amount_paid": "330.00"},
+        {"amount": "-350.50", "amount_paid": "-330.00", "percent": "-100.00"})
+
+
+def test_a_range_cut_mid_month_compares_with_as_many_days_before(cli):
+    # 16 days, 02-14..03-01: 1.11 + 5.00; before them 01-29..02-13: 50.50 (coupons 0.50) + 300.00 − 30.00
+    document = stats(cli, "overview", "--from", "2025-02-14", "--to", "2025-03-01", "--compare", "previous")
+    assert (document["compare"]["from"], document["compare"]["to"]) == ("2025-01-29", "2025-02-13")
+    assert len(document["compare"]["series"]) == 16 and len(document["series"]) == 16
+    assert document["compare"]["series"][3] == {"period": "2025-02-01", "amount": "300.00", "amount_paid": "300.00"}
+    assert document["total"]["change"] == {"amount": "-314.39", "amount_paid": "-313.89", "percent": "-98.09"}
+
+
+def test_a_zero_previous_period_has_no_percentage(cli):
+    document = stats(cli, "overview", "--granularity", "month", "--compare", "year")
+    assert document["compare"] == {
+        "from": "2024-01-01", "to": "2024-03-31",
+        "total": {"amount": "0.00", "cash_coupon": "0.00", "amount_paid": "0.00"},
+        "series": [{"period": f"2024-0{month}", "amount": "0.00", "amount_paid": "0.00"} for month in (1, 2, 3)]}
+    assert document["total"]["change"] == {"amount": "636.86", "amount_paid": "616.11", "percent": None}
+
+
+def test_without_compare_the_document_is_unchanged(cli):
+    document = stats(cli, "trend", "--group-by", "account_manager")
+    assert "compare" not in document and "previous" not in document["total"]
+    assert all("change" not in group for group in document["groups"])
+
+
+def movers(cli, start, end, *options):
+    code, output = cli("stats", "movers", "--partner", "P1", "--from", start, "--to", end,
+                       "--format", "json", *options)
+    assert code == 0, output
+    return json.loads(output)
+
+
+def test_movers_of_february_against_january(cli):
+    # acme01 (c1) moved from Li Na to Wang Wei on 02-01: January's 350.50 (100.00 Unassigned,
+    # 250.50 Li Na, 20.50 coupons) against February's 300.00 − 30.00 refund; globex02 (c2):
+    # 10.25 (0.25 coupon) against the 1.11 adjustment. Both are Wang Wei's on 02-28.
+    assert movers(cli, "2025-02-01", "2025-02-28") == {
+        "partner": "P1", "from": "2025-02-01", "to": "2025-02-28",
+        "compare": {"from": "2025-01-01", "to": "2025-01-31"},
+        "counts": {"new": 0, "lost": 0, "growing": 0, "shrinking": 2, "steady": 0},
+        "movers": [
+            {"customer_id": "c1", "account_name": "acme01", "account_manager": "Wang Wei",
+             "status": "shrinking",
+             "current": {"amount": "270.00", "cash_coupon": "0.00", "amount_paid": "270.00"},
+             "previous": {"amount": "350.50", "cash_coupon": "20.50", "amount_paid": "330.00"},
+             "change": "-80.50"},
+            {"customer_id": "c2", "account_name": "globex02", "account_manager": "Wang Wei",
+             "status": "shrinking",
+             "current": {"amount": "1.11", "cash_coupon": "0.00", "amount_paid": "1.11"},
+             "previous": {"amount": "10.25", "cash_coupon": "0.25", "amount_paid": "10.00"},
+             "change": "-9.14"},
+        ],
+    }
+
+
+def test_movers_of_march_lost_and_growing_with_the_manager_of_the_last_day(cli):
+    document = movers(cli, "2025-03-01", "2025-03-31", "--compare", "previous", "--top", "1")
+    assert document["compare"] == {"from": "2025-02-01", "to": "2025-02-28"}
+    assert document["counts"] == {"new": 0, "lost": 1, "growing": 1, "shrinking": 0, "steady": 0}
+    # Only the first mover: acme01 lost 270.00 (|change| above globex02's +3.89).
+    assert [(m["account_name"], m["status"], m["change"], m["account_manager"])
+            for m in document["movers"]] == [("acme01", "lost", "-270.00", "Wang Wei")]
+    everyone = movers(cli, "2025-03-01", "2025-03-31")
+    # globex02 was unassigned from 03-01.
+    assert [(m["account_name"], m["status"], m["change"], m["account_manager"])
+            for m in everyone["movers"]] == [("acme01", "lost", "-270.00", "Wang Wei"),
+                                              ("globex02", "growing", "3.89", "Unassigned")]
+
+
+def test_movers_against_last_year_are_all_new(cli):
+    document = movers(cli, "2025-01-01", "2025-01-31", "--compare", "year", "--search", "acme")
+    assert document["compare"] == {"from": "2024-01-01", "to": "2024-01-31"}
+    assert document["counts"] == {"new": 1, "lost": 0, "growing": 0, "shrinking": 0, "steady": 0}
+    assert [(m["account_name"], m["status"], m["change"], m["account_manager"], m["previous"]["amount"])
+            for m in document["movers"]] == [("acme01", "new", "350.50", "Li Na", "0.00")]

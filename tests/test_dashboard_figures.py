@@ -72,8 +72,9 @@ def test_trend_draws_one_line_per_group_with_its_colour_and_exact_hover_text():
     assert [line["name"] for line in lines] == ["Li Na", "Others"]
     assert [line["line"]["color"] for line in lines] == [colors["m1"], OTHERS_COLOR]
     assert lines[0]["x"] == ["2025-01", "2025-02"]
-    assert lines[0]["customdata"] == ["CNY 1,234,567.89", "CNY 0.10"]
-    assert lines[1]["customdata"] == ["CNY 5.00", "CNY -2.50"]
+    # The group's key first: a click drills into it (assets/drilldown.js).
+    assert lines[0]["customdata"] == [["m1", "CNY 1,234,567.89"], ["m1", "CNY 0.10"]]
+    assert lines[1]["customdata"] == [[OTHERS_KEY, "CNY 5.00"], [OTHERS_KEY, "CNY -2.50"]]
     assert lines[0]["y"] == [1234567.89, 0.1]
     assert lines[0]["mode"] == "lines+markers"  # two months: points worth marking
 
@@ -89,7 +90,7 @@ def test_long_series_are_drawn_as_plain_lines():
 def test_trend_draws_the_chosen_amount():
     answer = breakdown(group("m1", "Li Na", money("100", "30"), money("10", "10")))
     figure = trend_figure(answer, "amount_paid", Granularity.MONTH, "CNY", {"m1": "#000"})
-    assert figure["data"][0]["customdata"] == ["CNY 70.00", "CNY 0.00"]
+    assert figure["data"][0]["customdata"] == [["m1", "CNY 70.00"], ["m1", "CNY 0.00"]]
 
 
 def test_donut_shows_the_same_groups_with_shares_of_the_chosen_amount():
@@ -100,7 +101,9 @@ def test_donut_shows_the_same_groups_with_shares_of_the_chosen_amount():
     assert pie["labels"] == ["A", "B"]
     assert pie["marker"]["colors"] == [colors["a"], colors["b"]]
     assert pie["text"] == ["66.67%", "33.33%"]  # 50 and 25 of 75 paid
-    assert pie["customdata"] == [["CNY 75.00", "CNY 50.00"], ["CNY 25.00", "CNY 25.00"]]
+    assert pie["customdata"] == [["a"], ["b"]]  # the group's key: a click drills into it
+    assert pie["hovertext"] == ["Amount: CNY 75.00<br>Amount paid: CNY 50.00<br>Share: 66.67%",
+                                "Amount: CNY 25.00<br>Amount paid: CNY 25.00<br>Share: 33.33%"]
     assert pie["textinfo"] == "text"  # plotly's own percentages would come from floats
 
 
@@ -124,7 +127,7 @@ def test_overview_draws_amount_and_amount_paid():
     figure = overview_figure(Overview(total(p.money for p in series), series), Granularity.DAY, "USD")
     assert [line["name"] for line in figure["data"]] == ["Amount", "Amount paid"]
     assert figure["data"][0]["x"] == ["2025-01-01", "2025-02-01"]
-    assert figure["data"][1]["customdata"] == ["USD 9.00", "USD 20.00"]
+    assert [text for _, text in figure["data"][1]["customdata"]] == ["USD 9.00", "USD 20.00"]
     assert figure["layout"]["yaxis"]["title"]["text"] == "USD"
 
 

@@ -91,4 +91,5 @@ def test_describe_says_the_query_in_words():
 
 
 def test_sort_key_values_are_the_command_line_names():
-    assert [key.value for key in SortKey] == ["amount", "amount_paid", "cash_coupon", "name"]
+    assert [key.value for key in SortKey] == ["amount", "amount_paid", "cash_coupon", "name", "change",
+                                             "change_percent"]

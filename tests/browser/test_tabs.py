@@ -77,8 +77,11 @@ def test_overview_cards_equal_the_command_line_through_range_and_search(setup, c
     cards = {"amount": "CNY 12,677.82", "cash_coupon": "CNY 20.00", "amount_paid": "CNY 12,657.82"}
     assert setup.cli_overview(setup.first, setup.last) == cards
     board.expect_cards(cards)
-    board.expect_trace_names(["Amount", "Amount paid"], ids.OVERVIEW_GRAPH)
-    board.expect_points([(setup.last - setup.first).days + 1] * 2, ids.OVERVIEW_GRAPH)
+    # the data goes up to the 28th: the forecast continues from it to the month's end (if any is left)
+    left = (setup.last - (setup.first + timedelta(days=27))).days
+    forecast = ["Forecast low", "Forecast range", "Forecast"] if left else []
+    board.expect_trace_names(["Amount", "Amount paid", *forecast], ids.OVERVIEW_GRAPH)
+    board.expect_points([(setup.last - setup.first).days + 1] * 2 + [left + 1] * len(forecast), ids.OVERVIEW_GRAPH)
     board.screenshot("overview-1280")
 
     board.search("alpha")

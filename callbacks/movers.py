@@ -1,0 +1,53 @@
+"""The Overview's movers panel: the movers of the query in the store, each customer linked to
+its Trend view (built on the server from the URL's view); and the account-manager scorecard of
+the breakdown tabs."""
+from __future__ import annotations
+
+from datetime import date
+
+from dash import Input, Output, State, html
+
+from answers import partner_facts, partner_today
+from auth.identity import current_scope
+from callbacks.common import stored_query
+from callbacks.drilldown import customer_trend_search
+from dashboard import ids
+from dashboard.movers import movers_panel, scorecard_card, shown_customers
+from dashboard.view_state import from_search
+from data_access import movers
+from data_access.query import Basis, QueryError, Scope
+from runtime import Runtime
+
+
+def movers_view(runtime: Runtime, scope: Scope, params, url_search, today: date | None = None):
+    try:
+        query = stored_query(scope, params)
+    except QueryError as error:
+        return html.P(str(error), className="text-muted mb-0")
+    facts = partner_facts(runtime.answers, scope)
+    result = runtime.answers.answer(movers.movers, query)
+    view, _problems = from_search(scope, today or partner_today(facts), url_search)
+    links = {customer: customer_trend_search(view, customer) for customer in shown_customers(result)}
+    return movers_panel(result, facts.currency, links)
+
+
+def scorecard_view(runtime: Runtime, scope: Scope, params):
+    """The scorecard when the breakdown groups by account manager, else nothing."""
+    try:
+        query = stored_query(scope, params)
+    except QueryError:
+        return None  # the breakdown says what is wrong
+    if query.group_by is not Basis.ACCOUNT_MANAGER:
+        return None
+    currency = partner_facts(runtime.answers, scope).currency
+    return scorecard_card(runtime.answers.answer(movers.scorecard, query), currency)
+
+
+def register(app, runtime: Runtime) -> None:
+    @app.callback(Output(ids.SCORECARD, "children"), Input(ids.QUERY_PARAMS, "data"))
+    def _scorecard(params):
+        return scorecard_view(runtime, current_scope(), params)
+
+    @app.callback(Output(ids.MOVERS, "children"), Input(ids.QUERY_PARAMS, "data"), State(ids.URL, "search"))
+    def _movers(params, url_search):
+        return movers_view(runtime, current_scope(), params, url_search)
