@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from celery.exceptions import SoftTimeLimitExceeded
 
-from data_access import breakdowns, details, export_tasks, options
+from data_access import comparison, details, export_tasks, options
 from data_access.errors import UserError
 from data_access.export_tasks import ExportTask, local_time, selection, utc_now, zone_label
 from data_access.query import ExpenditureQuery, QueryError
@@ -86,7 +86,7 @@ def write_file(conn: sa.Connection, query: ExpenditureQuery, file_format: str, p
     partner = options.partner(conn, query.scope.partner_id)
     tables = None
     if view or (file_format == "xlsx" and record_ids is None):
-        tables = view_tables(query, breakdowns.breakdown(conn, query))
+        tables = view_tables(query, comparison.breakdown(conn, query))
     header = file_header(query, selection(record_ids, view), partner)
     if view:
         return WRITERS[file_format](path, header, None, tables)

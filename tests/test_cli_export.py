@@ -58,3 +58,22 @@ def test_bad_input_says_what_is_wrong_and_writes_nothing(cli, tmp_path):  # noqa
         code, output = cli("export", *arguments, "--format", "csv", "--output", str(tmp_path / "x.csv"))
         assert code != 0 and message in output
     assert list(tmp_path.glob("x.csv*")) == [] and list(tmp_path.glob(".x.csv*")) == []
+
+
+def test_with_a_comparison_the_groups_carry_previous_figures_and_change(cli, tmp_path):  # noqa: F811
+    document = stats(cli, "trend", "--from", "2025-02-01", "--to", "2025-02-28", "--compare", "previous")
+    code, output = cli("export", "--partner", "P1", "--from", "2025-02-01", "--to", "2025-02-28",
+                       "--compare", "previous", "--format", "xlsx", "--output", str(tmp_path / "out.xlsx"))
+    assert code == 0, output
+    rows = list(openpyxl.load_workbook(tmp_path / "out.xlsx")["Groups"].iter_rows(values_only=True))
+    header = next(index for index, row in enumerate(rows) if row and row[0] == "Service type")
+    columns = rows[header]
+    assert columns[-5:] == ("Previous amount", "Previous amount paid", "Change of amount",
+                            "Change of amount paid", "Change of amount %")
+    by_label = {row[0]: dict(zip(columns, row, strict=True)) for row in rows[header + 1:]}
+    for group in [*document["groups"], {"label": "Total", **document["total"]}]:
+        read = by_label[group["label"]]
+        assert Decimal(repr(read["Previous amount"])) == Decimal(group["previous"]["amount"])
+        assert Decimal(repr(read["Change of amount"])) == Decimal(group["change"]["amount"])
+        percent = group["change"]["percent"]
+        assert read["Change of amount %"] == (None if percent is None else float(Decimal(percent) / 100))
