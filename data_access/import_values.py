@@ -14,10 +14,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from data_access.money import CENT
-from data_access.schema import customers
+from data_access.money import DECIMALS
+from data_access.schema import MONEY, customers
 
-MONEY_LIMIT = Decimal(10) ** 16  # NUMERIC(18, 2) holds 16 digits before the point
+MONEY_DIGITS = MONEY.precision - MONEY.scale  # before the point: 10 in NUMERIC(18, 8)
+MONEY_LIMIT = Decimal(10) ** MONEY_DIGITS
+MONEY_QUANTUM = Decimal(1).scaleb(-DECIMALS)  # 0.00000001
 
 
 class InvalidValue(ValueError):
@@ -125,8 +127,7 @@ def money(value) -> Decimal:
     if not amount.is_finite():
         raise InvalidValue(f"{shown(value)} is not an amount")
     if abs(amount) >= MONEY_LIMIT:
-        raise InvalidValue(f"{shown(value)} is too large (at most 16 digits before the point)")
-    cents = amount.quantize(CENT)
-    if cents != amount:
-        raise InvalidValue(f"{shown(value)} has more than 2 decimals")
-    return cents
+        raise InvalidValue(f"{shown(value)} is too large (at most {MONEY_DIGITS} digits before the point)")
+    if amount.quantize(MONEY_QUANTUM) != amount:
+        raise InvalidValue(f"{shown(value)} has more than {DECIMALS} decimals")
+    return amount

@@ -133,7 +133,7 @@ def test_xlsx_files_with_typed_cells_are_imported_exactly(engine, tmp_path):
         ("x1", "c1", datetime(2025, 1, 9), "Elastic IP", "Pay-per-use", "Expenditure",
          "cn-north-4", "eip-1", 0.1 + 0.7, 0),     # the float 0.7999999999999999
         ("x2", "c1", datetime(2025, 1, 10), "Elastic IP", "Pay-per-use", "Expenditure",
-         None, None, 1234567.89, 0.3),
+         None, None, 1234567.89, 0.83822466),   # eight decimals, as the provider bills
         ("x3", "c1", "2025-02-01", "Elastic IP", "Yearly/Monthly", "Refund",
          "cn-north-4", "eip-1", -12, "-0.5"),
     ])
@@ -144,7 +144,7 @@ def test_xlsx_files_with_typed_cells_are_imported_exactly(engine, tmp_path):
     with pytest.raises(ImportFileError) as refused:
         run(engine, "expenditures", tmp_path / "expenditures.xlsx")
     assert str(refused.value) == (f"{tmp_path / 'expenditures.xlsx'}:2: field 'amount': "
-                                  "'0.7999999999999999' has more than 2 decimals")
+                                  "'0.7999999999999999' has more than 8 decimals")
 
     rows = list(openpyxl.load_workbook(tmp_path / "expenditures.xlsx").active.values)
     rows[1] = rows[1][:8] + (0.8, 0)
@@ -153,9 +153,24 @@ def test_xlsx_files_with_typed_cells_are_imported_exactly(engine, tmp_path):
         "expenditures: 3 rows read, 3 new, 0 already stored"
     assert stored_records(engine) == {
         "x1": (Decimal("0.80"), Decimal("0.00"), None),
-        "x2": (Decimal("1234567.89"), Decimal("0.30"), "101"),
+        "x2": (Decimal("1234567.89"), Decimal("0.83822466"), "101"),
         "x3": (Decimal("-12.00"), Decimal("-0.50"), None),
     }
+
+
+def test_amounts_with_up_to_eight_decimals_are_kept_exactly(engine, tmp_path):
+    import_handcase(engine)
+    path = write(tmp_path / "expenditures.csv", EXPENDITURE_HEADER,
+                 "p1,c1,2025-01-05,Elastic IP,Pay-per-use,Expenditure,cn-north-4,eip-1,0.83822466,0.00000001",
+                 "p2,c1,2025-01-05,Elastic IP,Pay-per-use,Expenditure,cn-north-4,eip-2,9999999999.99999999,0",
+                 "p3,c1,2025-01-05,Elastic IP,Pay-per-use,Refund,cn-north-4,eip-3,-0.1234567800,-0.1")
+    assert run(engine, "expenditures", path) == "expenditures: 3 rows read, 3 new, 0 already stored"
+    stored = stored_records(engine)
+    assert [stored[record][:2] for record in ("p1", "p2", "p3")] == [
+        (Decimal("0.83822466"), Decimal("0.00000001")),
+        (Decimal("9999999999.99999999"), Decimal(0)),
+        (Decimal("-0.12345678"), Decimal("-0.1"))]
+    assert [str(stored[record][0]) for record in ("p1", "p3")] == ["0.83822466", "-0.12345678"]
 
 
 def test_csv_with_bom_crlf_quotes_and_a_new_named_partner(engine, tmp_path):
@@ -185,12 +200,14 @@ BAD_FILES = {
                 "3: field 'day': '2025-02-30' is not a day (YYYY-MM-DD)"),
     "compact day": (expenditure_file(GOOD.replace("n1,", "n2,").replace("2025-01-05", "20250105")),
                     "3: field 'day': '20250105' is not a day (YYYY-MM-DD)"),
-    "three decimals": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,", "12.345,")),
-                       "3: field 'amount': '12.345' has more than 2 decimals"),
+    "nine decimals": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,", "12.345678901,")),
+                      "3: field 'amount': '12.345678901' has more than 8 decimals"),
+    "nine decimals of coupon": (expenditure_file(GOOD.replace("n1,", "n2,").replace(",0.00", ",0.000000001")),
+                                "3: field 'cash_coupon': '0.000000001' has more than 8 decimals"),
     "not an amount": (expenditure_file(GOOD.replace("n1,", "n2,").replace(",0.00", ",1e3")),
                       "3: field 'cash_coupon': '1e3' is not an amount"),
-    "too large": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,", "10000000000000000,")),
-                  "3: field 'amount': '10000000000000000' is too large (at most 16 digits before the point)"),
+    "too large": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,", "10000000000,")),
+                  "3: field 'amount': '10000000000' is too large (at most 10 digits before the point)"),
     "unknown billing mode": (expenditure_file(GOOD.replace("n1,", "n2,").replace("Pay-per-use", "Monthly")),
                              "3: field 'billing_mode': 'Monthly' is not one of: Yearly/Monthly, "
                              "Pay-per-use, Reserved instance, Savings plan"),
@@ -280,9 +297,9 @@ def test_unreadable_files_are_refused(engine, tmp_path, name, content, message):
 
 
 @pytest.mark.parametrize("cell, message", [
-    (12.345, "field 'amount': '12.345' has more than 2 decimals"),
+    (0.123456789, "field 'amount': '0.123456789' has more than 8 decimals"),
     (True, "field 'amount': 'True' is not an amount"),
-    (1e16, "field 'amount': '10000000000000000' is too large (at most 16 digits before the point)"),
+    (1e16, "field 'amount': '10000000000000000' is too large (at most 10 digits before the point)"),
 ])
 def test_bad_xlsx_cells_are_refused_with_their_row_number(engine, tmp_path, cell, message):
     import_handcase(engine)
@@ -328,11 +345,11 @@ def test_import_command_refuses_bad_input_with_one_line_and_exit_code(cli, engin
         assert cli("import", kind, str(HANDCASE / f"{kind}.csv"), "--partner", "P1")[0] == 0
     before = snapshot(engine)
     path = write(tmp_path / "expenditures.csv", EXPENDITURE_HEADER, GOOD,
-                 GOOD.replace("n1,", "n2,").replace("1.00,", "12.345,"))
+                 GOOD.replace("n1,", "n2,").replace("1.00,", "12.345678901,"))
     code, output = cli("import", "expenditures", str(path), "--partner", "P1")
     assert code != 0
     assert output.strip().splitlines()[-1] == \
-        f"Error: {path}:3: field 'amount': '12.345' has more than 2 decimals"
+        f"Error: {path}:3: field 'amount': '12.345678901' has more than 8 decimals"
     assert snapshot(engine) == before
 
 
