@@ -149,11 +149,6 @@ def detail_values(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence
     """detail_rows as the database gives them: each row's values in DETAIL_COLUMNS order, the
     money as the exact Decimal stored. For exports, where a dict per row costs more than the row."""
     select, columns = _detail_select(q, record_ids)
-    # The driver's values as they are: SQLAlchemy's Numeric processing for DuckDB (which it
-    # thinks has no native decimals) formats each Decimal through a float, costly and, past 15
-    # significant digits, inexact.
-    select = select.with_only_columns(*(sa.type_coerce(column, sa.types.NullType()).label(key)
-                                        for key, column in columns.items()))
     # Options of this statement: set on the connection, they would stay for its later ones.
     yield from conn.execute(select.order_by(*_order_by(columns, _sort_key(q, sort))),
                             execution_options={"stream_results": True, "yield_per": batch_size})

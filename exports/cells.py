@@ -8,12 +8,9 @@ as numbers, never as text, so they need no such guard. Money is written exactly.
 """
 from __future__ import annotations
 
-from decimal import Decimal
-
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-MIN_DECIMALS = 2
 
 
 def cell_text(value) -> str:
@@ -21,12 +18,3 @@ def cell_text(value) -> str:
     formula character is neutralised with a single quote."""
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def exact_text(value: Decimal) -> str:
-    """The exact decimal with at least 2 decimals and no trailing zeros beyond them:
-    '1234.50', '0.83822466', '-3.00'."""
-    text = format(value, "f")
-    whole, _, decimals = text.partition(".")
-    decimals = decimals.rstrip("0")
-    return f"{whole}.{decimals.ljust(MIN_DECIMALS, '0')}"

@@ -25,9 +25,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from data_access.details import DETAIL_COLUMNS
-from data_access.money import ZERO
+from data_access.money import ZERO, money_text
 from exports import xlsx
-from exports.cells import cell_text, exact_text
+from exports.cells import cell_text
 from exports.views import Table
 
 EXCEL_MAX_ROWS = xlsx.MAX_ROWS
@@ -178,7 +178,7 @@ def _csv_value(kind: str, value) -> str:
     if value is None:
         return ""
     if kind == "money":
-        return exact_text(value)
+        return money_text(value)
     if kind == "share":
         return str(value)
     if kind == "date":
