@@ -1,6 +1,6 @@
-"""Exports: Export Selected / Export create a task and answer at once with a toast (the file is
-built in the background); View Export opens the Export History, which refreshes itself while a
-task runs; Retry queues a failed task again.
+"""Exports: Export Selected / Export / Export This View create a task and answer at once with a
+toast (the file is built in the background); View Export opens the Export History, which
+refreshes itself while a task runs; Retry queues a failed task again.
 
 Everything from the browser is checked here: the query is rebuilt from the store with the
 signed-in user's scope, and the selected record ids (at most MAX_SELECTED) can only narrow it.
@@ -57,19 +57,20 @@ def export_origin(tab: str, query) -> str:
 
 
 def create_export(service: ExportService, viewer: User, scope: Scope, params, file_format,
-                  tab: str, rows=None, everything: bool = False) -> tuple[str, bool]:
-    """-> (message, created). `rows`: the selected grid rows, unless `everything`."""
+                  tab: str, rows=None, everything: bool = False, view: bool = False) -> tuple[str, bool]:
+    """-> (message, created). `rows`: the selected grid rows, unless `everything` or `view`
+    (only the view's tables: the groups and the series). `tab`: where it was asked for."""
     try:
         if file_format not in FORMATS:
             raise Refusal("Choose the file format: .xlsx or .csv.")
-        record_ids = None if everything else selected_record_ids(rows)
+        record_ids = None if everything or view else selected_record_ids(rows)
         query = stored_query(scope, params)
-    except UserError as error:  # a Refusal, or a QueryError
+        if tab not in ORIGINS:
+            raise Refusal("The export could not be read; reload the page.")
+        task = service.task(viewer, service.create(viewer, query, file_format, record_ids, view=view,
+                                                   origin=export_origin(tab, query)))
+    except UserError as error:  # a Refusal, a QueryError, or an export limit reached
         return error.message, False
-    if tab not in ORIGINS:
-        return "The export could not be read; reload the page.", False
-    task = service.task(viewer, service.create(viewer, query, file_format, record_ids,
-                                               export_origin(tab, query)))
     if task.status == FAILED:  # not queued (Redis down): say so now, not only in the history
         return f"The export could not be started: {task.error} from Export History.", False
     return CREATED, True
@@ -131,6 +132,16 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
             everything=True)
         return export_history.toast(message, created)
 
+    @app.callback(Output(ids.TOASTS, "children", allow_duplicate=True),
+                  Input(ids.export_shown(ALL), "n_clicks"), *formats, State(ids.QUERY_PARAMS, "data"),
+                  prevent_initial_call=True)
+    def _export_shown(_clicks, format_values, format_ids, params):
+        tab = _clicked("tab")
+        message, created = create_export(
+            current_exports(), current_user(), current_scope(), params,
+            _by_tab(format_ids, format_values).get(tab, FORMATS[0]), tab, view=True)
+        return export_history.toast(message, created)
+
     # In the browser: every tab that opens adds a View Export item, which would otherwise cost
     # a request answered "no update".
     app.clientside_callback(
@@ -148,8 +159,11 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
                   Input(ids.export_retry(ALL), "n_clicks"), prevent_initial_call=True)
     def _retry(_clicks):
         task_id = _clicked("task")
-        retried = is_task_id(task_id) and current_exports().retry(current_user(), task_id)
-        message = "Export task queued again." if retried else "This export cannot be retried."
+        try:
+            retried = is_task_id(task_id) and current_exports().retry(current_user(), task_id)
+            message = "Export task queued again." if retried else "This export cannot be retried."
+        except UserError as error:  # an export limit reached
+            retried, message = False, error.message
         return {"task": task_id, "at": time.time()}, export_history.toast(message, retried)
 
     @app.callback(Output(ids.EXPORT_RETRIED, "data", allow_duplicate=True),

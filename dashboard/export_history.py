@@ -21,11 +21,11 @@ from data_access.export_tasks import (
 from data_access.query import QueryError
 from exports.routes import download_path
 
-REFRESH_MILLISECONDS = 2000
+REFRESH_MILLISECONDS = 1000  # builds report their progress about every second
 BADGE_COLORS = {PENDING: "secondary", PROCESSING: "info", COMPLETED: "success", FAILED: "danger",
                 EXPIRED: "light"}
 EMPTY_TEXT = ("No exports yet. Choose Export > Export Selected in the Trend or Distribution "
-              "table, or Export on the Overview.")
+              "table, Export on the Overview, or Export This View from any tab's menu.")
 WIDE_ONLY = "d-none d-md-table-cell"  # a phone keeps the columns it acts on: status and download
 
 
@@ -48,7 +48,8 @@ def cancelled(task: ExportTask) -> bool:
 
 def status_text(task: ExportTask) -> str:
     if task.status == PROCESSING:
-        return f"Processing {task.progress}%"
+        rows = f" ({task.rows_done:,} of {task.rows:,} rows)" if task.rows else ""
+        return f"Processing {task.progress}%{rows}"
     if cancelled(task):
         return "Cancelled"
     return task.status
@@ -62,9 +63,16 @@ def failure_text(task: ExportTask) -> str | None:
     return reason if reason.endswith(".") else reason + "."
 
 
+MAX_DESCRIPTION = 300  # a query of 500 long filter values is described by its start
+
+
+def shortened_words(text: str) -> str:
+    return text if len(text) <= MAX_DESCRIPTION else text[:MAX_DESCRIPTION - 1] + "\u2026"
+
+
 def _parameters(task: ExportTask) -> list:
     try:
-        words = task.query.describe()
+        words = shortened_words(task.query.describe())
     except QueryError:  # stored by an older version with other rules: still listed
         words = "(the query can no longer be read)"
     return [words, html.Br(), html.Span(task.selection, className="text-muted")]

@@ -6,6 +6,7 @@ their group's key first in `customdata`: a click on a point, slice, bar or line,
 entry, drills into it (assets/drilldown.js); the Total's key is None, so it drills nowhere."""
 from __future__ import annotations
 
+import html
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
@@ -148,12 +149,19 @@ def group_labels(groups: tuple[Group, ...]) -> dict[str, str]:
             for group in groups}
 
 
+def chart_labels(groups: tuple[Group, ...]) -> dict[str, str]:
+    """The groups' labels as a chart must be given them: Plotly reads the names and labels of
+    traces (legend, hover, pie labels) as HTML of a few tags, links included, so names from the
+    data are escaped to show as the text they are."""
+    return {key: html.escape(label, quote=False) for key, label in group_labels(groups).items()}
+
+
 def trend_figure(breakdown: Breakdown, measure: str, coverage: Coverage, currency: str,
                  colors: dict[str, str], chart: str = "columns") -> dict:
     """The groups over time (the top N, then "Others") as stacked columns, lines or stacked
     areas, with their total. The legend (below the plot; a click on an entry drills) names the
     groups; the group table under it has their figures."""
-    labels = group_labels(breakdown.groups)
+    labels = chart_labels(breakdown.groups)
     if chart == "lines":
         traces = [_line(g.key, labels[g.key], colors[g.key], g.series, measure, coverage, currency)
                   for g in breakdown.groups]
@@ -198,7 +206,7 @@ def _hover(label: str, breakdown: Breakdown, group: Group, measure: str, measure
 
 def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> dict:
     """The groups' shares of the measure, each slice named with its share."""
-    labels = group_labels(breakdown.groups)
+    labels = chart_labels(breakdown.groups)
     whole = breakdown.total.measure(measure)
     drawn = [group for group in breakdown.groups if group.money.measure(measure) > 0]
     shares = [share(group.money.measure(measure), whole) for group in drawn]
@@ -223,7 +231,7 @@ def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict
 def ranked_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> dict:
     """The groups as bars from the largest down ("Others" last), each labelled with its share,
     and the cumulative share as a line on the top axis: how few groups make most of it."""
-    labels = group_labels(breakdown.groups)
+    labels = chart_labels(breakdown.groups)
     whole = breakdown.total.measure(measure)
     named = sorted((g for g in breakdown.groups if g.key != OTHERS_KEY),
                    key=lambda g: (-g.money.measure(measure), labels[g.key]))

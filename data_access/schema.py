@@ -121,6 +121,8 @@ users = sa.Table(
     sa.Column("role", sa.String(20), nullable=False),  # admin | account_manager
     sa.Column("manager_id", sa.String(64), nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # Part of every session of the user: bumping it ends them all, on every worker.
+    sa.Column("session_generation", sa.Integer, nullable=False, server_default="0"),
 )
 
 export_tasks = sa.Table(
