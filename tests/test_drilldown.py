@@ -15,6 +15,7 @@ from callbacks.view import sync_view
 from dashboard.drilldown import NEXT_BASIS, Step, back, drill
 from dashboard.view_state import from_search, to_controls, to_search
 from data_access import breakdowns
+from data_access.money import money_text
 from data_access.query import OTHERS_KEY, UNASSIGNED_KEY, Basis, ExpenditureQuery, QueryError, Scope
 from tests.helpers import make_app, seed_small
 from tests.helpers.database import empty
@@ -101,12 +102,12 @@ def test_from_the_team_to_a_manager_to_a_customer_to_a_service_and_back(runtime)
     view, answer = shown(runtime, ADMIN_A, to_manager)
     assert view.tab == "distribution" and view.query.group_by is Basis.CUSTOMER_ACCOUNT
     # Alice's spend: alpha-retail all month, alpha-games from the 16th.
-    assert [(g.label, str(g.money.amount)) for g in answer.groups] == [
+    assert [(g.label, money_text(g.money.amount)) for g in answer.groups] == [
         ("alpha-retail", "1153.36"), ("alpha-games", "450.26")]
     to_customer = drill_search(runtime, ADMIN_A, to_manager, "A-C2", TODAY)
     view, answer = shown(runtime, ADMIN_A, to_customer)
     assert view.query.group_by is Basis.SERVICE_TYPE
-    assert [(g.label, str(g.money.amount)) for g in answer.groups] == [("Elastic Cloud Server", "450.26")]
+    assert [(g.label, money_text(g.money.amount)) for g in answer.groups] == [("Elastic Cloud Server", "450.26")]
     assert crumbs(runtime, ADMIN_A, to_customer, TODAY) == [
         ("All account managers", to_search(from_search(ADMIN_A, TODAY, link)[0])),
         ("Alice Able", to_manager),
