@@ -20,11 +20,11 @@ from data_access.export_tasks import (
 from data_access.query import QueryError
 from exports.routes import download_path
 
-REFRESH_MILLISECONDS = 2000
+REFRESH_MILLISECONDS = 1000  # builds report their progress about every second
 BADGE_COLORS = {PENDING: "secondary", PROCESSING: "info", COMPLETED: "success", FAILED: "danger",
                 EXPIRED: "light"}
 EMPTY_TEXT = ("No exports yet. Choose Export > Export Selected in the Trend or Distribution "
-              "table, or Export on the Overview.")
+              "table, Export on the Overview, or Export This View from any tab's menu.")
 
 
 def layout():
@@ -38,15 +38,23 @@ def layout():
 
 def status_text(task: ExportTask) -> str:
     if task.status == PROCESSING:
-        return f"Processing {task.progress}%"
+        rows = f" ({task.rows_done:,} of {task.rows:,} rows)" if task.rows else ""
+        return f"Processing {task.progress}%{rows}"
     if task.status == FAILED:
         return f"Failed: {task.error}" if task.error else FAILED
     return task.status
 
 
+MAX_DESCRIPTION = 300  # a query of 500 long filter values is described by its start
+
+
+def shortened_words(text: str) -> str:
+    return text if len(text) <= MAX_DESCRIPTION else text[:MAX_DESCRIPTION - 1] + "\u2026"
+
+
 def _parameters(task: ExportTask) -> list:
     try:
-        words = task.query.describe()
+        words = shortened_words(task.query.describe())
     except QueryError:  # stored by an older version with other rules: still listed
         words = "(the query can no longer be read)"
     return [words, html.Br(), html.Span(task.selection, className="text-muted")]

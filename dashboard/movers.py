@@ -7,7 +7,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.format import money_text
+from dashboard.format import amount_text, money_text
+from data_access.forecast import Forecast
 from data_access.movers import Movers, Scorecard, Status
 
 SHOWN = 20  # customers listed per status
@@ -75,18 +76,29 @@ def _percent(value) -> str:
     return "\u2014" if value is None else f"{'+' if value > 0 else ''}{value}%"
 
 
-def scorecard_card(card: Scorecard, currency: str) -> dbc.Card | None:
+def _forecast_cell(forecast: Forecast | None, key: str, currency: str) -> html.Td:
+    landing = next((group.amount for group in forecast.groups if group.key == key), None) if forecast else None
+    if landing is None:
+        return html.Td("\u2014", className="text-end d-none d-md-table-cell")
+    return html.Td(money_text(landing.forecast, currency), className="text-end text-nowrap d-none d-md-table-cell",
+                   title=f"Range {amount_text(landing.low)} \u2013 {amount_text(landing.high)}")
+
+
+def scorecard_card(card: Scorecard, currency: str, forecast: Forecast | None) -> dbc.Card | None:
     """One line per account manager: customers with spend, new and lost customers, the Amount
-    and its change against the comparison period."""
+    and its change against the comparison period, and the month-end forecast of the Amount
+    (of the month of data up to, by manager: `forecast`)."""
     if not card.managers:
         return None
+    forecast_head = f"Forecast {forecast.month:%b %Y}" if forecast else "Forecast"
     numbers = ("Customers", "New", "Lost")
     head = html.Thead(html.Tr([html.Th("Account manager"),
                                *(html.Th(name, className="text-end") for name in numbers),
                                html.Th("Amount", className="text-end"),
                                html.Th("Previous", className="text-end d-none d-md-table-cell"),
                                html.Th("Change", className="text-end"),
-                               html.Th("Change %", className="text-end d-none d-sm-table-cell")]))
+                               html.Th("Change %", className="text-end d-none d-sm-table-cell"),
+                               html.Th(forecast_head, className="text-end d-none d-md-table-cell")]))
     body = html.Tbody([html.Tr([
         html.Td(line.account_manager),
         *(html.Td(f"{value:,}", className="text-end") for value in (line.customers, line.new, line.lost)),
@@ -94,13 +106,15 @@ def scorecard_card(card: Scorecard, currency: str) -> dbc.Card | None:
         html.Td(money_text(line.previous.amount, currency), className="text-end text-nowrap d-none d-md-table-cell"),
         _change(line.change, currency),
         html.Td(_percent(line.change_percent), className="text-end d-none d-sm-table-cell"),
+        _forecast_cell(forecast, line.manager_key, currency),
     ]) for line in card.managers])
     return dbc.Card([
         dbc.CardHeader("Account-manager scorecard", className="fw-semibold"),
         dbc.CardBody([
             html.P(f"Only the spend attributed to each manager counts; compared with {card.compare_start} to "
                    f"{card.compare_end}. New and lost: customers whose spend with the manager started or "
-                   "stopped.", className="small text-muted mb-2"),
+                   "stopped. Forecast: the Amount expected by the end of the month of data up to (range on "
+                   "hover).", className="small text-muted mb-2"),
             dbc.Table([head, body], size="sm", hover=True, responsive=True,
                       className="scorecard-table mb-0 align-middle"),
         ]),

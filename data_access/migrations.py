@@ -56,9 +56,17 @@ def money_at_eight_decimals(conn: sa.Connection) -> None:
                                  f"TYPE NUMERIC({money.precision}, {money.scale})")
 
 
+def users_session_generation(conn: sa.Connection) -> None:
+    # Without NOT NULL: DuckDB cannot add a NOT NULL column with IF NOT EXISTS. The default
+    # fills the existing rows, and every write gives a value.
+    conn.execute(sa.text(
+        "ALTER TABLE users ADD COLUMN IF NOT EXISTS session_generation INTEGER DEFAULT 0"))
+
+
 # (unique name, step), applied in this order; a name, once released, never changes.
 MIGRATIONS: tuple[tuple[str, Callable[[sa.Connection], None]], ...] = (
     ("money-8-decimals", money_at_eight_decimals),
+    ("users-session-generation", users_session_generation),
 )
 
 

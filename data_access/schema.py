@@ -100,6 +100,8 @@ def _rollup(name: str, *dimensions: str) -> sa.Table:
 # Their dimensions keep them small. Rows of one year of the demo's larger partner (3.4 million
 # records): by manager and billing mode 17 thousand; by service type and billing mode 27
 # thousand; by all three 215 thousand; by manager and customer 1.1 million.
+# The overview's series (a total by day, or an account manager's): a comparison reads two periods of it.
+daily_by_manager = _rollup("daily_by_manager", "manager_id")
 daily_by_manager_mode = _rollup("daily_by_manager_mode", "manager_id", "billing_mode")
 daily_by_service_mode = _rollup("daily_by_service_mode", "service_type", "billing_mode")
 daily_by_manager_service_mode = _rollup("daily_by_manager_service_mode", "manager_id", "service_type",
@@ -119,6 +121,8 @@ users = sa.Table(
     sa.Column("role", sa.String(20), nullable=False),  # admin | account_manager
     sa.Column("manager_id", sa.String(64), nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # Part of every session of the user: bumping it ends them all, on every worker.
+    sa.Column("session_generation", sa.Integer, nullable=False, server_default="0"),
 )
 
 export_tasks = sa.Table(

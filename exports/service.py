@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from config import Config
 from data_access import export_tasks
+from data_access.errors import UserError
 from data_access.export_tasks import ExportTask, utc_now
 from data_access.query import ExpenditureQuery
 from data_access.users import User
@@ -25,20 +26,25 @@ log = logging.getLogger(__name__)
 # The only files the cleanup may delete: those the builder names (the directory may hold others).
 OUR_FILE = re.compile(rf"\.?([0-9a-f]{{32}})(\.(xlsx|csv)|\.[0-9a-f]{{32}}{re.escape(TEMPORARY_SUFFIX)})")
 HOUSEKEEPING_SECONDS = 60
+HISTORY_LENGTH = 50  # the newest tasks shown: the history's answer stays small
 
 
 def current_exports() -> ExportService:
     return flask.current_app.extensions["exports"]
 
 
-def task_name(query: ExpenditureQuery) -> str:
-    return f"Expenditures {query.start} to {query.end}"
+def task_name(query: ExpenditureQuery, view: bool = False) -> str:
+    return f"{'View of expenditures' if view else 'Expenditures'} {query.start} to {query.end}"
 
 
 def download_name(task: ExportTask) -> str:
     """The name the browser saves the file under: from server-side values only."""
     start, end = task.parameters["query"]["start"], task.parameters["query"]["end"]
     return f"expenditures_{start}_{end}_{task.task_id[:8]}.{task.file_format}"
+
+
+class ExportRefused(UserError):
+    """An export not created (or retried) because of a limit; the message is for the user."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,27 +71,45 @@ class ExportService:
     # --- the user's requests ------------------------------------------------------------------
 
     def create(self, viewer: User, query: ExpenditureQuery, file_format: str,
-               record_ids: list[str] | None = None) -> str:
+               record_ids: list[str] | None = None, view: bool = False) -> str:
         """Store the task and queue it; the file is built in the background."""
         if query.scope.partner_id != viewer.partner_id:
             raise PermissionError("the query is not of the viewer's partner")
         with self.engine.begin() as conn:
-            task_id = export_tasks.create(conn, viewer.login, query, task_name(query), file_format,
-                                          self.retention, record_ids)
-        self._submit(task_id)
+            self._within_limits(conn, viewer, new=True)
+            task_id = export_tasks.create(conn, viewer.login, query, task_name(query, view), file_format,
+                                          self.retention, record_ids, view=view)
+        self._submit(task_id, query.scope.partner_id)
         return task_id
 
+    def _within_limits(self, conn: sa.Connection, viewer: User, new: bool) -> None:
+        """Refuse one more task on its way past the caps of the configuration (one user cannot
+        fill the builders' queue, nor the disk, for everybody)."""
+        config = self.config
+        load = export_tasks.load(conn, viewer.login, viewer.partner_id, utc_now() - timedelta(hours=1))
+        wait = "wait until one has finished, then try again"
+        if load.owner_running >= config.exports_pending_per_user:
+            raise ExportRefused(f"You have {load.owner_running} exports on their way already; {wait}.")
+        if load.partner_running >= config.exports_pending_per_partner:
+            raise ExportRefused(f"Your organisation has {load.partner_running} exports on their way "
+                                f"already; {wait}.")
+        if new and load.owner_created_since >= config.exports_per_hour:
+            raise ExportRefused(f"You have created {load.owner_created_since} exports in the last hour, "
+                                "the most allowed; try again later.")
+
     def retry(self, viewer: User, task_id: str) -> bool:
+        with self.engine.connect() as conn:
+            self._within_limits(conn, viewer, new=False)
         retried = export_tasks.change(self.engine, export_tasks.retry, viewer, task_id, self.retention)
         if retried:
-            self._submit(task_id)
+            self._submit(task_id, viewer.partner_id)
         return retried
 
     def history(self, viewer: User) -> list[ExportTask]:
         """The viewer's tasks, after the stale/expiry check, so what is shown is true now."""
         self.check()
         with self.engine.connect() as conn:
-            return export_tasks.list_for(conn, viewer)
+            return export_tasks.list_for(conn, viewer, HISTORY_LENGTH)
 
     def task(self, viewer: User, task_id: str) -> ExportTask | None:
         with self.engine.connect() as conn:
@@ -94,9 +118,9 @@ class ExportService:
     def file_path(self, task: ExportTask) -> Path:
         return self.export_dir / file_name(task)
 
-    def _submit(self, task_id: str) -> None:
+    def _submit(self, task_id: str, partner_id: str) -> None:
         try:
-            self.runner.submit(task_id)
+            self.runner.submit(task_id, partner_id)
         except Exception:  # noqa: BLE001 - e.g. Redis down: say so, and let the user retry
             log.exception("export %s could not be queued", task_id)
             export_tasks.change(self.engine, export_tasks.fail, task_id,
@@ -130,9 +154,9 @@ class ExportService:
         """Queue the Pending tasks again: an in-process queue does not survive a restart. (A
         task queued twice is built once: the builder claims it.)"""
         with self.engine.connect() as conn:
-            pending = export_tasks.pending_ids(conn)
-        for task_id in pending:
-            self.runner.submit(task_id)
+            pending = export_tasks.pending_tasks(conn)
+        for task_id, partner_id in pending:
+            self.runner.submit(task_id, partner_id)
         return len(pending)
 
     def ensure_started(self, housekeeping: bool = True) -> None:

@@ -2,6 +2,8 @@
 and every kind of bad input refused with its file:line:field message, changing nothing."""
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -214,7 +216,28 @@ BAD_FILES = {
     "unknown bill type": (expenditure_file(GOOD.replace("n1,", "n2,").replace("Expenditure", "refund")),
                           "3: field 'bill_type': 'refund' is not one of: Expenditure, Refund, Adjustment"),
     "positive refund": (expenditure_file(GOOD.replace("n1,", "n2,").replace("Expenditure", "Refund")),
-                        "3: field 'amount': '1.00' is positive, but a Refund's amount is negative"),
+                        "3: field 'amount': '1.00' is positive, but a Refund's amount is 0 or less"),
+    # The rules of SPEC.md "Import rules made explicit".
+    "negative expenditure": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,", "-1.00,")),
+                             "3: field 'amount': '-1.00' is negative, but an Expenditure's amount is 0 or more"),
+    "coupon of the other sign": (expenditure_file(GOOD.replace("n1,", "n2,").replace(",0.00", ",-0.50")),
+                                 "3: field 'cash_coupon': '-0.50' is not zero and has not the sign of the "
+                                 "amount '1.00'"),
+    "coupon on nothing": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,0.00", "0.00,0.50")),
+                          "3: field 'cash_coupon': '0.50' is not zero and has not the sign of the amount '0.00'"),
+    "coupon over the amount": (expenditure_file(GOOD.replace("n1,", "n2,").replace(",0.00", ",1.50")),
+                               "3: field 'cash_coupon': '1.50' is more than the amount '1.00'"),
+    "refund coupon over the amount": (expenditure_file(GOOD.replace("n1,", "n2,").replace("Expenditure", "Refund")
+                                                       .replace("1.00,0.00", "-1.00,-2.00")),
+                                      "3: field 'cash_coupon': '-2.00' is more than the amount '-1.00'"),
+    "day before 2000": (expenditure_file(GOOD.replace("n1,", "n2,").replace("2025-01-05", "1999-12-31")),
+                        "3: field 'day': '1999-12-31' is not between 2000-01-01 and 2099-12-31"),
+    "day after 2099": (("assignments", ("customer_id,manager_id,start_day", "c1,m1,2100-01-01")),
+                       "2: field 'start_day': '2100-01-01' is not between 2000-01-01 and 2099-12-31"),
+    "NUL in a name": (("managers", ("manager_id,name", "m9,Hu\x00Jun")),
+                      "2: field 'name': 'Hu\\x00Jun' holds the control character U+0000"),
+    "escape in an id": (expenditure_file(GOOD.replace("n1,", "n\x1b[31m2,")),
+                        "3: field 'record_id': 'n\\x1b[31m2' holds the control character U+001B"),
     "unknown customer": (expenditure_file(GOOD.replace("n1,c1", "n2,c9")),
                          "3: field 'customer_id': 'c9' is not a customer of partner 'P1' "
                          "(import customers first)"),
@@ -249,9 +272,12 @@ BAD_FILES = {
     "duplicate assignment": (("assignments", ("customer_id,manager_id,start_day", "c1,m1,2025-03-01",
                                               "c2,m1,2025-03-01", "c1,m2,2025-03-01")),
                              "4: field 'start_day': '2025-03-01' repeats line 2 (same customer_id and start_day)"),
-    # Physical lines: a quoted field spanning two lines, and a blank line, both count.
-    "line numbers": (("managers", ("manager_id,name", 'm8,"Hu', 'Jun"', "", "m9,")),
-                     "5: field 'name': is empty"),
+    # Physical lines: a blank line counts.
+    "line numbers": (("managers", ("manager_id,name", "m8,Hu Jun", "", "m9,")),
+                     "4: field 'name': is empty"),
+    # A quoted field may span lines in CSV, but a line break is a control character in a name.
+    "line break in a name": (("managers", ("manager_id,name", 'm8,"Hu', 'Jun"', "m9,")),
+                             "2: field 'name': 'Hu\\nJun' holds the control character U+000A"),
 }
 
 
@@ -361,3 +387,56 @@ def test_import_command_checks_its_arguments(cli, tmp_path):
     code, output = cli("import", "managers", str(HANDCASE / "managers.csv"), "--partner", "p" * 65)
     assert code != 0 and output.strip().splitlines()[-1] == \
         "Error: partner: '" + "p" * 40 + "\u2026' is longer than 64 characters"
+
+
+# --- workbooks that are not plain tables of values --------------------------------------------------
+
+def bomb(path: Path, unpacked: int) -> Path:
+    """A small zip whose one sheet part unpacks to `unpacked` bytes of zeros."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * unpacked)
+    return path
+
+
+def test_a_workbook_that_unpacks_far_beyond_its_size_is_refused_before_opening(engine, tmp_path, monkeypatch):
+    opened = []
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *args, **kwargs: opened.append(args))
+    path = bomb(tmp_path / "expenditures.xlsx", 8 * 1024 ** 2)  # 8 KB on disk
+    with pytest.raises(ImportFileError) as refused:
+        run(engine, "expenditures", path)
+    assert re.fullmatch(re.escape(f"{path}: refused before opening it: its part 'xl/worksheets/sheet1.xml' "
+                                  "unpacks ") + r"1,0\d\d" + re.escape(" times its size (at most 100); save "
+                                                                      "it again from the spreadsheet program"),
+                        str(refused.value))
+    monkeypatch.setattr(imports, "MAX_XLSX_UNPACKED", 1000)
+    with pytest.raises(ImportFileError, match=r"its parts unpack to 8,388,608 bytes \(at most 1,000\)$"):
+        run(engine, "expenditures", path)
+    assert opened == [] and snapshot(engine)["partners"] == []
+
+
+def test_a_formula_in_the_sheet_is_refused_by_its_cell(engine, tmp_path):
+    import_handcase(engine)
+    before = snapshot(engine)
+    row = GOOD.split(",")
+    path = write_xlsx(tmp_path / "expenditures.xlsx", [
+        EXPENDITURE_HEADER.split(","), row, ["n2", *row[1:8], "=1+1", 0]])
+    with pytest.raises(ImportFileError) as refused:
+        run(engine, "expenditures", path)
+    assert str(refused.value) == (f"{path}:3: cell I3 holds a formula ('=1+1'); import values only "
+                                  "(paste as values)")
+    assert snapshot(engine) == before
+
+
+def test_merged_cells_in_the_sheet_are_refused_by_their_range(engine, tmp_path):
+    import_handcase(engine)
+    before = snapshot(engine)
+    workbook = openpyxl.Workbook()
+    for row in ("manager_id,name".split(","), ["m8", "Hu Jun"], ["m9", ""]):
+        workbook.active.append(row)
+    workbook.active.merge_cells("A3:B3")
+    workbook.save(path := tmp_path / "managers.xlsx")
+    with pytest.raises(ImportFileError) as refused:
+        run(engine, "managers", path)
+    assert str(refused.value) == (f"{path}:3: merged cells A3:B3: an imported sheet holds one value per "
+                                  "cell; unmerge them")
+    assert snapshot(engine) == before
