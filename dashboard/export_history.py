@@ -20,11 +20,11 @@ from data_access.export_tasks import (
 from data_access.query import QueryError
 from exports.routes import download_path
 
-REFRESH_MILLISECONDS = 2000
+REFRESH_MILLISECONDS = 1000  # builds report their progress about every second
 BADGE_COLORS = {PENDING: "secondary", PROCESSING: "info", COMPLETED: "success", FAILED: "danger",
                 EXPIRED: "light"}
 EMPTY_TEXT = ("No exports yet. Choose Export > Export Selected in the Trend or Distribution "
-              "table, or Export on the Overview.")
+              "table, Export on the Overview, or Export This View from any tab's menu.")
 
 
 def layout():
@@ -38,7 +38,8 @@ def layout():
 
 def status_text(task: ExportTask) -> str:
     if task.status == PROCESSING:
-        return f"Processing {task.progress}%"
+        rows = f" ({task.rows_done:,} of {task.rows:,} rows)" if task.rows else ""
+        return f"Processing {task.progress}%{rows}"
     if task.status == FAILED:
         return f"Failed: {task.error}" if task.error else FAILED
     return task.status

@@ -33,8 +33,8 @@ def current_exports() -> ExportService:
     return flask.current_app.extensions["exports"]
 
 
-def task_name(query: ExpenditureQuery) -> str:
-    return f"Expenditures {query.start} to {query.end}"
+def task_name(query: ExpenditureQuery, view: bool = False) -> str:
+    return f"{'View of expenditures' if view else 'Expenditures'} {query.start} to {query.end}"
 
 
 def download_name(task: ExportTask) -> str:
@@ -71,15 +71,15 @@ class ExportService:
     # --- the user's requests ------------------------------------------------------------------
 
     def create(self, viewer: User, query: ExpenditureQuery, file_format: str,
-               record_ids: list[str] | None = None) -> str:
+               record_ids: list[str] | None = None, view: bool = False) -> str:
         """Store the task and queue it; the file is built in the background."""
         if query.scope.partner_id != viewer.partner_id:
             raise PermissionError("the query is not of the viewer's partner")
         with self.engine.begin() as conn:
             self._within_limits(conn, viewer, new=True)
-            task_id = export_tasks.create(conn, viewer.login, query, task_name(query), file_format,
-                                          self.retention, record_ids)
-        self._submit(task_id)
+            task_id = export_tasks.create(conn, viewer.login, query, task_name(query, view), file_format,
+                                          self.retention, record_ids, view=view)
+        self._submit(task_id, query.scope.partner_id)
         return task_id
 
     def _within_limits(self, conn: sa.Connection, viewer: User, new: bool) -> None:
@@ -102,7 +102,7 @@ class ExportService:
             self._within_limits(conn, viewer, new=False)
         retried = export_tasks.change(self.engine, export_tasks.retry, viewer, task_id, self.retention)
         if retried:
-            self._submit(task_id)
+            self._submit(task_id, viewer.partner_id)
         return retried
 
     def history(self, viewer: User) -> list[ExportTask]:
@@ -118,9 +118,9 @@ class ExportService:
     def file_path(self, task: ExportTask) -> Path:
         return self.export_dir / file_name(task)
 
-    def _submit(self, task_id: str) -> None:
+    def _submit(self, task_id: str, partner_id: str) -> None:
         try:
-            self.runner.submit(task_id)
+            self.runner.submit(task_id, partner_id)
         except Exception:  # noqa: BLE001 - e.g. Redis down: say so, and let the user retry
             log.exception("export %s could not be queued", task_id)
             export_tasks.change(self.engine, export_tasks.fail, task_id,
@@ -154,9 +154,9 @@ class ExportService:
         """Queue the Pending tasks again: an in-process queue does not survive a restart. (A
         task queued twice is built once: the builder claims it.)"""
         with self.engine.connect() as conn:
-            pending = export_tasks.pending_ids(conn)
-        for task_id in pending:
-            self.runner.submit(task_id)
+            pending = export_tasks.pending_tasks(conn)
+        for task_id, partner_id in pending:
+            self.runner.submit(task_id, partner_id)
         return len(pending)
 
     def ensure_started(self, housekeeping: bool = True) -> None:
