@@ -31,8 +31,9 @@ def board(duckdb_engine, tmp_path, live_server, page) -> Dashboard:
 def hover_texts(board: Dashboard, points: str) -> list[str]:
     """The hover box's text over each of the chart's `points`, in turn (each box is waited for
     by the point's own text, a slice's share, when it has one)."""
-    texts = []
-    for point in board.page.locator(f"#{ids.BREAKDOWN_GRAPH} {points}").all():
+    texts, found = [], board.page.locator(f"#{ids.BREAKDOWN_GRAPH} {points}")
+    expect(found.first).to_be_attached()  # the chart redrawn after the last change
+    for point in found.all():
         point.scroll_into_view_if_needed()
         box = point.bounding_box()  # under Plotly's drag layer, which takes the pointer
         board.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=4)
