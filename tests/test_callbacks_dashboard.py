@@ -31,6 +31,7 @@ from data_access import breakdowns
 from data_access.query import Basis, ExpenditureQuery, QueryError, Scope
 from tests.helpers import make_app, seed_small
 from tests.helpers.builders import load
+from tests.helpers.components import find, texts
 from tests.helpers.database import empty
 
 ADMIN_A, ALICE, ADMIN_B = Scope("A"), Scope("A", "A-M1"), Scope("B")
@@ -61,22 +62,6 @@ def controls(search: str = "") -> dict:
     return to_controls(from_search(ADMIN_A, TODAY, search)[0])
 
 
-def texts(component) -> str:
-    """All the text a component tree shows."""
-    if component is None or isinstance(component, (str, int, float)):
-        return "" if component is None else str(component)
-    if isinstance(component, (list, tuple)):
-        return " ".join(texts(child) for child in component)
-    return texts(getattr(component, "children", None))
-
-
-def find(component, component_id):
-    if isinstance(component, (list, tuple)):
-        return next((found for child in component if (found := find(child, component_id)) is not None), None)
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    return None if children is None or isinstance(children, str) else find(children, component_id)
 
 
 # --- the view: URL <-> controls -> query store ------------------------------------------------
