@@ -11,6 +11,7 @@ from flask_limiter.util import get_remote_address
 from auth.csrf import csrf_token
 from auth.guard import LOGIN_PATH, safe_next
 from data_access.users import authenticate
+from i18n import N_, _
 from runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ LIMIT_PER_ADDRESS = "10/minute"
 LIMIT_PER_LOGIN = "5/minute"
 MAX_LOGIN_LENGTH = 100     # the column's width
 MAX_PASSWORD_LENGTH = 1024  # hashing a megabyte of "password" would be a denial of service
-WRONG = "Wrong login or password."
+WRONG = N_("Wrong login or password.")
 
 
 def _login_name() -> str:
@@ -54,7 +55,7 @@ def blueprint(runtime: Runtime, limiter: Limiter) -> flask.Blueprint:
                 user = authenticate(conn, name, password)
         if user is None:
             log.warning("failed sign-in for %r from %s", name[:MAX_LOGIN_LENGTH], get_remote_address())
-            return _page(WRONG, login=name[:MAX_LOGIN_LENGTH])
+            return _page(_(WRONG), login=name[:MAX_LOGIN_LENGTH])
         # A fresh session: nothing chosen before signing in (a planted session id, an old
         # CSRF token) survives into the signed-in one.
         flask.session.clear()
@@ -70,7 +71,7 @@ def blueprint(runtime: Runtime, limiter: Limiter) -> flask.Blueprint:
 
     @views.errorhandler(RateLimitExceeded)
     def too_many(_error):
-        return _page("Too many sign-in attempts. Wait a minute, then try again.", 429,
+        return _page(_("Too many sign-in attempts. Wait a minute, then try again."), 429,
                      login=_login_name()[:MAX_LOGIN_LENGTH])
 
     return views

@@ -19,6 +19,8 @@ from data_access import comparison, details
 from data_access.breakdowns import without_series
 from data_access.details import DETAIL_COLUMN_KEYS
 from data_access.query import QueryError, Scope
+from i18n import _, current_language
+from i18n.terms import lower
 from runtime import Runtime
 
 HIDDEN = {"display": "none"}
@@ -38,8 +40,9 @@ def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure) -> tupl
     currency = partner_facts(runtime.answers, scope).currency
     # The figure is what is cached with the groups, not the breakdown's series it is drawn
     # from (a year of days per group): smaller, so quicker to store and read back.
-    figure, groups, message = runtime.answers.remember(scope, ("breakdown_view", query, tab, measure),
-                                                       lambda: _drawn_breakdown(runtime, query, tab, measure, currency))
+    key = ("breakdown_view", query, tab, measure, current_language())
+    figure, groups, message = runtime.answers.remember(
+        scope, key, lambda: _drawn_breakdown(runtime, query, tab, measure, currency))
     if message is not None:
         return {}, HIDDEN, None, None, None, message
     colors = group_colors(group.key for group in groups.groups)
@@ -59,7 +62,7 @@ def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, currency: 
     if trend:
         figure = trend_figure(answer, measure, query.granularity, currency, colors)
         figure["data"] += trend_extras(answer, None, query, currency, measure,
-                                       f"Total {MEASURE_LABELS[measure].lower()}")
+                                       _("Total %(measure)s", measure=lower(MEASURE_LABELS[measure])))
     else:
         figure = donut_figure(answer, measure, currency, colors)
     return figure, without_series(answer), None
@@ -94,7 +97,7 @@ def detail_rows(runtime: Runtime, scope: Scope, request) -> dict:
     def drawn_rows() -> dict:
         page = runtime.answers.compute(details.detail_page, query, start, end - start, sort)
         return {"rowData": [breakdown_tab.grid_row(row) for row in page.rows], "rowCount": page.total_rows}
-    return runtime.answers.remember(scope, ("detail_rows", query, start, end, sort), drawn_rows)
+    return runtime.answers.remember(scope, ("detail_rows", query, start, end, sort, current_language()), drawn_rows)
 
 
 def register(app, runtime: Runtime) -> None:

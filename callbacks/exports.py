@@ -22,9 +22,10 @@ from data_access.export_tasks import FAILED, FORMATS, is_task_id
 from data_access.query import Scope
 from data_access.users import User
 from exports.service import ExportService, current_exports
+from i18n import N_, _, current_language, number
 from runtime import Runtime
 
-CREATED = "Export task created."
+CREATED = N_("Export task created.")
 MAX_SELECTED = 10_000
 MAX_RECORD_ID_LENGTH = 64  # the schema's
 
@@ -36,15 +37,15 @@ class Refusal(UserError):
 def selected_record_ids(rows) -> list[str]:
     """The record ids of the grid's selected rows, checked."""
     if not rows:
-        raise Refusal("Select the records to export first: tick them in the table.")
+        raise Refusal(_("Select the records to export first: tick them in the table."))
     if not isinstance(rows, list):
-        raise Refusal("The selection could not be read; select the records again.")
+        raise Refusal(_("The selection could not be read; select the records again."))
     if len(rows) > MAX_SELECTED:
-        raise Refusal(f"Select at most {MAX_SELECTED:,} records, or export everything the query "
-                      f"matches from the Overview.")
+        raise Refusal(_("Select at most %(count)s records, or export everything the query matches from the "
+                        "Overview.", count=number(MAX_SELECTED)))
     record_ids = [row.get("record_id") if isinstance(row, dict) else None for row in rows]
     if not all(isinstance(rid, str) and 0 < len(rid) <= MAX_RECORD_ID_LENGTH for rid in record_ids):
-        raise Refusal("The selection could not be read; select the records again.")
+        raise Refusal(_("The selection could not be read; select the records again."))
     return record_ids
 
 
@@ -53,15 +54,15 @@ def create_export(service: ExportService, viewer: User, scope: Scope, params, fi
     """-> (message, created). `rows`: the selected grid rows, unless `everything`."""
     try:
         if file_format not in FORMATS:
-            raise Refusal("Choose the file format: .xlsx or .csv.")
+            raise Refusal(_("Choose the file format: .xlsx or .csv."))
         record_ids = None if everything else selected_record_ids(rows)
         query = stored_query(scope, params)
     except UserError as error:  # a Refusal, or a QueryError
         return error.message, False
-    task = service.task(viewer, service.create(viewer, query, file_format, record_ids))
+    task = service.task(viewer, service.create(viewer, query, file_format, record_ids, current_language()))
     if task.status == FAILED:  # not queued (Redis down): say so now, not only in the history
-        return f"The export could not be started: {task.error} from Export History.", False
-    return CREATED, True
+        return _("The export could not be started: %(reason)s from Export History.", reason=task.error), False
+    return _(CREATED), True
 
 
 def _by_tab(component_ids, values) -> dict:
@@ -137,5 +138,5 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
     def _retry(_clicks):
         task_id = _clicked("task")
         retried = is_task_id(task_id) and current_exports().retry(current_user(), task_id)
-        message = "Export task queued again." if retried else "This export cannot be retried."
+        message = _("Export task queued again.") if retried else _("This export cannot be retried.")
         return {"task": task_id, "at": time.time()}, export_history.toast(message, retried)

@@ -14,6 +14,7 @@ from dashboard.comparison_figures import trend_extras
 from dashboard.figures import overview_figure
 from data_access import comparison, details
 from data_access.query import QueryError, Scope
+from i18n import _, current_language
 from runtime import Runtime
 
 HIDDEN = {"display": "none"}
@@ -27,7 +28,7 @@ def overview_view(runtime: Runtime, scope: Scope, params) -> tuple:
         return overview.cards(None), {}, HIDDEN, str(error)
     currency = partner_facts(runtime.answers, scope).currency
     total, compared, figure, message = runtime.answers.remember(
-        scope, ("overview_view", query), lambda: _drawn_overview(runtime, query, currency))
+        scope, ("overview_view", query, current_language()), lambda: _drawn_overview(runtime, query, currency))
     cards = overview.cards(total, currency, compared, month_forecast(runtime.answers, query))
     return cards, figure, HIDDEN if message else {}, message
 
@@ -41,7 +42,7 @@ def _drawn_overview(runtime: Runtime, query, currency: str) -> tuple:
         return answer.total, compared, {}, empty_message(runtime.answers, query)
     figure = overview_figure(answer, query.granularity, currency)
     figure["data"] += trend_extras(answer, month_forecast(runtime.answers, query), query, currency, "amount",
-                                   "Amount")
+                                   _("Amount"))
     return answer.total, compared, figure, None
 
 

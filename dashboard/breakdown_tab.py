@@ -12,11 +12,12 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.export_menu import export_menu, titled
-from dashboard.figures import CONFIG, group_labels
+from dashboard.figures import graph_config, group_labels
 from dashboard.format import (
     MEASURE_LABELS,
     amount_text,
     change_color,
+    measure_label,
     money_text,
     percent_text,
     share_text,
@@ -27,8 +28,10 @@ from data_access.comparison import percent
 from data_access.details import DETAIL_COLUMNS
 from data_access.forecast import Forecast
 from data_access.money import share
+from i18n import N_, _, day, month, short_day
+from i18n.terms import TERM_COLUMNS, lower, term
 
-TITLES = {ids.TAB_TREND: "Expenditure trend", ids.TAB_DISTRIBUTION: "Expenditure distribution"}
+TITLES = {ids.TAB_TREND: N_("Expenditure trend"), ids.TAB_DISTRIBUTION: N_("Expenditure distribution")}
 PAGE_SIZE = 20
 MONEY_MEASURES = ("amount", "cash_coupon", "amount_paid")
 # A phone has room for two amounts: the coupons column shows from the small breakpoint up.
@@ -39,17 +42,17 @@ COLUMN_WIDTHS = {"date": 120, "money": 150, "text": 170}
 def layout(tab: str) -> html.Div:
     return html.Div([
         dbc.Card([
-            dbc.CardHeader(TITLES[tab], className="fw-semibold"),
+            dbc.CardHeader(_(TITLES[tab]), className="fw-semibold"),
             dbc.CardBody([
-                html.Nav(id=ids.DRILL_BREADCRUMB, **{"aria-label": "Drill-down path"}),
+                html.Nav(id=ids.DRILL_BREADCRUMB, **{"aria-label": _("Drill-down path")}),
                 dbc.Alert(id=ids.BREAKDOWN_MESSAGE, color="light", is_open=False),
-                dcc.Loading([dcc.Graph(id=ids.BREAKDOWN_GRAPH, config=CONFIG, className="chart"),
+                dcc.Loading([dcc.Graph(id=ids.BREAKDOWN_GRAPH, config=graph_config(), className="chart"),
                              html.Div(id=ids.BREAKDOWN_GROUPS), html.Div(id=ids.BREAKDOWN_FORECAST)]),
             ]),
         ], className="shadow-sm mb-3"),
         dcc.Loading(html.Div(id=ids.SCORECARD)),
         dbc.Card([
-            dbc.CardHeader(titled("Detailed fees", export_menu(tab))),
+            dbc.CardHeader(titled(_("Detailed fees"), export_menu(tab))),
             dbc.CardBody(dcc.Loading(html.Div(id=ids.DETAIL_GRID_BOX, className="detail-grid-box")),
                          className="p-0"),
         ], className="shadow-sm"),
@@ -68,15 +71,18 @@ def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[
     labels = group_labels(breakdown.groups)
     whole = breakdown.total.measure(measure)
     compared = breakdown.comparison
-    shown = MEASURE_LABELS[measure].lower()
-    head = html.Thead(html.Tr([html.Th("Group"),
-                               *(html.Th(MEASURE_LABELS[m], className=f"text-end {MONEY_CLASSES[m]}")
+    shown = lower(MEASURE_LABELS[measure])
+    head = html.Thead(html.Tr([html.Th(_("Group")),
+                               *(html.Th(measure_label(m), className=f"text-end {MONEY_CLASSES[m]}")
                                  for m in MONEY_MEASURES),
-                               html.Th("Share", className="text-end"),
-                               *((html.Th("Previous", className="text-end", title=f"{MEASURE_LABELS[measure]}, "
-                                          f"{compared.start} to {compared.end}"),
-                                  html.Th("Change", className="text-end", title=f"Change of {shown}"),
-                                  html.Th("Change %", className="text-end", title=f"Change of {shown}, in %"))
+                               html.Th(_("Share"), className="text-end"),
+                               *((html.Th(_("Previous"), className="text-end",
+                                          title=_("%(measure)s, %(start)s to %(end)s", measure=measure_label(measure),
+                                                  start=day(compared.start), end=day(compared.end))),
+                                  html.Th(_("Change"), className="text-end",
+                                          title=_("Change of %(measure)s", measure=shown)),
+                                  html.Th(_("Change %"), className="text-end",
+                                          title=_("Change of %(measure)s, in %%", measure=shown)))
                                  if compared else ())]))
 
     def comparison_cells(money, key):
@@ -99,9 +105,9 @@ def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[
 
     body = html.Tbody([row(labels[g.key], g.money, share(g.money.measure(measure), whole), colors[g.key], g.key,
                            id=ids.group_row(g.key), n_clicks=0, tabIndex=0, role="button",
-                           className="drillable", title=f"Drill into {labels[g.key]}")
+                           className="drillable", title=_("Drill into %(group)s", group=labels[g.key]))
                        for g in breakdown.groups])
-    foot = html.Tfoot(row("Total", breakdown.total, share(whole, whole), className="fw-semibold"))
+    foot = html.Tfoot(row(_("Total"), breakdown.total, share(whole, whole), className="fw-semibold"))
     return dbc.Table([head, body, foot], size="sm", hover=True, responsive=True,
                      className="group-table mt-3 mb-0 align-middle")
 
@@ -113,15 +119,18 @@ def forecast_table(forecast: Forecast, basis_label: str, currency: str) -> html.
                         html.Td(money_text(landing.forecast, currency), className="text-end text-nowrap fw-semibold"),
                         html.Td(f"{amount_text(landing.low)} \u2013 {amount_text(landing.high)}",
                                 className="text-end text-nowrap d-none d-sm-table-cell")], **props)
-    head = html.Thead(html.Tr([html.Th(basis_label), html.Th(f"To {forecast.data_up_to:%d %b}", className="text-end"),
-                               html.Th("Forecast", className="text-end"),
-                               html.Th("Range", className="text-end d-none d-sm-table-cell")]))
+    head = html.Thead(html.Tr([html.Th(term(basis_label)),
+                               html.Th(_("To %(day)s", day=short_day(forecast.data_up_to)), className="text-end"),
+                               html.Th(_("Forecast"), className="text-end"),
+                               html.Th(_("Range"), className="text-end d-none d-sm-table-cell")]))
     return html.Div([
-        html.Div([html.I(className="bi bi-graph-up-arrow me-2"), f"Forecast for {forecast.month:%B %Y}",
-                  html.Span(f" \u2014 Amount, data up to {forecast.data_up_to}", className="text-muted fw-normal")],
+        html.Div([html.I(className="bi bi-graph-up-arrow me-2"),
+                  _("Forecast for %(month)s", month=month(forecast.month)),
+                  html.Span(_(" \u2014 Amount, data up to %(day)s", day=day(forecast.data_up_to)),
+                            className="text-muted fw-normal")],
                  className="fw-semibold small mt-4 mb-1"),
         dbc.Table([head, html.Tbody([row(group.label, group.amount) for group in forecast.groups]),
-                   html.Tfoot(row("Total", forecast.total.amount, className="fw-semibold"))],
+                   html.Tfoot(row(_("Total"), forecast.total.amount, className="fw-semibold"))],
                   size="sm", hover=True, responsive=True, className="group-table mb-0 align-middle"),
     ])
 
@@ -135,9 +144,9 @@ def breadcrumb(crumbs: list[tuple[str, str | None]]) -> dbc.Breadcrumb | None:
 
 
 def _column(column, currency: str) -> dict:
-    definition = {"field": column.key, "headerName": column.header, "width": COLUMN_WIDTHS[column.kind]}
+    definition = {"field": column.key, "headerName": term(column.header), "width": COLUMN_WIDTHS[column.kind]}
     if column.kind == "money":
-        definition.update(headerName=f"{column.header} ({currency})", type="rightAligned",
+        definition.update(headerName=f"{term(column.header)} ({currency})", type="rightAligned",
                           cellClassRules={"text-danger": "params.value && params.value.startsWith('-')"})
     return definition
 
@@ -168,5 +177,6 @@ def detail_grid(tab: str, params: dict, currency: str) -> html.Div:
 def grid_row(row: dict) -> dict:
     """A detail row for the browser: days as ISO text, money as exact text ("1,234.50")."""
     return {key: value.isoformat() if isinstance(value, date) else
-            amount_text(value) if isinstance(value, Decimal) else value
+            amount_text(value) if isinstance(value, Decimal) else
+            term(value) if key in TERM_COLUMNS and isinstance(value, str) else value
             for key, value in row.items()}

@@ -19,44 +19,46 @@ from data_access.export_tasks import (
 )
 from data_access.query import QueryError
 from exports.routes import download_path
+from i18n import N_, _, moment, number
+from i18n.terms import describe, selection, term
 
 REFRESH_MILLISECONDS = 2000
 BADGE_COLORS = {PENDING: "secondary", PROCESSING: "info", COMPLETED: "success", FAILED: "danger",
                 EXPIRED: "light"}
-EMPTY_TEXT = ("No exports yet. Choose Export > Export Selected in the Trend or Distribution "
-              "table, or Export on the Overview.")
+EMPTY_TEXT = N_("No exports yet. Choose Export > Export Selected in the Trend or Distribution table, or Export "
+                "on the Overview.")
 
 
 def layout():
     return html.Div([
-        html.H5("Export History", className="mt-3"),
+        html.H5(_("Export History"), className="mt-3"),
         dcc.Interval(id=ids.EXPORT_REFRESH, interval=REFRESH_MILLISECONDS, disabled=True),
         dcc.Store(id=ids.EXPORT_RETRIED),
-        html.Div(id=ids.EXPORT_HISTORY, children=html.P("Loading…", className="text-muted")),
+        html.Div(id=ids.EXPORT_HISTORY, children=html.P(_("Loading…"), className="text-muted")),
     ], className="export-history")
 
 
 def status_text(task: ExportTask) -> str:
     if task.status == PROCESSING:
-        return f"Processing {task.progress}%"
+        return _("Processing %(percent)s%%", percent=task.progress)
     if task.status == FAILED:
-        return f"Failed: {task.error}" if task.error else FAILED
-    return task.status
+        return _("Failed: %(reason)s", reason=term(task.error)) if task.error else _("Failed")
+    return term(task.status)
 
 
 def _parameters(task: ExportTask) -> list:
     try:
-        words = task.query.describe()
+        words = describe(task.query)
     except QueryError:  # stored by an older version with other rules: still listed
-        words = "(the query can no longer be read)"
-    return [words, html.Br(), html.Span(task.selection, className="text-muted")]
+        words = _("(the query can no longer be read)")
+    return [words, html.Br(), html.Span(selection(task), className="text-muted")]
 
 
 def _operation(task: ExportTask):
     if task.status == COMPLETED:
-        return html.A("Download", href=download_path(task.task_id), className="export-download")
+        return html.A(_("Download"), href=download_path(task.task_id), className="export-download")
     if task.status == FAILED:
-        return dbc.Button("Retry", id=ids.export_retry(task.task_id), color="link", size="sm",
+        return dbc.Button(_("Retry"), id=ids.export_retry(task.task_id), color="link", size="sm",
                           className="p-0 export-retry")
     return ""
 
@@ -64,10 +66,10 @@ def _operation(task: ExportTask):
 def _row(task: ExportTask, time_zone: str, viewer_login: str):
     about = f".{task.file_format}"
     if task.owner_login != viewer_login:  # an admin sees the whole partner's tasks
-        about += f" \u00b7 by {task.owner_login}"
+        about += " \u00b7 " + _("by %(login)s", login=task.owner_login)
     name = [task.name, html.Br(), html.Small(about, className="text-muted")]
-    created = local_time(task.created_at, time_zone).strftime("%Y-%m-%d %H:%M:%S")
-    rows = "" if task.rows is None else f"{task.rows:,}"
+    created = moment(local_time(task.created_at, time_zone))
+    rows = "" if task.rows is None else number(task.rows)
     return html.Tr([
         html.Td(name), html.Td(_parameters(task), className="small"), html.Td(created),
         html.Td(rows, className="text-end"),
@@ -80,11 +82,11 @@ def _row(task: ExportTask, time_zone: str, viewer_login: str):
 
 def history_table(tasks: list[ExportTask], time_zone: str, viewer_login: str):
     if not tasks:
-        return html.P(EMPTY_TEXT, className="text-muted")
-    header = html.Thead(html.Tr([html.Th("Name"), html.Th("Parameters"),
-                                 html.Th(f"Created ({zone_label(time_zone)})"),
-                                 html.Th("Rows", className="text-end"), html.Th("Status"),
-                                 html.Th("Operation")]))
+        return html.P(_(EMPTY_TEXT), className="text-muted")
+    header = html.Thead(html.Tr([html.Th(_("Name")), html.Th(_("Parameters")),
+                                 html.Th(_("Created (%(zone)s)", zone=zone_label(time_zone))),
+                                 html.Th(_("Rows"), className="text-end"), html.Th(_("Status")),
+                                 html.Th(_("Operation"))]))
     body = html.Tbody([_row(task, time_zone, viewer_login) for task in tasks])
     return dbc.Table([header, body], hover=True, size="sm", responsive=True, className="align-middle")
 
@@ -94,5 +96,5 @@ def any_running(tasks: list[ExportTask]) -> bool:
 
 
 def toast(message: str, ok: bool) -> dbc.Toast:
-    return dbc.Toast(message, header="Export", icon="success" if ok else "warning", duration=5000,
+    return dbc.Toast(message, header=_("Export"), icon="success" if ok else "warning", duration=5000,
                      dismissable=True, is_open=True, className="export-toast")

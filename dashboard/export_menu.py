@@ -7,6 +7,7 @@ from dash import html
 from dashboard import ids
 from dashboard.controls import button_group
 from data_access.export_tasks import FORMATS
+from i18n import _
 
 
 def titled(title: str, controls) -> html.Div:
@@ -24,7 +25,7 @@ def overview_export() -> html.Div:
     """Export: every record the overview's query matches."""
     return html.Div([
         _file_format(ids.TAB_OVERVIEW),
-        dbc.Button([html.I(className="bi bi-download me-1"), "Export"], id=ids.OVERVIEW_EXPORT,
+        dbc.Button([html.I(className="bi bi-download me-1"), _("Export")], id=ids.OVERVIEW_EXPORT,
                    size="sm", color="primary"),
     ], className="d-flex gap-2 align-items-center")
 
@@ -32,9 +33,9 @@ def overview_export() -> html.Div:
 def export_menu(tab: str) -> html.Div:
     """Export > Export Selected / View Export, for the detail table of `tab`."""
     menu = dbc.DropdownMenu([
-        dbc.DropdownMenuItem([html.I(className="bi bi-check2-square me-2"), "Export Selected"],
+        dbc.DropdownMenuItem([html.I(className="bi bi-check2-square me-2"), _("Export Selected")],
                              id=ids.export_selected(tab)),
-        dbc.DropdownMenuItem([html.I(className="bi bi-clock-history me-2"), "View Export"],
+        dbc.DropdownMenuItem([html.I(className="bi bi-clock-history me-2"), _("View Export")],
                              id=ids.view_export(tab)),
-    ], label="Export", size="sm", color="primary", align_end=True)
+    ], label=_("Export"), size="sm", color="primary", align_end=True)
     return html.Div([_file_format(tab), menu], className="d-flex gap-2 align-items-center")

@@ -6,14 +6,23 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dashboard.format import MEASURE_LABELS, change_text, money_text, share_text
+from dashboard.format import change_text, measure_label, money_text, share_text
 from data_access.breakdowns import Breakdown, Group, Overview
 from data_access.money import share
 from data_access.query import Granularity
+from i18n import _, plotly_locale
+from i18n.terms import term
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 CONFIG = {"displaylogo": False, "responsive": True,
           "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+
+
+def graph_config() -> dict:
+    """The graphs' config in the user's language: plotly.js's own locale (month names, its
+    buttons' titles; assets/vendor/plotly-locale-zh-cn.js) for Chinese."""
+    locale = plotly_locale()
+    return {**CONFIG, "locale": locale} if locale else CONFIG
 AMOUNT_COLOR, AMOUNT_PAID_COLOR = "#4e79a7", "#59a14f"
 MARKED_POINTS = 31
 
@@ -30,7 +39,7 @@ def _time_axes(granularity: Granularity, currency: str) -> dict:
     xaxis = {"type": "date", "automargin": True, "showgrid": False,
              "hoverformat": "%Y-%m" if month else "%Y-%m-%d"}
     if month:
-        xaxis.update(tickformat="%b %Y", dtick="M1")
+        xaxis.update(tickformat=_("%b %Y"), dtick="M1")  # a d3 time format: "%Y年%-m月" in Chinese
     return {"hovermode": "x unified", "xaxis": xaxis,
             "yaxis": {"automargin": True, "rangemode": "tozero", "tickformat": ",.0f",
                       "gridcolor": "#e9ecef", "title": {"text": currency}}}
@@ -51,7 +60,7 @@ def _line(key: str, name: str, color: str, points, measure: str, granularity: Gr
 
 def overview_figure(overview: Overview, granularity: Granularity, currency: str) -> dict:
     """Amount and Amount paid over time."""
-    return {"data": [_line(measure, MEASURE_LABELS[measure], color, overview.series, measure, granularity, currency)
+    return {"data": [_line(measure, measure_label(measure), color, overview.series, measure, granularity, currency)
                      for measure, color in (("amount", AMOUNT_COLOR), ("amount_paid", AMOUNT_PAID_COLOR))],
             "layout": _layout(**_time_axes(granularity, currency))}
 
@@ -60,7 +69,7 @@ def group_labels(groups: tuple[Group, ...]) -> dict[str, str]:
     """{key: label}, with the key added to a label that two groups share (two customers may
     have the same account name), so that no chart merges or confuses them."""
     counts = Counter(group.label for group in groups)
-    return {group.key: group.label if counts[group.label] == 1 else f"{group.label} ({group.key})"
+    return {group.key: term(group.label) if counts[group.label] == 1 else f"{term(group.label)} ({group.key})"
             for group in groups}
 
 
@@ -79,8 +88,9 @@ def _change_hover(breakdown: Breakdown, group: Group, measure: str, currency: st
     if breakdown.comparison is None:
         return []
     previous = breakdown.comparison.previous(group.key).measure(measure)
-    return [f"Change: {change_text(group.money.measure(measure), previous, currency)} "
-            f"(was {money_text(previous, currency)})"]
+    return [_("Change: %(change)s (was %(previous)s)",
+              change=change_text(group.money.measure(measure), previous, currency),
+              previous=money_text(previous, currency))]
 
 
 def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> dict:
@@ -98,12 +108,12 @@ def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict
         "textinfo": "text", "textposition": "inside", "insidetextorientation": "horizontal",
         "customdata": [[group.key] for group in drawn],
         # A slice's customdata reaches a hovertemplate as the list of its entries' items.
-        "hovertext": ["<br>".join([f"Amount: {money_text(group.money.amount, currency)}",
-                                   f"Amount paid: {money_text(group.money.amount_paid, currency)}",
-                                   f"Share: {share_text(share(group.money.measure(measure), whole))}",
+        "hovertext": ["<br>".join([_("Amount: %(value)s", value=money_text(group.money.amount, currency)),
+                                   _("Amount paid: %(value)s", value=money_text(group.money.amount_paid, currency)),
+                                   _("Share: %(value)s", value=share_text(share(group.money.measure(measure), whole))),
                                    *_change_hover(breakdown, group, measure, currency)]) for group in drawn],
         "hovertemplate": "<b>%{label}</b><br>%{hovertext}<extra></extra>",
     }], "layout": _layout(showlegend=False,  # the groups' table below is the legend
                           uniformtext={"minsize": 10, "mode": "hide"}, annotations=[{
-        "text": f"{MEASURE_LABELS[measure]}<br><b>{money_text(whole, currency)}</b>",
+        "text": f"{measure_label(measure)}<br><b>{money_text(whole, currency)}</b>",
         "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper"}])}

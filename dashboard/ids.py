@@ -51,6 +51,8 @@ def export_retry(task_id: str) -> dict:
 
 # --- The page shell and the view's controls (dashboard/shell.py, dashboard/controls.py) ------
 HEADER = "header"                    # partner, data freshness, time zone, sign-in: filled on load
+LANGUAGE = "language"                # the header's language switch (a language code)
+LANGUAGE_SAVED = "language-saved"    # the language just stored: the page reloads in it
 TAB_CONTENT = "tab-content"          # the active tab's content, rendered when the tab is chosen
 VIEW_MESSAGE = "view-message"        # dbc.Alert: a control or link value that cannot be used
 TOOLBAR = "toolbar"                  # time range, search, grouping: hidden on the export history

@@ -3,8 +3,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from data_access import rollups
-from data_access.schema import SCHEMA_VERSION, metadata, partners, schema_meta
+from data_access import migrations, rollups
+from data_access.migrations import read_meta, write_meta
+from data_access.schema import SCHEMA_VERSION, metadata, partners
 
 
 def normalise_url(url: str) -> str:
@@ -31,6 +32,10 @@ def make_engine(url: str, *, duckdb_memory_limit: str = "1GB", duckdb_threads: i
         engine = sa.create_engine(url, connect_args={"config": {
             "memory_limit": duckdb_memory_limit, "threads": duckdb_threads}})
         sa.event.listen(engine, "connect", _duckdb_session)
+        # DuckDB hands DECIMAL over as Decimal, but duckdb-engine does not say so, and SQLAlchemy
+        # would then pass every NUMERIC value through float: 9999999999.99999999 read back as
+        # 10000000000.00000000.
+        engine.dialect.supports_native_decimal = True
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
@@ -41,29 +46,21 @@ def _duckdb_session(dbapi_connection, _record) -> None:
 
 
 def init_db(engine: sa.Engine) -> None:
-    """Create missing tables and indexes, fill rollups the database did not have, and record
-    the schema version. Safe to run any number of times."""
+    """Create missing tables and indexes, bring older tables to the current shape
+    (data_access.migrations), fill rollups the database did not have, and record the schema
+    version. Safe to run any number of times."""
     metadata.create_all(engine, checkfirst=True)
     with engine.begin() as conn:
         for table in metadata.sorted_tables:
             for index in table.indexes:  # tables made by an older version lack the newer ones
                 sa.schema.CreateIndex(index, if_not_exists=True)(table, conn)  # as DDL: honours ddl_if
-        current = _meta(conn, "schema_version")
+        current = read_meta(conn, "schema_version")
         if current is not None and int(current) > SCHEMA_VERSION:
             raise RuntimeError(f"database schema {current} is newer than this code ({SCHEMA_VERSION})")
-        if _meta(conn, "rollups") != rollups.SIGNATURE:  # new rollups: fill them from the records
+        migrations.apply(conn)
+        if read_meta(conn, "rollups") != rollups.SIGNATURE:  # new rollups: fill them from the records
             for partner_id in conn.execute(sa.select(partners.c.partner_id)).scalars().all():
                 rollups.rebuild(conn, partner_id)
-            _set_meta(conn, "rollups", rollups.SIGNATURE)
-        _set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+            write_meta(conn, "rollups", rollups.SIGNATURE)
+        write_meta(conn, "schema_version", str(SCHEMA_VERSION))
 
-
-def _meta(conn: sa.Connection, key: str) -> str | None:
-    return conn.execute(sa.select(schema_meta.c.value).where(schema_meta.c.key == key)).scalar()
-
-
-def _set_meta(conn: sa.Connection, key: str, value: str) -> None:
-    if _meta(conn, key) is None:
-        conn.execute(schema_meta.insert().values(key=key, value=value))
-    else:
-        conn.execute(sa.update(schema_meta).where(schema_meta.c.key == key).values(value=value))

@@ -113,6 +113,8 @@ users = sa.Table(
     sa.Column("role", sa.String(20), nullable=False),  # admin | account_manager
     sa.Column("manager_id", sa.String(64), nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # "en" or "zh-CN" (i18n.LANGUAGES); NULL until chosen: the browser's preference decides.
+    sa.Column("language", sa.String(16), nullable=True),
 )
 
 export_tasks = sa.Table(

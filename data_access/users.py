@@ -29,6 +29,7 @@ class User:
     partner_id: str
     role: Role
     manager_id: str | None = None
+    language: str | None = None  # the language chosen in the header; None: not chosen
 
     # What flask-login asks of a signed-in user: a stored user is one.
     is_authenticated, is_active, is_anonymous = True, True, False
@@ -47,7 +48,7 @@ class User:
 
 
 def _user(row) -> User:
-    return User(row.login, row.partner_id, Role(row.role), row.manager_id)
+    return User(row.login, row.partner_id, Role(row.role), row.manager_id, row.language)
 
 
 def add_user(conn: sa.Connection, login: str, password: str, partner_id: str, role: str,
@@ -88,6 +89,12 @@ def set_password(conn: sa.Connection, login: str, password: str) -> None:
         raise UserError("the password must have at least 8 characters")
     if conn.execute(users.update().where(users.c.login == login)
                     .values(password_hash=generate_password_hash(password))).rowcount != 1:
+        raise UserError(f"unknown login {login!r}")
+
+
+def set_language(conn: sa.Connection, login: str, language: str) -> None:
+    """Remember the user's language (a code the caller has checked)."""
+    if conn.execute(users.update().where(users.c.login == login).values(language=language)).rowcount != 1:
         raise UserError(f"unknown login {login!r}")
 
 

@@ -24,6 +24,8 @@ from data_access.errors import UserError
 from data_access.export_tasks import ExportTask, local_time, utc_now, zone_label
 from data_access.query import QueryError
 from exports.writers import WRITERS, FileHeader
+from i18n import _, speaking
+from i18n.terms import describe, selection
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +60,8 @@ def build_export(engine: sa.Engine, task_id: str, export_dir: Path,
             progress.beat(0, rows=details.count_rows(conn, query, task.record_ids))
             export_dir.mkdir(parents=True, exist_ok=True)
             rows = progress.track(details.detail_rows(conn, query, task.record_ids))
-            count = WRITERS[task.file_format](temporary, _file_header(task, partner), rows)
+            with speaking(task.language):  # no request here: the file speaks its owner's language
+                count = WRITERS[task.file_format](temporary, _file_header(task, partner), rows)
         final = export_dir / file_name(task)
         os.replace(temporary, final)
         if export_tasks.change(engine, export_tasks.complete, task_id, attempt, final.name, count):
@@ -92,12 +95,12 @@ def _reason(error: Exception, task_id: str) -> str:
 
 def _file_header(task: ExportTask, partner) -> FileHeader:
     query = task.query
-    parameters = query.describe()
+    parameters = describe(query)
     if query.scope.manager_id is not None:
-        parameters += f"; spend of account manager {query.scope.manager_id} only"
+        parameters += _("; ") + _("spend of account manager %(manager)s only", manager=query.scope.manager_id)
     return FileHeader(
         partner=f"{partner.name} ({partner.partner_id})", parameters=parameters,
-        records=task.selection,
+        records=selection(task),
         generated=local_time(utc_now(), partner.time_zone),
         time_zone=zone_label(partner.time_zone), currency=partner.currency)
 

@@ -19,6 +19,7 @@ from data_access.query import ExpenditureQuery
 from data_access.users import User
 from exports.builder import TEMPORARY_SUFFIX, file_name
 from exports.runners import CeleryRunner, ThreadRunner
+from i18n import ENGLISH, _, day, speaking
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,8 @@ def current_exports() -> ExportService:
 
 
 def task_name(query: ExpenditureQuery) -> str:
-    return f"Expenditures {query.start} to {query.end}"
+    """In the current language: the owner's, when the task is created."""
+    return _("Expenditures %(start)s to %(end)s", start=day(query.start), end=day(query.end))
 
 
 def download_name(task: ExportTask) -> str:
@@ -65,13 +67,16 @@ class ExportService:
     # --- the user's requests ------------------------------------------------------------------
 
     def create(self, viewer: User, query: ExpenditureQuery, file_format: str,
-               record_ids: list[str] | None = None) -> str:
-        """Store the task and queue it; the file is built in the background."""
+               record_ids: list[str] | None = None, language: str = ENGLISH) -> str:
+        """Store the task and queue it; the file is built in the background, in `language`
+        (the viewer's: a worker has no request to ask)."""
         if query.scope.partner_id != viewer.partner_id:
             raise PermissionError("the query is not of the viewer's partner")
         with self.engine.begin() as conn:
-            task_id = export_tasks.create(conn, viewer.login, query, task_name(query), file_format,
-                                          self.retention, record_ids)
+            with speaking(language):
+                name = task_name(query)
+            task_id = export_tasks.create(conn, viewer.login, query, name, file_format,
+                                          self.retention, record_ids, language=language)
         self._submit(task_id)
         return task_id
 

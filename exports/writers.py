@@ -29,9 +29,11 @@ from openpyxl.utils import get_column_letter
 from data_access.details import DETAIL_COLUMNS
 from data_access.money import ZERO, money_text
 from exports.cells import cell_text
+from i18n import N_, _, ngettext
+from i18n.terms import TERM_COLUMNS, term
 
 EXCEL_MAX_ROWS = 1_048_576
-SHEET_TITLE = "Expenditures"
+SHEET_TITLE = N_("Expenditures")
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 MONEY_KEYS = tuple(column.key for column in DETAIL_COLUMNS if column.kind == "money")
@@ -70,7 +72,8 @@ class _XlsxSheets:
     def open(self, rows_above_headers: int = 0) -> None:
         """A new sheet whose column header row comes after `rows_above_headers` rows."""
         number = len(self.workbook.worksheets) + 1
-        self.sheet = self.workbook.create_sheet(SHEET_TITLE if number == 1 else f"{SHEET_TITLE} ({number})")
+        title = _(SHEET_TITLE)
+        self.sheet = self.workbook.create_sheet(title if number == 1 else f"{title} ({number})")
         self.rows_in_sheet = 0
         # Write-only sheets write their view and columns before the first row: set them now.
         self.sheet.freeze_panes = f"A{rows_above_headers + 2}"
@@ -105,7 +108,7 @@ class _XlsxSheets:
     def column_headers(self) -> None:
         cells = []
         for column in DETAIL_COLUMNS:
-            cell = text_cell(WriteOnlyCell(self.sheet), column.header)
+            cell = text_cell(WriteOnlyCell(self.sheet), term(column.header))
             cell.font, cell.fill = BOLD, HEADER_FILL
             cells.append(cell)
         self.append(cells)
@@ -117,7 +120,7 @@ class _XlsxSheets:
             if column.kind == "text":
                 # Plain text needs no cell object (openpyxl's own is faster), unless it reads
                 # like an error code such as #N/A, which openpyxl would type as an error.
-                value = cell_text(value)
+                value = cell_text(term(value) if column.key in TERM_COLUMNS else value)
                 values.append(text_cell(cell, value) if value in ERROR_CODES else value)
             else:
                 cell.value = value
@@ -147,13 +150,13 @@ def text_cell(cell, value):
 
 def write_xlsx(path: Path, header: FileHeader, rows: Iterable[dict],
                max_sheet_rows: int = EXCEL_MAX_ROWS) -> int:
-    about = [("Partner", header.partner, None), ("Query", header.parameters, None),
-             ("Records", header.records, None), ("Generated", header.generated, TIME_FORMAT),
-             ("Time zone", header.time_zone, None), ("Currency", header.currency, None)]
+    about = [(_("Partner"), header.partner, None), (_("Query"), header.parameters, None),
+             (_("Records"), header.records, None), (_("Generated"), header.generated, TIME_FORMAT),
+             (_("Time zone"), header.time_zone, None), (_("Currency"), header.currency, None)]
     workbook = Workbook(write_only=True)
     sheets = _XlsxSheets(workbook, header.currency, max_sheet_rows)
     sheets.open(rows_above_headers=len(about) + 2)  # the title, the lines about, a blank row
-    title = text_cell(WriteOnlyCell(sheets.sheet), "Expenditure details")
+    title = text_cell(WriteOnlyCell(sheets.sheet), _("Expenditure details"))
     title.font = Font(bold=True, size=13)
     sheets.append([title])
     for label, value, number_format in about:
@@ -192,7 +195,7 @@ def _totals_row(sheets: _XlsxSheets, count: int, totals: dict[str, Decimal]) -> 
     for index, column in enumerate(DETAIL_COLUMNS):
         if index == 0:
             row.append(text_cell(sheets.styled_cell("text", bold=True),
-                                 f"Total of {count:,} record{'s' if count != 1 else ''}"))
+                                 ngettext("Total of %(count)s record", "Total of %(count)s records", count)))
         elif column.kind == "money":
             cell = sheets.styled_cell("money", bold=True)
             cell.value = totals[column.key]
@@ -214,9 +217,10 @@ def write_csv(path: Path, header: FileHeader, rows: Iterable[dict]) -> int:
     count = 0
     with open(path, "w", newline="", encoding="utf-8-sig") as file:
         writer = csv.writer(file)
-        writer.writerow([cell_text(column.header) for column in DETAIL_COLUMNS])
+        writer.writerow([cell_text(term(column.header)) for column in DETAIL_COLUMNS])
         for row in rows:
-            writer.writerow([_csv_value(column.kind, row[column.key]) for column in DETAIL_COLUMNS])
+            writer.writerow([_csv_value(column.kind, term(row[column.key]) if column.key in TERM_COLUMNS
+                                        else row[column.key]) for column in DETAIL_COLUMNS])
             count += 1
     return count
 
