@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import i18n
 import logs
 from auth import register_auth
+from auth.headers import register_headers
 from callbacks import register_callbacks
 from callbacks.errors import on_callback_error, register_error_pages
 from cli import register_commands
@@ -32,6 +33,7 @@ def create_app(config: Config | None = None) -> flask.Flask:
         hops = config.proxy_hops
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     server.config["SESSION_COOKIE_SECURE"] = config.secure_cookies
+    server.config["MAX_CONTENT_LENGTH"] = config.max_content_length  # a larger body: 413
     # First: refused requests get a request id too. For people, no line per request at INFO.
     logs.register_request_logging(server, logging.DEBUG if config.log_format == "plain" else logging.INFO)
     runtime = Runtime.start(server, config)
@@ -46,6 +48,7 @@ def create_app(config: Config | None = None) -> flask.Flask:
     register_export_routes(server, runtime)
     register_health(server, runtime)
     register_error_pages(server)  # a database outage in words, not a bare 500
+    register_headers(server, app.csp_hashes())  # last: every inline script is known now
     register_commands(server)
     server.extensions["dash"] = app
     return server

@@ -41,6 +41,10 @@ class Config:
     log_format: str = "json"  # or "plain": readable lines, the default of the `flask` command
     proxy_hops: int = 0  # trusted reverse proxies in front: their X-Forwarded-* headers are believed
     secure_cookies: bool = False  # the embedded mode serves plain http on loopback
+    max_content_length: int = 1024 * 1024  # bytes of a request body; more is answered 413
+    exports_pending_per_user: int = 3  # exports waiting or running at once, per user ...
+    exports_pending_per_partner: int = 10  # ... and per partner
+    exports_per_hour: int = 30  # exports one user may ask for in an hour
     debug: bool = False
     testing: bool = False
     port: int = 8050  # gunicorn's (gunicorn.conf.py)
@@ -86,6 +90,10 @@ class Config:
             log_format=os.environ.get("LOG_FORMAT") or ("plain" if run_from_cli else "json"),
             proxy_hops=_int("PROXY_HOPS", 0),
             secure_cookies=os.environ.get("SECURE_COOKIES", "") in ("1", "true"),
+            max_content_length=_int("MAX_CONTENT_LENGTH", 1024 * 1024),
+            exports_pending_per_user=_int("EXPORTS_PENDING_PER_USER", 3),
+            exports_pending_per_partner=_int("EXPORTS_PENDING_PER_PARTNER", 10),
+            exports_per_hour=_int("EXPORTS_PER_HOUR", 30),
             debug=debug,
             port=_int("PORT", 8050),
             web_concurrency=_int("WEB_CONCURRENCY", 4),

@@ -15,7 +15,7 @@ from flask_limiter.util import get_remote_address
 
 from auth import csrf, guard, views
 from auth.secret_key import secret_key
-from data_access.users import User, get_user
+from data_access.users import User, session_user
 from runtime import Runtime
 
 
@@ -40,9 +40,9 @@ def register_auth(server: flask.Flask, runtime: Runtime) -> None:
     login_manager = flask_login.LoginManager(server)
 
     @login_manager.user_loader
-    def load_user(login: str) -> User | None:
+    def load_user(session_id: str) -> User | None:
         with runtime.engine.connect() as conn:
-            return get_user(conn, login)
+            return session_user(conn, session_id)
 
     # With Redis the counts are shared by every worker; should it go away, each counts alone.
     limiter = Limiter(get_remote_address, app=server, key_prefix="expenditure-statistics",

@@ -50,7 +50,8 @@ def mirror_cookie(response: flask.Response) -> flask.Response:
     """Keep the readable cookie equal to the session's token (after sign-in changes it)."""
     token = flask.session.get(SESSION_KEY)
     if token and flask.request.cookies.get(COOKIE_NAME) != token:
-        # Not HttpOnly: the page's script must read it. Secure over https, like the session.
-        response.set_cookie(COOKIE_NAME, token, httponly=False, samesite="Lax",
-                            secure=flask.request.is_secure, path="/")
+        # Not HttpOnly: the page's script must read it. Secure like the session's: over https,
+        # and always with SECURE_COOKIES.
+        secure = flask.request.is_secure or bool(flask.current_app.config["SESSION_COOKIE_SECURE"])
+        response.set_cookie(COOKIE_NAME, token, httponly=False, samesite="Lax", secure=secure, path="/")
     return response

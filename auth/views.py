@@ -10,18 +10,24 @@ from flask_limiter.util import get_remote_address
 
 from auth.csrf import csrf_token
 from auth.guard import LOGIN_PATH, safe_next
-from data_access.users import authenticate
+from data_access.users import authenticate, sign_out_everywhere
 from i18n import N_, _
 from runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-# Password guessing: per client address, and per login name whichever address it comes from.
-LIMIT_PER_ADDRESS = "10/minute"
-LIMIT_PER_LOGIN = "5/minute"
+# Password guessing: per client address (whatever logins it tries), and per login name *and*
+# address, waiting longer the more it fails (a minute, then an hour, then a day). Not per login
+# alone: anyone could then lock a real user out by failing on purpose.
+LIMIT_PER_ADDRESS = "10/minute;100/hour"
+LIMIT_PER_LOGIN_AND_ADDRESS = "5/minute;10/hour;20/day"
 MAX_LOGIN_LENGTH = 100     # the column's width
 MAX_PASSWORD_LENGTH = 1024  # hashing a megabyte of "password" would be a denial of service
 WRONG = N_("Wrong login or password.")
+# By how long the limit reached lasts (whole sentences: each language words them its own way).
+TOO_MANY = {60: N_("Too many sign-in attempts from here. Wait a minute, then try again."),
+            3600: N_("Too many sign-in attempts from here. Wait an hour, then try again.")}
+TOO_MANY_FOR_A_DAY = N_("Too many sign-in attempts from here. Wait a day, then try again.")
 
 
 def _login_name() -> str:
@@ -37,8 +43,8 @@ def _page(error: str | None = None, status: int = 200, login: str = ""):
 def blueprint(runtime: Runtime, limiter: Limiter) -> flask.Blueprint:
     views = flask.Blueprint("auth", __name__, template_folder="templates")
     by_address = limiter.limit(LIMIT_PER_ADDRESS, key_func=get_remote_address, methods=["POST"])
-    by_login = limiter.limit(LIMIT_PER_LOGIN, key_func=lambda: _login_name().casefold(),
-                             methods=["POST"])
+    by_login = limiter.limit(LIMIT_PER_LOGIN_AND_ADDRESS, methods=["POST"],
+                             key_func=lambda: f"{_login_name().casefold()}|{get_remote_address()}")
 
     @views.route(LOGIN_PATH, methods=["GET", "POST"])
     @by_address
@@ -65,13 +71,18 @@ def blueprint(runtime: Runtime, limiter: Limiter) -> flask.Blueprint:
 
     @views.route("/logout", methods=["POST"])
     def logout():
+        user = flask_login.current_user
+        if user.is_authenticated:  # every session of the user ends, a copied cookie included
+            with runtime.engine.begin() as conn:
+                sign_out_everywhere(conn, user.login)
         flask_login.logout_user()
         flask.session.clear()
         return flask.redirect(LOGIN_PATH)
 
     @views.errorhandler(RateLimitExceeded)
-    def too_many(_error):
-        return _page(_("Too many sign-in attempts. Wait a minute, then try again."), 429,
+    def too_many(error: RateLimitExceeded):
+        message = TOO_MANY.get(error.limit.limit.get_expiry(), TOO_MANY_FOR_A_DAY)
+        return _page(_(message), 429,
                      login=_login_name()[:MAX_LOGIN_LENGTH])
 
     return views

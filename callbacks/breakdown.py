@@ -18,13 +18,14 @@ from dashboard.view_state import BREAKDOWN_TABS, DEFAULTS, MEASURES
 from data_access import comparison, details
 from data_access.breakdowns import without_series
 from data_access.details import DETAIL_COLUMN_KEYS
-from data_access.query import QueryError, Scope
+from data_access.query import QueryError, Scope, excerpt
 from i18n import _, current_language
 from i18n.terms import lower
 from runtime import Runtime
 
 HIDDEN = {"display": "none"}
 MAX_PAGE_ROWS = 500
+MAX_ROW = 2 ** 31 - 1  # the largest row number any database here takes as an offset
 NO_ROWS = {"rowData": [], "rowCount": 0}
 
 
@@ -81,18 +82,20 @@ def _sort(sort_model) -> tuple[str, bool] | None:
 
 def detail_rows(runtime: Runtime, scope: Scope, request) -> dict:
     """One block of the grid's rows. The request comes from the browser: its query (the
-    grid's context) is validated and scoped again, its bounds and sort checked."""
+    grid's context) is validated and scoped again, its bounds and sort checked; a request the
+    grid would never make is a QueryError saying what is wrong with it."""
     if not isinstance(request, dict):
-        return NO_ROWS
+        raise QueryError("the table's request for rows is not readable")
     start, end = request.get("startRow"), request.get("endRow")
     if not all(isinstance(bound, int) and not isinstance(bound, bool) for bound in (start, end)) \
-            or not 0 <= start < end or end - start > MAX_PAGE_ROWS:
-        return NO_ROWS
+            or not 0 <= start < end <= MAX_ROW or end - start > MAX_PAGE_ROWS:
+        raise QueryError(f"the table asked for rows {excerpt(start)} to {excerpt(end)}: at most "
+                         f"{MAX_PAGE_ROWS} rows at once, numbered from 0 to {MAX_ROW}")
     try:
         query = stored_query(scope, request.get("context"))
-        sort = _sort(request.get("sortModel"))
-    except (QueryError, PreventUpdate):
+    except PreventUpdate:
         return NO_ROWS
+    sort = _sort(request.get("sortModel"))
 
     def drawn_rows() -> dict:
         page = runtime.answers.compute(details.detail_page, query, start, end - start, sort)

@@ -57,9 +57,9 @@ def create_export(service: ExportService, viewer: User, scope: Scope, params, fi
             raise Refusal(_("Choose the file format: .xlsx or .csv."))
         record_ids = None if everything else selected_record_ids(rows)
         query = stored_query(scope, params)
-    except UserError as error:  # a Refusal, or a QueryError
+        task = service.task(viewer, service.create(viewer, query, file_format, record_ids, current_language()))
+    except UserError as error:  # a Refusal, a QueryError, or an export limit reached
         return error.message, False
-    task = service.task(viewer, service.create(viewer, query, file_format, record_ids, current_language()))
     if task.status == FAILED:  # not queued (Redis down): say so now, not only in the history
         return _("The export could not be started: %(reason)s from Export History.", reason=task.error), False
     return _(CREATED), True
@@ -137,6 +137,9 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
                   Input(ids.export_retry(ALL), "n_clicks"), prevent_initial_call=True)
     def _retry(_clicks):
         task_id = _clicked("task")
-        retried = is_task_id(task_id) and current_exports().retry(current_user(), task_id)
-        message = _("Export task queued again.") if retried else _("This export cannot be retried.")
+        try:
+            retried = is_task_id(task_id) and current_exports().retry(current_user(), task_id)
+            message = _("Export task queued again.") if retried else _("This export cannot be retried.")
+        except UserError as error:  # an export limit reached
+            retried, message = False, error.message
         return {"task": task_id, "at": time.time()}, export_history.toast(message, retried)

@@ -7,7 +7,7 @@ from datetime import date
 
 from dash import Input, Output, State, html
 
-from answers import partner_facts, partner_today
+from answers import month_forecast, partner_facts, partner_today
 from auth.identity import current_scope
 from callbacks.common import stored_query
 from callbacks.drilldown import customer_trend_search
@@ -15,7 +15,7 @@ from dashboard import ids
 from dashboard.movers import movers_panel, scorecard_card, shown_customers
 from dashboard.view_state import from_search
 from data_access import movers
-from data_access.query import Basis, QueryError, Scope
+from data_access.query import MAX_TOP_N, Basis, QueryError, Scope
 from runtime import Runtime
 
 
@@ -40,7 +40,9 @@ def scorecard_view(runtime: Runtime, scope: Scope, params):
     if query.group_by is not Basis.ACCOUNT_MANAGER:
         return None
     currency = partner_facts(runtime.answers, scope).currency
-    return scorecard_card(runtime.answers.answer(movers.scorecard, query), currency)
+    # Every manager's own forecast (up to MAX_TOP_N of them), not only the chart's top N.
+    forecast = month_forecast(runtime.answers, query.replace(top_n=MAX_TOP_N))
+    return scorecard_card(runtime.answers.answer(movers.scorecard, query), currency, forecast)
 
 
 def register(app, runtime: Runtime) -> None:

@@ -28,7 +28,7 @@ from dashboard.view_state import (
     to_search,
 )
 from data_access import options
-from data_access.query import MAX_SEARCH_LENGTH, Basis, QueryError, Scope
+from data_access.query import MAX_FILTER_VALUE_LENGTH, MAX_FILTER_VALUES, MAX_SEARCH_LENGTH, Basis, QueryError, Scope
 from data_access.users import set_language
 from i18n import LANGUAGES, N_, _, current_language, number
 from i18n.terms import term
@@ -120,7 +120,9 @@ def filter_options(runtime: Runtime, scope: Scope, basis: Basis, search, chosen)
     shown = matching[:MAX_FILTER_OPTIONS]
     keys = {key for key, _ in shown}
     labels = dict(values)
-    chosen = [key for key in chosen if isinstance(key, str)] if isinstance(chosen, list) else []
+    # The chosen values come from the browser: only those a query could hold are shown back.
+    chosen = [key for key in chosen[:MAX_FILTER_VALUES] if isinstance(key, str)
+              and len(key) <= MAX_FILTER_VALUE_LENGTH] if isinstance(chosen, list) else []
     offered = [{"label": term(labels.get(key, key)), "value": key} for key in chosen if key not in keys]
     offered += [{"label": term(label), "value": key} for key, label in shown]
     if len(matching) > len(shown):

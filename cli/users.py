@@ -1,4 +1,5 @@
-"""`flask --app app users add|list|set-password|remove`: who may sign in."""
+"""`flask --app app users add|list|set-password|set-role|sign-out-everywhere|remove`: who may
+sign in. Changing a password or a role, and removing a sign-in, end its sessions at once."""
 import sys
 
 import click
@@ -6,13 +7,22 @@ from flask.cli import AppGroup
 
 from data_access.errors import UserError
 from data_access.options import partner as find_partner
-from data_access.users import ROLES, add_user, list_users, remove_user, set_password
+from data_access.users import ROLES, add_user, list_users, remove_user, set_password, set_role, sign_out_everywhere
 from runtime import current_runtime
 
-users = AppGroup("users", help="Sign-ins: add, list, set passwords, remove.")
+users = AppGroup("users", help="Sign-ins: add, list, set passwords and roles, sign out, remove.")
 
 password_stdin = click.option("--password-stdin", is_flag=True,
                               help="Read the password from the first line of standard input.")
+
+
+def _change(step, *args) -> None:
+    """Run one change of `data_access.users` in a transaction; its refusal as a one-line error."""
+    with current_runtime().engine.begin() as conn:
+        try:
+            step(conn, *args)
+        except UserError as error:
+            raise click.ClickException(error.message) from None
 
 
 def _password(from_stdin: bool) -> str:
@@ -54,23 +64,33 @@ def list_(partner_id: str | None) -> None:
 @click.argument("login")
 @password_stdin
 def set_password_(login: str, password_stdin: bool) -> None:
-    """Give LOGIN a new password."""
-    password = _password(password_stdin)
-    with current_runtime().engine.begin() as conn:
-        try:
-            set_password(conn, login, password)
-        except UserError as error:
-            raise click.ClickException(error.message) from None
-    click.echo(f"Password of {login} changed")
+    """Give LOGIN a new password; its sessions end."""
+    _change(set_password, login, _password(password_stdin))
+    click.echo(f"Password of {login} changed; its sessions have ended")
+
+
+@users.command("set-role")
+@click.argument("login")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--manager", "manager_id", help="The account manager (role account_manager only).")
+def set_role_(login: str, role: str, manager_id: str | None) -> None:
+    """Give LOGIN another role (and account manager); its sessions end."""
+    _change(set_role, login, role, manager_id)
+    click.echo(f"{login} is now {role}{f' of manager {manager_id}' if manager_id else ''}; "
+               "its sessions have ended")
+
+
+@users.command("sign-out-everywhere")
+@click.argument("login")
+def sign_out_everywhere_(login: str) -> None:
+    """End every session of LOGIN at once (a copied session cookie included)."""
+    _change(sign_out_everywhere, login)
+    click.echo(f"Every session of {login} has ended")
 
 
 @users.command("remove")
 @click.argument("login")
 def remove(login: str) -> None:
-    """Remove the sign-in LOGIN; its sessions end at their next request."""
-    with current_runtime().engine.begin() as conn:
-        try:
-            remove_user(conn, login)
-        except UserError as error:
-            raise click.ClickException(error.message) from None
+    """Remove the sign-in LOGIN; its sessions end at once."""
+    _change(remove_user, login)
     click.echo(f"Removed {login}")

@@ -15,11 +15,15 @@ from dashboard.export_menu import export_menu, titled
 from dashboard.figures import graph_config, group_labels
 from dashboard.format import (
     MEASURE_LABELS,
+    ROUNDED_NOTE,
     amount_text,
     change_color,
+    exact_amount_text,
+    exact_money_text,
     measure_label,
     money_text,
     percent_text,
+    rounded_parts_add_up,
     share_text,
     signed_amount,
 )
@@ -63,11 +67,13 @@ def _swatch(color: str) -> html.Span:
     return html.Span(className="swatch me-2", style={"backgroundColor": color})
 
 
-def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> dbc.Table:
+def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> html.Div:
     """The groups' totals in the chart's order and colours, with the total: the numbers
     behind the chart, and its legend. Share is of the amount the chart shows; with a
     comparison, Previous, Change and Change % are of it too. A group's row drills into it, by
-    click or by Enter (it is focusable: assets/drilldown.js)."""
+    click or by Enter (it is focusable: assets/drilldown.js). Money is rounded to the cent with
+    the exact value on hover; a note says so where the rounded groups of a column do not add up
+    to its rounded total."""
     labels = group_labels(breakdown.groups)
     whole = breakdown.total.measure(measure)
     compared = breakdown.comparison
@@ -91,13 +97,15 @@ def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[
         now = money.measure(measure)
         before = (compared.total if key is None else compared.previous(key)).measure(measure)
         color = change_color(now - before)
-        return [html.Td(amount_text(before), className="text-end text-nowrap"),
-                html.Td(signed_amount(now - before), className=f"text-end text-nowrap {color}"),
+        return [html.Td(amount_text(before), title=exact_amount_text(before), className="text-end text-nowrap"),
+                html.Td(signed_amount(now - before), title=exact_amount_text(now - before),
+                        className=f"text-end text-nowrap {color}"),
                 html.Td(percent_text(percent(now, before)), className=f"text-end text-nowrap {color}")]
 
     def row(label, money, share_value, color=None, key=None, **props):
         return html.Tr([html.Td([_swatch(color) if color else None, label]),
                         *(html.Td(money_text(money.measure(m), currency),
+                                  title=exact_money_text(money.measure(m), currency),
                                   className=f"text-end text-nowrap {MONEY_CLASSES[m]}")
                           for m in MONEY_MEASURES),
                         html.Td(share_text(share_value), className="text-end"),
@@ -108,8 +116,12 @@ def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[
                            className="drillable", title=_("Drill into %(group)s", group=labels[g.key]))
                        for g in breakdown.groups])
     foot = html.Tfoot(row(_("Total"), breakdown.total, share(whole, whole), className="fw-semibold"))
-    return dbc.Table([head, body, foot], size="sm", hover=True, responsive=True,
-                     className="group-table mt-3 mb-0 align-middle")
+    table = dbc.Table([head, body, foot], size="sm", hover=True, responsive=True,
+                      className="group-table mt-3 mb-0 align-middle")
+    adds_up = all(rounded_parts_add_up((g.money.measure(m) for g in breakdown.groups),
+                                       breakdown.total.measure(m)) for m in MONEY_MEASURES)
+    return html.Div([table, None if adds_up else
+                     html.Div(_(ROUNDED_NOTE), id=ids.BREAKDOWN_ROUNDED, className="small text-muted mt-2")])
 
 
 def forecast_table(forecast: Forecast, basis_label: str, currency: str) -> html.Div:
@@ -147,8 +159,14 @@ def _column(column, currency: str) -> dict:
     definition = {"field": column.key, "headerName": term(column.header), "width": COLUMN_WIDTHS[column.kind]}
     if column.kind == "money":
         definition.update(headerName=f"{term(column.header)} ({currency})", type="rightAligned",
+                          tooltipField=exact_field(column.key),  # the exact value on hover
                           cellClassRules={"text-danger": "params.value && params.value.startsWith('-')"})
     return definition
+
+
+def exact_field(key: str) -> str:
+    """The row field holding a money column's exact text (its own shows it rounded)."""
+    return f"{key}_exact"
 
 
 def grid_key(params: dict) -> str:
@@ -170,13 +188,19 @@ def detail_grid(tab: str, params: dict, currency: str) -> html.Div:
             "pagination": True, "paginationPageSize": PAGE_SIZE, "paginationPageSizeSelector": False,
             "cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 50, "context": params,
             "domLayout": "autoHeight",  # a page of rows, no inner scrolling
+            "tooltipShowDelay": 300,
         })
     return html.Div(grid, key=grid_key(params))
 
 
 def grid_row(row: dict) -> dict:
-    """A detail row for the browser: days as ISO text, money as exact text ("1,234.50")."""
-    return {key: value.isoformat() if isinstance(value, date) else
-            amount_text(value) if isinstance(value, Decimal) else
-            term(value) if key in TERM_COLUMNS and isinstance(value, str) else value
-            for key, value in row.items()}
+    """A detail row for the browser: days as ISO text, money as text rounded to the cent
+    ("1,234.50") and, for the tooltip, exact ("1,234.49876543")."""
+    shown = {}
+    for key, value in row.items():
+        if isinstance(value, Decimal):
+            shown[key], shown[exact_field(key)] = amount_text(value), exact_amount_text(value)
+        else:
+            shown[key] = value.isoformat() if isinstance(value, date) else \
+                term(value) if key in TERM_COLUMNS and isinstance(value, str) else value
+    return shown

@@ -46,9 +46,16 @@ def status_text(task: ExportTask) -> str:
     return term(task.status)
 
 
+MAX_DESCRIPTION = 300  # a query of 500 long filter values is described by its start
+
+
+def shortened_words(text: str) -> str:
+    return text if len(text) <= MAX_DESCRIPTION else text[:MAX_DESCRIPTION - 1] + "\u2026"
+
+
 def _parameters(task: ExportTask) -> list:
     try:
-        words = describe(task.query)
+        words = shortened_words(describe(task.query))
     except QueryError:  # stored by an older version with other rules: still listed
         words = _("(the query can no longer be read)")
     return [words, html.Br(), html.Span(selection(task), className="text-muted")]

@@ -4,6 +4,7 @@ formatted from the Decimal. A breakdown's points carry their group's key first i
 a click on a point, slice or line, or on a legend entry, drills into it (assets/drilldown.js)."""
 from __future__ import annotations
 
+import html
 from collections import Counter
 
 from dashboard.format import change_text, measure_label, money_text, share_text
@@ -73,10 +74,17 @@ def group_labels(groups: tuple[Group, ...]) -> dict[str, str]:
             for group in groups}
 
 
+def chart_labels(groups: tuple[Group, ...]) -> dict[str, str]:
+    """The groups' labels as a chart must be given them: Plotly reads the names and labels of
+    traces (legend, hover, pie labels) as HTML of a few tags, links included, so names from the
+    data are escaped to show as the text they are."""
+    return {key: html.escape(label, quote=False) for key, label in group_labels(groups).items()}
+
+
 def trend_figure(breakdown: Breakdown, measure: str, granularity: Granularity, currency: str,
                  colors: dict[str, str]) -> dict:
     """One line per group (the top N, then "Others")."""
-    labels = group_labels(breakdown.groups)
+    labels = chart_labels(breakdown.groups)
     return {"data": [_line(group.key, labels[group.key], colors[group.key], group.series, measure,
                            granularity, currency)
                      for group in breakdown.groups],
@@ -96,7 +104,7 @@ def _change_hover(breakdown: Breakdown, group: Group, measure: str, currency: st
 def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict[str, str]) -> dict:
     """The groups' shares of the measure. A slice cannot show a negative total (a group whose
     refunds exceed its spend), so such groups are left out; the group table still lists them."""
-    labels = group_labels(breakdown.groups)
+    labels = chart_labels(breakdown.groups)
     whole = breakdown.total.measure(measure)
     drawn = [group for group in breakdown.groups if group.money.measure(measure) > 0]
     return {"data": [{

@@ -1,23 +1,54 @@
-"""Text for the screen, made from exact values: money from Decimal, never from float."""
+"""Text for the screen, made from exact values: money from Decimal, never from float.
+
+Amounts carry up to eight decimals; the screen shows them rounded half up to the cent, as the
+provider's Expenditures page does, with the exact value on hover (`exact_money_text`)."""
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from dash import html
 
 import i18n
 from data_access.comparison import percent
+from data_access.money import CENT
 from i18n import N_, _
+
+ROUNDED_NOTE = N_("Figures are rounded to the cent; rounded groups may not add up to the rounded total. Point at "
+                  "a figure for its exact value.")
+ROUNDED_TOTALS_NOTE = N_("Figures are rounded to the cent; rounded, Amount less cash coupons used may differ from "
+                         "Amount paid. Point at a figure for its exact value.")
+
+
+def rounded(value: Decimal) -> Decimal:
+    """To the cent, half up: 0.125 -> 0.13, -0.125 -> -0.13 (away from zero), 0.124999 -> 0.12."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def amount_text(value: Decimal) -> str:
-    """'1,234,567.89': thousands separators, two decimals rounded half up, in the user's locale."""
+    """'1,234,567.89': thousands separators, rounded half up to two decimals, in the user's locale."""
     return i18n.decimal(value)
 
 
 def money_text(value: Decimal, currency: str) -> str:
     """'CNY 1,234,567.89' / '¥1,234,567.89'; a refund reads 'CNY -5.00' / '-¥5.00'."""
     return i18n.money(value, currency)
+
+
+def exact_amount_text(value: Decimal) -> str:
+    """'1,234.83822466': every decimal there is, at least two."""
+    return i18n.decimal(value, exact=True)
+
+
+def exact_money_text(value: Decimal, currency: str) -> str:
+    """'CNY 1,234.83822466' / '¥1,234.83822466': what hovering over a rounded figure shows."""
+    return i18n.money(value, currency, exact=True)
+
+
+def rounded_parts_add_up(parts: Iterable[Decimal], whole: Decimal) -> bool:
+    """Whether the rounded parts sum to the rounded whole: where they do not, the screen says
+    its figures are rounded (the exact ones always add up)."""
+    return sum((rounded(part) for part in parts), Decimal(0)) == rounded(whole)
 
 
 def share_text(share: Decimal) -> str:

@@ -89,6 +89,7 @@ def filter_section(basis: str) -> str:
 OVERVIEW_TOTALS = "overview-totals"  # the cards' row
 OVERVIEW_GRAPH = "overview-graph"
 OVERVIEW_MESSAGE = "overview-message"  # why nothing shows
+OVERVIEW_ROUNDED = "overview-rounded"  # the note that rounded cards do not add up
 OVERVIEW_FORECAST = "overview-forecast"  # the card "Forecast for MONTH"
 OVERVIEW_BREAKDOWNS = "overview-breakdowns"  # links from the total to its breakdowns
 MOVERS = "movers"                    # the movers panel (dashboard/movers.py)
@@ -105,6 +106,7 @@ def overview_total(measure: str) -> str:
 BREAKDOWN_GRAPH = "breakdown-graph"    # lines on the trend tab, donut on the distribution tab
 BREAKDOWN_GROUPS = "breakdown-groups"  # table of the groups' totals (the charts' legend)
 BREAKDOWN_MESSAGE = "breakdown-message"
+BREAKDOWN_ROUNDED = "breakdown-rounded"  # the note that the table's rounded groups do not add up
 BREAKDOWN_FORECAST = "breakdown-forecast"  # the top groups' month-end forecast
 DETAIL_GRID_BOX = "detail-grid-box"    # holds detail_grid(tab), made anew for each query
 SCORECARD = "scorecard"                # the account-manager scorecard, when grouped by manager

@@ -8,9 +8,10 @@ from dash import dcc, html
 
 import i18n
 from dashboard import ids
-from dashboard.format import money_text
+from dashboard.format import amount_text, money_text
+from data_access.forecast import Forecast
 from data_access.movers import Movers, Scorecard, Status
-from i18n import N_, _, day, ngettext, number
+from i18n import N_, _, day, month, ngettext, number
 from i18n.terms import term
 
 SHOWN = 20  # customers listed per status
@@ -83,18 +84,30 @@ def _percent(value) -> str:
     return "\u2014" if value is None else i18n.percent(value, signed=True)
 
 
-def scorecard_card(card: Scorecard, currency: str) -> dbc.Card | None:
+def _forecast_cell(forecast: Forecast | None, key: str, currency: str) -> html.Td:
+    landing = next((group.amount for group in forecast.groups if group.key == key), None) if forecast else None
+    if landing is None:
+        return html.Td("\u2014", className="text-end d-none d-md-table-cell")
+    return html.Td(money_text(landing.forecast, currency), className="text-end text-nowrap d-none d-md-table-cell",
+                   title=_("Range %(low)s \u2013 %(high)s", low=amount_text(landing.low),
+                           high=amount_text(landing.high)))
+
+
+def scorecard_card(card: Scorecard, currency: str, forecast: Forecast | None) -> dbc.Card | None:
     """One line per account manager: customers with spend, new and lost customers, the Amount
-    and its change against the comparison period."""
+    and its change against the comparison period, and the month-end forecast of the Amount
+    (of the month of data up to, by manager: `forecast`)."""
     if not card.managers:
         return None
+    forecast_head = _("Forecast %(month)s", month=month(forecast.month)) if forecast else _("Forecast")
     numbers = (_("Customers"), _("New"), _("Lost"))
     head = html.Thead(html.Tr([html.Th(_("Account manager")),
                                *(html.Th(name, className="text-end") for name in numbers),
                                html.Th(_("Amount"), className="text-end"),
                                html.Th(_("Previous"), className="text-end d-none d-md-table-cell"),
                                html.Th(_("Change"), className="text-end"),
-                               html.Th(_("Change %"), className="text-end d-none d-sm-table-cell")]))
+                               html.Th(_("Change %"), className="text-end d-none d-sm-table-cell"),
+                               html.Th(forecast_head, className="text-end d-none d-md-table-cell")]))
     body = html.Tbody([html.Tr([
         html.Td(term(line.account_manager)),
         *(html.Td(number(value), className="text-end") for value in (line.customers, line.new, line.lost)),
@@ -102,12 +115,14 @@ def scorecard_card(card: Scorecard, currency: str) -> dbc.Card | None:
         html.Td(money_text(line.previous.amount, currency), className="text-end text-nowrap d-none d-md-table-cell"),
         _change(line.change, currency),
         html.Td(_percent(line.change_percent), className="text-end d-none d-sm-table-cell"),
+        _forecast_cell(forecast, line.manager_key, currency),
     ]) for line in card.managers])
     return dbc.Card([
         dbc.CardHeader(_("Account-manager scorecard"), className="fw-semibold"),
         dbc.CardBody([
             html.P(_("Only the spend attributed to each manager counts; compared with %(start)s to %(end)s. New "
-                     "and lost: customers whose spend with the manager started or stopped.",
+                     "and lost: customers whose spend with the manager started or stopped. Forecast: the Amount "
+                     "expected by the end of the month of data up to (range on hover).",
                      start=day(card.compare_start), end=day(card.compare_end)), className="small text-muted mb-2"),
             dbc.Table([head, body], size="sm", hover=True, responsive=True,
                       className="scorecard-table mb-0 align-middle"),

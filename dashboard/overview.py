@@ -10,7 +10,14 @@ from dash import dcc, html
 from dashboard import ids, movers
 from dashboard.export_menu import overview_export, titled
 from dashboard.figures import graph_config
-from dashboard.format import change_badge, measure_label, money_text
+from dashboard.format import (
+    ROUNDED_TOTALS_NOTE,
+    change_badge,
+    exact_money_text,
+    measure_label,
+    money_text,
+    rounded_parts_add_up,
+)
 from data_access.comparison import Comparison
 from data_access.forecast import Forecast
 from data_access.money import Money
@@ -23,10 +30,12 @@ CARD_NOTES = {"amount": N_("At list price"), "amount_paid": N_("Amount \u2212 ca
 CARD_WIDTHS = {"xs": 12, "sm": 6, "xl": 3}
 
 
-def _card(card_id: str, title, value: str, notes: list, value_id: str | None = None) -> dbc.Col:
+def _card(card_id: str, title, value: str, notes: list, value_id: str | None = None,
+          exact: str | None = None) -> dbc.Col:
+    """`exact`: the value's exact text, shown on hover."""
     return dbc.Col(dbc.Card(dbc.CardBody([
         html.Div(title, className="text-muted small text-uppercase fw-semibold"),
-        html.Div(value, id=value_id or card_id + "-value", className="fs-4 fw-semibold text-nowrap"),
+        html.Div(value, id=value_id or card_id + "-value", title=exact, className="fs-4 fw-semibold text-nowrap"),
         *notes,
     ]), id=card_id, className="h-100 shadow-sm"), **CARD_WIDTHS)
 
@@ -38,15 +47,24 @@ def _compared_note(current: Decimal, previous: Decimal, currency: str) -> html.D
 
 
 def total_cards(total: Money | None, currency: str = "", compared: Comparison | None = None) -> list[dbc.Col]:
-    """The three totals as cards, each with its change against the comparison period when
-    there is one; a dash while there is nothing to show yet."""
+    """The three totals as cards, rounded to the cent with the exact value on hover, each with
+    its change against the comparison period when there is one; a dash while there is nothing
+    to show yet."""
     def notes(measure: str) -> list:
         if compared is None or total is None:
             return [html.Div(_(CARD_NOTES[measure]), className="small text-muted")]
         return [_compared_note(total.measure(measure), compared.total.measure(measure), currency)]
     return [_card(ids.overview_total(measure), [html.I(className=f"bi {icon} me-2"), measure_label(measure)],
-                  money_text(total.measure(measure), currency) if total is not None else "\u2014", notes(measure))
+                  money_text(total.measure(measure), currency) if total is not None else "\u2014", notes(measure),
+                  exact=exact_money_text(total.measure(measure), currency) if total is not None else None)
             for measure, icon in CARDS]
+
+
+def rounded_note(total: Money | None) -> list[dbc.Col]:
+    """Amount paid is Amount less coupons, exactly; rounded, the cards may not agree: say so."""
+    if total is None or rounded_parts_add_up((total.amount, -total.cash_coupon), total.amount_paid):
+        return []
+    return [dbc.Col(html.Div(_(ROUNDED_TOTALS_NOTE), id=ids.OVERVIEW_ROUNDED, className="small text-muted"), xs=12)]
 
 
 def forecast_card(forecast: Forecast | None, currency: str = "") -> dbc.Col:
@@ -70,8 +88,8 @@ def forecast_card(forecast: Forecast | None, currency: str = "") -> dbc.Col:
 
 def cards(total: Money | None, currency: str = "", compared: Comparison | None = None,
           forecast: Forecast | None = None) -> list[dbc.Col]:
-    """The totals' cards and the forecast's."""
-    return [*total_cards(total, currency, compared), forecast_card(forecast, currency)]
+    """The totals' cards and the forecast's, and the note on rounding where it is needed."""
+    return [*total_cards(total, currency, compared), forecast_card(forecast, currency), *rounded_note(total)]
 
 
 def breakdown_links(links: list[tuple[str, str]]) -> list:

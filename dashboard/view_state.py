@@ -15,7 +15,7 @@ from dashboard import ids
 from dashboard.drilldown import MAX_STEPS, Step
 from dashboard.time_range import CUSTOM, DEFAULT_PRESET, Preset, preset_range
 from data_access.money import Measure
-from data_access.query import Basis, ExpenditureQuery, QueryError, Scope
+from data_access.query import Basis, ExpenditureQuery, QueryError, Scope, excerpt
 
 TABS = tuple(ids.Tab)
 BREAKDOWN_TABS = (ids.TAB_TREND, ids.TAB_DISTRIBUTION)
@@ -69,7 +69,7 @@ class View:
 
 def _choice(value, choices, field: str) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise QueryError(f"{field}: unknown value {value!r}")
+        raise QueryError(f"{field}: unknown value {excerpt(value)}")
     return value
 
 
@@ -161,7 +161,7 @@ def from_search(scope: Scope, today: date, search: str | None) -> tuple[View, li
     values, errors = {}, []
     for name, items in parsed.items():
         if name not in URL_NAMES:
-            errors.append(f"unknown setting {name!r}")
+            errors.append(f"unknown setting {excerpt(name)}")
         else:
             values[name] = items if name in LIST_NAMES else items[-1]
     accepted = {}

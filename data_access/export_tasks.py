@@ -156,6 +156,22 @@ def create(conn: sa.Connection, owner_login: str, query: ExpenditureQuery, name:
     return task_id
 
 
+@dataclasses.dataclass(frozen=True)
+class Load:
+    """How much a user and their partner have asked of the builders."""
+    owner_running: int        # the owner's tasks Pending or Processing
+    partner_running: int      # the partner's
+    owner_created_since: int  # tasks the owner created since the time asked about
+
+
+def load(conn: sa.Connection, owner_login: str, partner_id: str, since: datetime) -> Load:
+    running, owned = t.c.status.in_(RUNNING), t.c.owner_login == owner_login
+    counts = (running & owned, running, owned & (t.c.created_at >= since))
+    row = conn.execute(sa.select(*(sa.func.count().filter(condition) for condition in counts))
+                       .where(t.c.partner_id == partner_id)).one()
+    return Load(*row)
+
+
 def get_for(conn: sa.Connection, viewer: User, task_id: str) -> ExportTask | None:
     if not is_task_id(task_id):
         return None

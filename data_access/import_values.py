@@ -14,10 +14,13 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from data_access.money import CENT
-from data_access.schema import customers
+from data_access.money import DECIMALS
+from data_access.query import FIRST_DAY, LAST_DAY
+from data_access.schema import MONEY, customers
 
-MONEY_LIMIT = Decimal(10) ** 16  # NUMERIC(18, 2) holds 16 digits before the point
+MONEY_DIGITS = MONEY.precision - MONEY.scale  # before the point: 10 in NUMERIC(18, 8)
+MONEY_LIMIT = Decimal(10) ** MONEY_DIGITS
+MONEY_QUANTUM = Decimal(1).scaleb(-DECIMALS)  # 0.00000001
 
 
 class InvalidValue(ValueError):
@@ -54,11 +57,17 @@ def column_length(column: sa.Column) -> int:
     return column.type.length
 
 
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def text(max_length: int, required: bool = True) -> Callable:
     def parse(value) -> str:
         parsed = _required(value) if required else cell_text(value)
         if len(parsed) > max_length:
             raise InvalidValue(f"{shown(value)} is longer than {max_length} characters")
+        control = CONTROL_CHARACTER.search(parsed)
+        if control:  # NUL and friends: invisible on screen, and refused by PostgreSQL
+            raise InvalidValue(f"{shown(value)} holds the control character U+{ord(control.group()):04X}")
         return parsed
     return parse
 
@@ -89,10 +98,14 @@ def day(value) -> date:
     if isinstance(value, datetime):  # a workbook's date cell
         if value.time() != time(0):
             raise InvalidValue(f"{shown(value)} is not a day (YYYY-MM-DD)")
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return _day_from_text(_required(value))
+        parsed = value.date()
+    elif isinstance(value, date):
+        parsed = value
+    else:
+        parsed = _day_from_text(_required(value))
+    if not FIRST_DAY <= parsed <= LAST_DAY:
+        raise InvalidValue(f"'{parsed}' is not between {FIRST_DAY} and {LAST_DAY}")
+    return parsed
 
 
 @functools.lru_cache(maxsize=8192)  # a file has few distinct days and many rows
@@ -125,8 +138,7 @@ def money(value) -> Decimal:
     if not amount.is_finite():
         raise InvalidValue(f"{shown(value)} is not an amount")
     if abs(amount) >= MONEY_LIMIT:
-        raise InvalidValue(f"{shown(value)} is too large (at most 16 digits before the point)")
-    cents = amount.quantize(CENT)
-    if cents != amount:
-        raise InvalidValue(f"{shown(value)} has more than 2 decimals")
-    return cents
+        raise InvalidValue(f"{shown(value)} is too large (at most {MONEY_DIGITS} digits before the point)")
+    if amount.quantize(MONEY_QUANTUM) != amount:
+        raise InvalidValue(f"{shown(value)} has more than {DECIMALS} decimals")
+    return amount

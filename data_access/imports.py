@@ -11,8 +11,10 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import re
 import zipfile
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -139,13 +141,67 @@ def _utf8_lines(path: Path, file) -> Iterator[str]:
             raise ImportFileError(f"{path}:{number}: not UTF-8 text") from None
 
 
+# A workbook is a zip of XML parts: checked before openpyxl opens it, so that a small file cannot
+# unpack to gigabytes (a "zip bomb"). Sheets saved by office programs pack 5-20 times.
+MAX_XLSX_UNPACKED = 4 * 1024 ** 3  # all parts together (5 million rows of ten columns fit)
+MAX_XLSX_RATIO = 100               # unpacked / packed, of any part over a mebibyte
+FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+MERGED_CELLS = re.compile(rb'<(?:\w+:)?mergeCell [^>]*ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _check_packing(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportFileError(f"{path}: not a readable .xlsx workbook ({error})") from None
+    refused = f"{path}: refused before opening it:"
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ImportFileError(f"{refused} its parts unpack to {unpacked:,} bytes (at most {MAX_XLSX_UNPACKED:,})")
+    for part in parts:
+        if part.file_size > 1024 ** 2 and part.file_size > MAX_XLSX_RATIO * max(part.compress_size, 1):
+            raise ImportFileError(f"{refused} its part {shown(part.filename)} unpacks "
+                                  f"{part.file_size // max(part.compress_size, 1):,} times its size "
+                                  f"(at most {MAX_XLSX_RATIO}); save it again from the spreadsheet program")
+
+
+def _check_values_only(path: Path, workbook) -> None:
+    """Refuse a sheet with formulas (its values would be whatever was last computed, or none)
+    or merged cells (one value standing for several), naming the first of them."""
+    sheet = workbook.worksheets[0]
+    tail, formula = b"", False
+    with zipfile.ZipFile(path) as archive, archive.open(sheet._worksheet_path) as xml:  # openpyxl's part name
+        while chunk := xml.read(1024 ** 2):
+            text, tail = tail + chunk, chunk[-256:]
+            formula = formula or FORMULA.search(text) is not None
+            merged = MERGED_CELLS.search(text)
+            if merged:
+                cells = merged.group(1).decode()
+                row = re.search(r"[0-9]+", cells).group()
+                raise ImportFileError(f"{path}:{row}: merged cells {cells}: an imported sheet holds one "
+                                      "value per cell; unmerge them")
+    if formula:
+        with_formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        try:
+            for row in with_formulas.worksheets[0].iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        raise ImportFileError(f"{path}:{cell.row}: cell {cell.coordinate} holds a formula "
+                                              f"({shown(cell.value)}); import values only (paste as values)")
+        finally:
+            with_formulas.close()
+
+
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
     """(row number, values) of the first sheet, trailing empty cells dropped."""
+    _check_packing(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise ImportFileError(f"{path}: not a readable .xlsx workbook ({error})") from None
     try:
+        _check_values_only(path, workbook)
         for number, values in enumerate(workbook.worksheets[0].iter_rows(min_row=1, values_only=True), 1):
             values = list(values)
             while values and values[-1] is None:
@@ -211,11 +267,12 @@ def read(path: Path, kind: Kind, known: dict[str, set[str]], partner_id: str) ->
 
 def _check(path: Path, line: int, kind: Kind, row: dict, known: dict, partner_id: str,
            seen: dict) -> None:
-    """Rules across fields and rows: sign of refunds, references, duplicate keys."""
+    """Rules across fields and rows: signs of amounts and coupons, references, duplicate keys."""
     where = f"{path}:{line}: field"
-    if kind.name == "expenditures" and row["bill_type"] == "Refund" and row["amount"] > 0:
-        raise ImportFileError(f"{where} 'amount': '{row['amount']}' is positive, but a Refund's amount "
-                              "is negative")
+    if kind.name == "expenditures":
+        problem = _money_problem(row["bill_type"], row["amount"], row["cash_coupon"])
+        if problem:
+            raise ImportFileError(f"{where} {problem}")
     for column, table in kind.references.items():
         if row[column] is not None and row[column] not in known[column]:
             raise ImportFileError(f"{where} {column!r}: {row[column]!r} is not a {table.name[:-1]} of "
@@ -225,6 +282,21 @@ def _check(path: Path, line: int, kind: Kind, row: dict, known: dict, partner_id
         same = f" (same {' and '.join(kind.key)})" if len(kind.key) > 1 else ""
         raise ImportFileError(f"{where} {kind.key[-1]!r}: {shown(row[kind.key[-1]])} repeats line "
                               f"{first}{same}")
+
+
+def _money_problem(bill_type: str, amount: Decimal, coupon: Decimal) -> str | None:
+    """What is wrong with the signs of a record's money ("'field': why"), or None. An
+    Expenditure is spend (≥ 0), a Refund gives it back (≤ 0), an Adjustment goes either way; a
+    cash coupon pays part of the amount: zero, or of its sign and no larger."""
+    if bill_type == "Expenditure" and amount < 0:
+        return f"'amount': '{amount}' is negative, but an Expenditure's amount is 0 or more"
+    if bill_type == "Refund" and amount > 0:
+        return f"'amount': '{amount}' is positive, but a Refund's amount is 0 or less"
+    if coupon and (amount == 0 or (coupon > 0) != (amount > 0)):
+        return f"'cash_coupon': '{coupon}' is not zero and has not the sign of the amount '{amount}'"
+    if abs(coupon) > abs(amount):
+        return f"'cash_coupon': '{coupon}' is more than the amount '{amount}'"
+    return None
 
 
 # --- importing --------------------------------------------------------------------------------

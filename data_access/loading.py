@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as upsert
 
 from data_access import attribution, rollups
 from data_access.db import is_duckdb
-from data_access.schema import assignments, customers, expenditures, managers, partners
+from data_access.schema import MONEY, assignments, customers, expenditures, managers, partners
 
 EXPENDITURE_COLUMNS = ("record_id", "customer_id", "day", "service_type", "billing_mode",
                        "bill_type", "region", "resource_id", "amount", "cash_coupon")
@@ -27,7 +27,8 @@ EXPENDITURE_ARROW_SCHEMA = pa.schema([
     ("record_id", pa.string()), ("customer_id", pa.string()), ("day", pa.date32()),
     ("service_type", pa.string()), ("billing_mode", pa.string()), ("bill_type", pa.string()),
     ("region", pa.string()), ("resource_id", pa.string()),
-    ("amount", pa.decimal128(18, 2)), ("cash_coupon", pa.decimal128(18, 2)),
+    ("amount", pa.decimal128(MONEY.precision, MONEY.scale)),
+    ("cash_coupon", pa.decimal128(MONEY.precision, MONEY.scale)),
 ])
 
 

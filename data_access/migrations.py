@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from data_access.schema import schema_meta, users
+from data_access import rollups
+from data_access.schema import MONEY, ROLLUP_MONEY, expenditures, schema_meta, users
 
 
 def read_meta(conn: sa.Connection, key: str) -> str | None:
@@ -28,22 +29,50 @@ def write_meta(conn: sa.Connection, key: str, value: str) -> None:
         conn.execute(sa.update(schema_meta).where(schema_meta.c.key == key).values(value=value))
 
 
-def _has_column(conn: sa.Connection, table: str, column: str) -> bool:
-    return conn.execute(sa.text(
-        "SELECT count(*) FROM information_schema.columns"
+def _numeric_type(conn: sa.Connection, table: str, column: str) -> tuple[int, int]:
+    """(precision, scale) of a NUMERIC column of the connection's schema."""
+    return tuple(conn.execute(sa.text(
+        "SELECT numeric_precision, numeric_scale FROM information_schema.columns"
         " WHERE table_schema = current_schema() AND table_name = :table AND column_name = :column"),
-        {"table": table, "column": column}).scalar() > 0
+        {"table": table, "column": column}).one())
+
+
+def money_at_eight_decimals(conn: sa.Connection) -> None:
+    """Amounts and cash coupons from NUMERIC(18, 2), two decimals, to eight: the records' to
+    MONEY, NUMERIC(18, 8), the rollups' to ROLLUP_MONEY, NUMERIC(38, 8). Every value keeps its
+    exact value; a record's above 9,999,999,999.99, which MONEY cannot hold (the old type held
+    16 digits before the point), stops the step with table, column and value instead."""
+    tables = [(expenditures, MONEY), *((rollup.table, ROLLUP_MONEY) for rollup in rollups.ROLLUPS)]
+    for table, money in tables:
+        limit = 10 ** (money.precision - money.scale)
+        for column in ("amount", "cash_coupon"):
+            if _numeric_type(conn, table.name, column) == (money.precision, money.scale):
+                continue
+            largest = conn.execute(sa.select(sa.func.max(sa.func.abs(table.c[column])))).scalar()
+            if largest is not None and largest >= limit:
+                raise RuntimeError(f"{table.name}.{column} holds {largest}, more than "
+                                   f"NUMERIC({money.precision}, {money.scale}) can; nothing was changed")
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ALTER COLUMN {column} "
+                                 f"TYPE NUMERIC({money.precision}, {money.scale})")
+
+
+def users_session_generation(conn: sa.Connection) -> None:
+    # Without NOT NULL: DuckDB cannot add a NOT NULL column with IF NOT EXISTS. The default
+    # fills the existing rows, and every write gives a value.
+    conn.execute(sa.text(
+        "ALTER TABLE users ADD COLUMN IF NOT EXISTS session_generation INTEGER DEFAULT 0"))
 
 
 def users_language(conn: sa.Connection) -> None:
     """The users' chosen language (NULL: not chosen yet, the browser's preference decides)."""
-    if not _has_column(conn, users.name, "language"):
-        width = users.c.language.type.length
-        conn.exec_driver_sql(f"ALTER TABLE {users.name} ADD COLUMN language VARCHAR({width})")
+    width = users.c.language.type.length
+    conn.execute(sa.text(f"ALTER TABLE users ADD COLUMN IF NOT EXISTS language VARCHAR({width})"))
 
 
 # (unique name, step), applied in this order; a name, once released, never changes.
 MIGRATIONS: tuple[tuple[str, Callable[[sa.Connection], None]], ...] = (
+    ("money-8-decimals", money_at_eight_decimals),
+    ("users-session-generation", users_session_generation),
     ("users-language", users_language),
 )
 

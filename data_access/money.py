@@ -1,4 +1,7 @@
-"""Exact money: Decimal from the database to the screen and the spreadsheet, never float."""
+"""Exact money: Decimal from the database to the screen and the spreadsheet, never float.
+
+Amounts carry up to eight decimals, as the provider bills them; every sum, share and file is
+made from the exact values, and only the screen rounds (dashboard.format)."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,6 +10,7 @@ from enum import StrEnum
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+DECIMALS = 8  # the provider's precision; data_access.schema.MONEY keeps as many
 SHARE = Decimal("0.0001")
 
 
@@ -16,12 +20,16 @@ def to_decimal(value) -> Decimal:
         return ZERO
     if isinstance(value, float):  # a driver handing us a float would be a bug to surface
         raise TypeError("money must not pass through float")
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return Decimal(value)
 
 
 def money_text(value: Decimal) -> str:
-    """'1234.50': the command line's and the files' plain form."""
-    return str(value.quantize(CENT))
+    """The exact value in plain form, with at least two decimals: '1234.50', '0.83822466'
+    ('0.10000000' is '0.10'). The command line's and the .csv files' form."""
+    if not value:
+        return "0.00"  # nor "-0.00"
+    whole, _, decimals = f"{value:f}".partition(".")
+    return f"{whole}.{decimals.rstrip('0'):0<2}"
 
 
 class Measure(StrEnum):

@@ -7,6 +7,7 @@ account-manager sign-in), which the server sets and the browser never does.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
@@ -17,6 +18,20 @@ from data_access.periods import Compare, comparison_range
 
 class QueryError(UserError):
     """A query that cannot be answered; the message says what is wrong, for the user."""
+
+
+EXCERPT_LENGTH = 40
+
+
+def shortened(text: str) -> str:
+    """At most the start of `text` an error message may quote: the input can be a megabyte
+    long, and is the asker's, not ours to repeat."""
+    return text if len(text) <= EXCERPT_LENGTH else text[:EXCERPT_LENGTH - 1] + "\u2026"
+
+
+def excerpt(value) -> str:
+    """`value` quoted in an error message, shortened."""
+    return shortened(repr(value))
 
 
 class Basis(StrEnum):
@@ -79,7 +94,9 @@ OTHERS_KEY = "__others__"
 MAX_TOP_N = 50
 MAX_SEARCH_LENGTH = 100
 MAX_FILTER_VALUES = 500
+MAX_FILTER_VALUE_LENGTH = 200  # the widest stored name or id
 MAX_RANGE_YEARS = 3
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # as imports accept them
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,32 +121,55 @@ def _add_years(day: date, years: int) -> date:
 
 
 def _parse_day(value, field: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise QueryError(f"{field}: {value!r} is not a day (YYYY-MM-DD)") from None
+    day = value if isinstance(value, date) else None
+    if isinstance(value, str) and len(value) <= 10:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            pass
+    if day is None:
+        raise QueryError(f"{field}: {excerpt(value)} is not a day (YYYY-MM-DD)")
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise QueryError(f"{field}: {day} is not between {FIRST_DAY} and {LAST_DAY}")
+    return day
 
 
 def _parse_enum(enum, value, field: str):
     try:
         return enum(value)
-    except ValueError:
+    except (ValueError, TypeError):
         choices = ", ".join(member.value for member in enum)
-        raise QueryError(f"{field}: unknown value {value!r} (one of {choices})") from None
+        raise QueryError(f"{field}: unknown value {excerpt(value)} (one of {choices})") from None
+
+
+def _check_text(value: str, field: str, max_length: int) -> str:
+    if len(value) > max_length:
+        raise QueryError(f"{field} is longer than {max_length} characters")
+    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+        raise QueryError(f"{field} holds a control character")
+    return value
 
 
 def _parse_filters(value, field: str) -> Filters:
     """{basis: [keys]} (or its normalised tuple form) -> sorted tuple of (Basis, sorted keys)."""
-    items = value.items() if isinstance(value, Mapping) else (value or ())
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    elif isinstance(value, (list, tuple)) and all(isinstance(item, (list, tuple)) and len(item) == 2
+                                                  for item in value):
+        items = list(value)
+    elif value is None:
+        items = []
+    else:
+        raise QueryError(f"{field}: filters must map a dimension to a list of values")
     parsed = {}
     for basis, keys in items:
         basis = _parse_enum(Basis, basis, f"{field} dimension")
-        if isinstance(keys, str) or not all(isinstance(key, str) for key in keys):
+        if not isinstance(keys, (list, tuple)) or not all(isinstance(key, str) for key in keys):
             raise QueryError(f"{field} {basis.value}: values must be a list of texts")
         if len(keys) > MAX_FILTER_VALUES:
             raise QueryError(f"{field} {basis.value}: at most {MAX_FILTER_VALUES} values")
+        for key in keys:
+            _check_text(key, f"{field} {basis.value}: a value", MAX_FILTER_VALUE_LENGTH)
         if keys:
             parsed[basis] = tuple(sorted(set(keys)))
     return tuple(sorted(parsed.items()))
@@ -165,15 +205,12 @@ class ExpenditureQuery:
             raise QueryError(f"the time range is longer than {MAX_RANGE_YEARS} years")
         if not isinstance(self.search, str):
             raise QueryError("search must be a text")
-        search = " ".join(self.search.split())
-        if len(search) > MAX_SEARCH_LENGTH:
-            raise QueryError(f"search is longer than {MAX_SEARCH_LENGTH} characters")
-        set_("search", search)
+        set_("search", _check_text(" ".join(self.search.split()), "search", MAX_SEARCH_LENGTH))
         set_("group_by", _parse_enum(Basis, self.group_by, "group by"))
         set_("granularity", _parse_enum(Granularity, self.granularity, "granularity"))
         set_("sort_by", _parse_enum(SortKey, self.sort_by, "sort by"))
         if isinstance(self.top_n, bool) or not isinstance(self.top_n, int):
-            raise QueryError(f"top N must be a whole number, not {self.top_n!r}")
+            raise QueryError(f"top N must be a whole number, not {excerpt(self.top_n)}")
         if not 1 <= self.top_n <= MAX_TOP_N:
             raise QueryError(f"top N must be between 1 and {MAX_TOP_N}, not {self.top_n}")
         for flag in ("descending", "hide_zero"):
@@ -198,16 +235,17 @@ class ExpenditureQuery:
     def from_params(cls, scope: Scope, params: Mapping) -> ExpenditureQuery:
         """Build from plain values (URL, JSON of an export task, command line): the inverse of
         `to_params`. Unknown keys are an error, so a typo never silently widens a query."""
+        if not isinstance(params, Mapping):
+            raise QueryError("the query is not readable")
         known = {field.name for field in dataclasses.fields(cls)} - {"scope"}
         unknown = set(params) - known
         if unknown:
-            raise QueryError(f"unknown query parameter(s): {', '.join(sorted(unknown))}")
+            raise QueryError(f"unknown query parameter(s): {shortened(', '.join(sorted(map(str, unknown))))}")
         values = dict(params)
         if "top_n" in values and isinstance(values["top_n"], str):
-            try:
-                values["top_n"] = int(values["top_n"])
-            except ValueError:
-                raise QueryError(f"top N must be a whole number, not {values['top_n']!r}") from None
+            if not re.fullmatch(r"\s*-?[0-9]{1,9}\s*", values["top_n"]):
+                raise QueryError(f"top N must be a whole number, not {excerpt(values['top_n'])}")
+            values["top_n"] = int(values["top_n"])
         for flag in ("descending", "hide_zero"):
             if isinstance(values.get(flag), str):
                 values[flag] = {"true": True, "1": True, "false": False, "0": False}.get(

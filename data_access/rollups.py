@@ -20,6 +20,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from data_access.schema import (
+    daily_by_manager,
     daily_by_manager_customer,
     daily_by_manager_mode,
     daily_by_manager_service_mode,
@@ -42,7 +43,7 @@ class Rollup:
 
 
 # Smallest first: the first that has every column of a question answers it.
-ROLLUPS = (Rollup.of(daily_by_manager_mode), Rollup.of(daily_by_service_mode),
+ROLLUPS = (Rollup.of(daily_by_manager), Rollup.of(daily_by_manager_mode), Rollup.of(daily_by_service_mode),
            Rollup.of(monthly_by_manager_customer, monthly=True),
            Rollup.of(daily_by_manager_service_mode), Rollup.of(daily_by_manager_customer))
 SIGNATURE = " ".join(rollup.table.name for rollup in ROLLUPS)  # which rollups a database holds

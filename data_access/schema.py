@@ -1,13 +1,19 @@
 """Tables, declared in code: duckdb-engine cannot reflect them.
 
-Natural keys everywhere (the partner's own ids), scoped by partner. Money is NUMERIC(18, 2).
+Natural keys everywhere (the partner's own ids), scoped by partner. Money has eight decimals, as
+the provider bills (SPEC "Money at the provider's precision"). A record's is NUMERIC(18, 8):
+eighteen digits are the widest DuckDB keeps as a 64-bit integer (wider ones take 128 bits), and
+they leave ten before the point (up to 9,999,999,999.99999999, which imports check). A rollup
+row sums any number of records, so its money is NUMERIC(38, 8), the width of the sums the
+databases compute (DuckDB sums DECIMAL(18, 8) as DECIMAL(38, 8)): a sum never overflows.
 No foreign keys: DuckDB's are costly on bulk loads and forbid updating referenced rows, so the
 importers check references instead (and say which line is wrong).
 """
 import sqlalchemy as sa
 
-MONEY = sa.Numeric(18, 2)
-SCHEMA_VERSION = 2  # 2: the rollups
+MONEY = sa.Numeric(18, 8)
+ROLLUP_MONEY = sa.Numeric(38, 8)
+SCHEMA_VERSION = 3  # 2: the rollups; 3: money at eight decimals (data_access.migrations)
 
 metadata = sa.MetaData()
 
@@ -82,8 +88,8 @@ def _rollup(name: str, *dimensions: str) -> sa.Table:
         sa.Column("day", sa.Date, nullable=False),
         *(sa.Column(column, expenditures.c[column].type, nullable=expenditures.c[column].nullable)
           for column in dimensions),
-        sa.Column("amount", MONEY, nullable=False),
-        sa.Column("cash_coupon", MONEY, nullable=False),
+        sa.Column("amount", ROLLUP_MONEY, nullable=False),
+        sa.Column("cash_coupon", ROLLUP_MONEY, nullable=False),
         sa.Column("records", sa.Integer, nullable=False),
         sa.Column("nonzero_records", sa.Integer, nullable=False),  # amount or coupon not zero
     )
@@ -94,6 +100,8 @@ def _rollup(name: str, *dimensions: str) -> sa.Table:
 # Their dimensions keep them small. Rows of one year of the demo's larger partner (3.4 million
 # records): by manager and billing mode 17 thousand; by service type and billing mode 27
 # thousand; by all three 215 thousand; by manager and customer 1.1 million.
+# The overview's series (a total by day, or an account manager's): a comparison reads two periods of it.
+daily_by_manager = _rollup("daily_by_manager", "manager_id")
 daily_by_manager_mode = _rollup("daily_by_manager_mode", "manager_id", "billing_mode")
 daily_by_service_mode = _rollup("daily_by_service_mode", "service_type", "billing_mode")
 daily_by_manager_service_mode = _rollup("daily_by_manager_service_mode", "manager_id", "service_type",
@@ -113,6 +121,8 @@ users = sa.Table(
     sa.Column("role", sa.String(20), nullable=False),  # admin | account_manager
     sa.Column("manager_id", sa.String(64), nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # Part of every session of the user: bumping it ends them all, on every worker.
+    sa.Column("session_generation", sa.Integer, nullable=False, server_default="0"),
     # "en" or "zh-CN" (i18n.LANGUAGES); NULL until chosen: the browser's preference decides.
     sa.Column("language", sa.String(16), nullable=True),
 )

@@ -14,18 +14,20 @@ import sqlalchemy as sa
 
 from config import Config
 from data_access import export_tasks
+from data_access.errors import UserError
 from data_access.export_tasks import ExportTask, utc_now
 from data_access.query import ExpenditureQuery
 from data_access.users import User
 from exports.builder import TEMPORARY_SUFFIX, file_name
 from exports.runners import CeleryRunner, ThreadRunner
-from i18n import ENGLISH, _, day, speaking
+from i18n import ENGLISH, _, day, number, speaking
 
 log = logging.getLogger(__name__)
 
 # The only files the cleanup may delete: those the builder names (the directory may hold others).
 OUR_FILE = re.compile(rf"\.?([0-9a-f]{{32}})(\.(xlsx|csv)|\.[0-9a-f]{{32}}{re.escape(TEMPORARY_SUFFIX)})")
 HOUSEKEEPING_SECONDS = 60
+HISTORY_LENGTH = 50  # the newest tasks shown: the history's answer stays small
 
 
 def current_exports() -> ExportService:
@@ -41,6 +43,10 @@ def download_name(task: ExportTask) -> str:
     """The name the browser saves the file under: from server-side values only."""
     start, end = task.parameters["query"]["start"], task.parameters["query"]["end"]
     return f"expenditures_{start}_{end}_{task.task_id[:8]}.{task.file_format}"
+
+
+class ExportRefused(UserError):
+    """An export not created (or retried) because of a limit; the message is for the user."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,6 +79,7 @@ class ExportService:
         if query.scope.partner_id != viewer.partner_id:
             raise PermissionError("the query is not of the viewer's partner")
         with self.engine.begin() as conn:
+            self._within_limits(conn, viewer, new=True)
             with speaking(language):
                 name = task_name(query)
             task_id = export_tasks.create(conn, viewer.login, query, name, file_format,
@@ -80,7 +87,25 @@ class ExportService:
         self._submit(task_id)
         return task_id
 
+    def _within_limits(self, conn: sa.Connection, viewer: User, new: bool) -> None:
+        """Refuse one more task on its way past the caps of the configuration (one user cannot
+        fill the builders' queue, nor the disk, for everybody)."""
+        config = self.config
+        load = export_tasks.load(conn, viewer.login, viewer.partner_id, utc_now() - timedelta(hours=1))
+        # In the user's language: asked in a request (create, retry).
+        if load.owner_running >= config.exports_pending_per_user:
+            raise ExportRefused(_("You have %(count)s exports on their way already; wait until one has finished, "
+                                  "then try again.", count=number(load.owner_running)))
+        if load.partner_running >= config.exports_pending_per_partner:
+            raise ExportRefused(_("Your organisation has %(count)s exports on their way already; wait until one "
+                                  "has finished, then try again.", count=number(load.partner_running)))
+        if new and load.owner_created_since >= config.exports_per_hour:
+            raise ExportRefused(_("You have created %(count)s exports in the last hour, the most allowed; try "
+                                  "again later.", count=number(load.owner_created_since)))
+
     def retry(self, viewer: User, task_id: str) -> bool:
+        with self.engine.connect() as conn:
+            self._within_limits(conn, viewer, new=False)
         retried = export_tasks.change(self.engine, export_tasks.retry, viewer, task_id, self.retention)
         if retried:
             self._submit(task_id)
@@ -90,7 +115,7 @@ class ExportService:
         """The viewer's tasks, after the stale/expiry check, so what is shown is true now."""
         self.check()
         with self.engine.connect() as conn:
-            return export_tasks.list_for(conn, viewer)
+            return export_tasks.list_for(conn, viewer, HISTORY_LENGTH)
 
     def task(self, viewer: User, task_id: str) -> ExportTask | None:
         with self.engine.connect() as conn:

@@ -7,6 +7,7 @@ from http.cookies import SimpleCookie
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from auth.guard import safe_next
 from auth.identity import current_scope
@@ -276,6 +277,7 @@ def test_a_page_whose_session_ended_sends_the_user_to_sign_in_and_back(duckdb_en
     # The page's next request. Its own callbacks may meet the 401 first: it is reloading then.
     with contextlib.suppress(PlaywrightError):
         page.evaluate("fetch('/_dash-update-component', {method: 'POST'})")
-    page.wait_for_url(base_url + "/login?next=%2F%3Ftab%3Dtrend")
+    expect(page).to_have_url(base_url + "/login?next=%2F%3Ftab%3Dtrend")
+    expect(page.locator("#login")).to_be_visible()
     submit_sign_in(page, data.admin_a.login, data.admin_a.password)
     assert page.url == base_url + "/?tab=trend"

@@ -67,6 +67,35 @@ def test_top_and_search(cli):
     assert document["total"]["amount"] == "281.36"
 
 
+def test_eight_decimal_amounts_sum_exactly(cli):
+    """The provider's precision, by hand: partner P2 holds the handcase's people and, in April
+    2025, the five records of expenditures-8-decimals.csv. c1 is Wang Wei's from 02-01, c2
+    Unassigned from 03-01."""
+    for kind in ("managers", "customers", "assignments"):
+        assert cli("import", kind, str(HANDCASE / f"{kind}.csv"), "--partner", "P2")[0] == 0
+    code, output = cli("import", "expenditures", str(HANDCASE / "expenditures-8-decimals.csv"),
+                       "--partner", "P2")
+    assert code == 0, output
+    code, output = cli("stats", "trend", "--partner", "P2", "--from", "2025-04-01", "--to", "2025-04-30",
+                       "--group-by", "account_manager", "--granularity", "month", "--format", "json")
+    assert code == 0, output
+    document = json.loads(output)
+    # 0.83822466 + 1.00500001 + 2.33333333 + 100.10 - 0.005; coupons 0.1 + 0.33333333
+    assert document["total"] == {"amount": "104.271558", "cash_coupon": "0.43333333",
+                                 "amount_paid": "103.83822467"}
+    assert document["series"] == [{"period": "2025-04", "amount": "104.271558", "amount_paid": "103.83822467"}]
+    assert [(g["label"], g["amount"], g["cash_coupon"], g["amount_paid"], g["share"])
+            for g in document["groups"]] == [
+        ("Unassigned", "102.42833333", "0.33333333", "102.095", "0.9823"),  # q3, q4, q5
+        ("Wang Wei", "1.84322467", "0.10", "1.74322467", "0.0177"),        # q1, q2
+    ]
+    code, output = cli("stats", "overview", "--partner", "P2", "--from", "2025-04-01", "--to", "2025-04-02",
+                       "--format", "json")
+    assert json.loads(output)["series"] == [
+        {"period": "2025-04-01", "amount": "3.17155799", "amount_paid": "2.73822466"},  # q1 + q3
+        {"period": "2025-04-02", "amount": "1.00500001", "amount_paid": "1.00500001"}]
+
+
 @pytest.mark.parametrize("options, message", [
     (("--from", "2025-04-01"), "Error: from (2025-04-01) is after to (2025-03-31)"),
     (("--top", "0"), "Error: top N must be between 1 and 50, not 0"),

@@ -136,3 +136,16 @@ def test_the_vendored_plotly_bundle_is_the_installed_plotly_js_version():
     with the vendored bundle (assets/vendor/README.md), which must be that version."""
     bundle = Path(__file__).resolve().parents[1] / "assets" / "vendor" / "plotly-basic.min.js"
     assert f"plotly.js (basic - minified) v{get_plotlyjs_version()}\n" in bundle.read_text()[:200]
+
+
+def test_names_from_the_data_reach_charts_as_text_not_markup():
+    """Plotly reads trace names and pie labels as HTML: a customer named like a link must stay
+    text (tests/browser/test_security_browser.py checks no link is drawn)."""
+    name = '<a href="https://x">verify</a> & <b>co</b>'
+    answer = breakdown(group("c1", name, money("10"), money("5")), group("c2", "plain", money("1"), money("1")))
+    colors = group_colors(["c1", "c2"])
+    shown = '&lt;a href="https://x"&gt;verify&lt;/a&gt; &amp; &lt;b&gt;co&lt;/b&gt;'
+    trend = trend_figure(answer, "amount", Granularity.MONTH, "CNY", colors)
+    assert [line["name"] for line in trend["data"]] == [shown, "plain"]
+    assert donut_figure(answer, "amount", "CNY", colors)["data"][0]["labels"] == [shown, "plain"]
+    assert group_labels(answer.groups)["c1"] == name  # the group table shows text as it is

@@ -7,6 +7,7 @@ import pytest
 from answers.empty import empty_reason
 from dashboard import ids
 from dashboard.view_state import DEFAULTS, NAMES, from_controls, from_search, to_controls, to_search
+from data_access.periods import Compare
 from data_access.query import Basis, ExpenditureQuery, Granularity, QueryError, Scope, SortKey
 
 SCOPE = Scope("P1")
@@ -30,7 +31,7 @@ def test_no_query_string_is_the_default_view():
 def test_every_setting_round_trips_through_the_url():
     search = ("?tab=distribution&range=custom&from=2025-01-01&to=2025-02-28&search=Li+Na"
               "&group_by=account_manager&granularity=month&sort_by=name&order=asc"
-              "&measure=amount_paid&hide_zero=false&top_n=3"
+              "&measure=amount_paid&hide_zero=false&top_n=3&compare=year"
               "&include.account_manager=&include.account_manager=M1&exclude.service_type=Elastic+IP")
     view = view_of(search)
     q = view.query
@@ -40,6 +41,7 @@ def test_every_setting_round_trips_through_the_url():
         Basis.ACCOUNT_MANAGER, Granularity.MONTH, SortKey.NAME, False, False, 3)
     assert q.include == ((Basis.ACCOUNT_MANAGER, ("", "M1")),)  # "" is Unassigned
     assert q.exclude == ((Basis.SERVICE_TYPE, ("Elastic IP",)),)
+    assert q.compare is Compare.YEAR
     assert view_of(to_search(view)) == view
 
 
@@ -69,6 +71,7 @@ def test_controls_and_url_use_the_same_names():
     ("?hide_zero=maybe", "hide zero must be true or false"),
     ("?order=up", "order: unknown value 'up'"),
     ("?measure=profit", "chart amount: unknown value 'profit'"),
+    ("?compare=later", "compare: unknown value 'later'"),
     ("?partner_id=B", "unknown setting 'partner_id'"),
     ("?include.colour=red", "unknown setting 'include.colour'"),
     ("?search=" + "x" * 101, "search is longer than 100 characters"),
@@ -114,6 +117,8 @@ def test_the_overview_answers_the_range_and_search_only():
                    "&group_by=billing_mode&top_n=2&exclude.service_type=Elastic+IP&hide_zero=false")
     assert view.shown_query() == ExpenditureQuery(SCOPE, date(2025, 1, 1), date(2025, 1, 31),
                                                   search="li", granularity=Granularity.MONTH)
+    compared = view_of(to_search(view) + "&compare=previous")  # every tab compares
+    assert compared.shown_query() == view.shown_query().replace(compare=Compare.PREVIOUS)
     trend = view_of(to_search(view) + "&tab=trend")
     assert trend.shown_query() == trend.query
 

@@ -82,7 +82,15 @@ def test_the_data_has_what_the_dashboard_shows(sample):
     assert all(Decimal(0) <= c <= a for a, c in zip(amount, coupon, strict=True) if a > 0)
     assert all(c == 0 for a, c in zip(amount, coupon, strict=True) if a <= 0)
     assert sum(1 for c in coupon if c > 0) > 0.02 * len(coupon)
-    assert all(a == a.quantize(Decimal("0.01")) for a in amount)
+    # The provider's precision: pay-per-use bills the seconds used to eight decimals, the
+    # other modes whole cents; coupons keep to their record's precision.
+    modes = table["billing_mode"].to_pylist()
+    assert all(value == value.quantize(Decimal("1e-8")) for value in amount + coupon)
+    assert all(value == value.quantize(Decimal("0.01"))
+               for a, c, mode in zip(amount, coupon, modes, strict=True) if mode != "Pay-per-use" for value in (a, c))
+    beyond_cents = [a != a.quantize(Decimal("0.01")) for a, mode in zip(amount, modes, strict=True)
+                    if mode == "Pay-per-use"]
+    assert sum(beyond_cents) > 0.9 * len(beyond_cents)
 
     # Skewed sizes: the biggest tenth of the customers spends far more than a tenth.
     spend = sorted((pc.sum(group).as_py() for group in _by_customer(table)), reverse=True)

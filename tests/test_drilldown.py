@@ -171,11 +171,14 @@ def test_the_scorecard_shows_when_grouped_by_account_manager(runtime):
     link = "?range=custom&from=2025-01-11&to=2025-01-20&tab=trend&group_by=account_manager"
     card = scorecard_view(runtime, ADMIN_A, from_search(ADMIN_A, TODAY, link)[0].query.to_params())
     body = card.children[1].children[1].children[1]
-    # Alice: alpha-games new (from the 16th), alpha-retail lost; Bob: alpha-games lost.
+    # Alice: alpha-games new (from the 16th), alpha-retail lost; Bob: alpha-games lost. The
+    # forecast is of January, data up to the 28th: the month's actual and 3 days at the pace of
+    # the last 30 (Alice: 1603.62 + 3 x 1603.62 / 30; Bob: 7771.17 + 3 x 7771.17 / 30).
     assert [[cell.children for cell in row.children] for row in body.children] == [
-        ["Alice Able", "1", "1", "1", "CNY 450.26", "CNY 1,203.41", "CNY -753.15", "-62.58%"],
-        ["Bob Baker", "0", "0", "1", "CNY 0.00", "CNY 7,771.17", "CNY -7,771.17", "-100.00%"],
+        ["Alice Able", "1", "1", "1", "CNY 450.26", "CNY 1,203.41", "CNY -753.15", "-62.58%", "CNY 1,763.98"],
+        ["Bob Baker", "0", "0", "1", "CNY 0.00", "CNY 7,771.17", "CNY -7,771.17", "-100.00%", "CNY 8,548.29"],
     ]
+    assert card.children[1].children[1].children[0].children.children[-1].children == "Forecast Jan 2025"
 
 
 def test_the_overview_links_its_total_to_its_breakdowns(runtime):

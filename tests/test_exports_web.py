@@ -6,6 +6,7 @@ import json
 import time
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from bench.dash_client import prop_id, slot, update_request
@@ -16,6 +17,7 @@ from data_access.query import ExpenditureQuery, Scope
 from data_access.schema import export_tasks as task_table
 from data_access.users import Role, User
 from exports.routes import download_path
+from exports.service import ExportRefused
 from tests.helpers import client, dash_of, make_app, signed_in_client
 from tests.helpers.files import cents, read_xlsx
 
@@ -281,3 +283,64 @@ def test_a_restart_builds_the_pending_tasks_and_fails_the_interrupted_ones(engin
     assert finished(app, data.admin_a, pending).status == export_tasks.COMPLETED
     failed = finished(app, data.admin_a, interrupted)
     assert (failed.status, failed.error) == (export_tasks.FAILED, export_tasks.INTERRUPTED)
+
+
+# --- limits on what one user can ask for -------------------------------------------------------------
+
+def on_their_way(engine, data, owner: str, count: int, status=export_tasks.PROCESSING, **query_changes):
+    """`count` tasks of partner A owned by `owner`, being built right now (a live heartbeat)."""
+    now = export_tasks.utc_now()
+    query = ExpenditureQuery(Scope("A"), data.start, data.end, **query_changes)
+    with engine.begin() as conn:
+        for _ in range(count):
+            task_id = export_tasks.create(conn, owner, query, "Expenditures", "csv", timedelta(days=7))
+            conn.execute(sa.update(task_table).where(task_table.c.task_id == task_id).values(
+                status=status, started_at=now, heartbeat_at=now))
+
+
+def test_one_user_has_at_most_three_exports_on_their_way(engine, app, data):
+    on_their_way(engine, data, data.admin_a.login, 3)
+    browser = signed_in_client(app, data.admin_a.login, data.admin_a.password)
+    toast = export_selected(browser, app, [{"record_id": "A-R1"}], params(data))
+    assert "You have 3 exports on their way already; wait until one has finished" in toast
+    assert len(tasks_of(engine)) == 3
+    other = signed_in_client(app, data.manager_a.login, data.manager_a.password)
+    assert CREATED in export_selected(other, app, [{"record_id": "A-R1"}], params(data))
+
+
+def test_a_partner_has_at_most_ten_exports_on_their_way(engine, app, data):
+    for owner in ("x1@a", "x2@a", "x3@a", "x4@a", "x5@a"):
+        on_their_way(engine, data, owner, 2)
+    browser = signed_in_client(app, data.manager_a.login, data.manager_a.password)
+    toast = export_selected(browser, app, [{"record_id": "A-R1"}], params(data))
+    assert "Your organisation has 10 exports on their way already" in toast
+    other_partner = signed_in_client(app, data.admin_b.login, data.admin_b.password)
+    b_params = {**params(data), "include": {}}
+    assert CREATED in export_selected(other_partner, app, [{"record_id": "B-R1"}], b_params)
+
+
+def test_exports_per_hour_are_capped_and_retry_counts_too(engine, tmp_path, data):
+    app = make_app(engine, tmp_path, exports_per_hour=4)
+    on_their_way(engine, data, data.admin_a.login, 4, status=export_tasks.COMPLETED)
+    browser = signed_in_client(app, data.admin_a.login, data.admin_a.password)
+    toast = export_selected(browser, app, [{"record_id": "A-R1"}], params(data))
+    assert "You have created 4 exports in the last hour, the most allowed; try again later." in toast
+    # A retry is no new export, but it may not pass the cap of those on their way either.
+    on_their_way(engine, data, data.admin_a.login, 3)
+    on_their_way(engine, data, data.admin_a.login, 1, status=export_tasks.FAILED)
+    failed = next(row.task_id for row in tasks_of(engine) if row.status == export_tasks.FAILED)
+    with pytest.raises(ExportRefused, match="You have 3 exports on their way"):
+        app.extensions["exports"].retry(viewer(data.admin_a), failed)
+
+
+def test_the_history_answer_stays_small_whatever_was_stored(engine, app, data):
+    """Many tasks, each with the longest query a user can store: the answer shows the newest
+    50, each described by a short start of its query."""
+    long_values = [f"{n:03d}" + "x" * 190 for n in range(500)]
+    on_their_way(engine, data, data.admin_a.login, 120, status=export_tasks.FAILED,
+                 include={"service_type": long_values})
+    browser = signed_in_client(app, data.admin_a.login, data.admin_a.password)
+    table, _ = history(browser, app)
+    assert table.count('"type": "export-row"') == 50
+    assert len(table) < 150_000  # each stored query is 100 KB
+    assert "000xxx" in table and "499xxx" not in table

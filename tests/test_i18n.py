@@ -136,7 +136,7 @@ def test_a_language_not_offered_is_refused(app, data, chosen):
 def test_an_export_speaks_its_owners_language(engine, tmp_path):
     load(engine, "P1", managers=[("m1", "Li Na")], customers=[("c1", "Acme")],
          assignments=[("c1", "m1", "2025-01-01")],
-         records=[{"record_id": "R1", "customer_id": "c1", "day": "2025-01-05", "amount": "1234.56",
+         records=[{"record_id": "R1", "customer_id": "c1", "day": "2025-01-05", "amount": "1234.56789012",
                    "billing_mode": "Pay-per-use", "bill_type": "Refund"}], name="Partner One")
     query = ExpenditureQuery(Scope("P1"), date(2025, 1, 1), date(2025, 1, 31))
     with engine.begin() as conn:
@@ -152,7 +152,7 @@ def test_an_export_speaks_its_owners_language(engine, tmp_path):
     header = next(row for row in values if row[:1] == ["日期"])
     record = dict(zip(header, values[values.index(header) + 1], strict=False))
     assert record["计费模式"] == "按需" and record["账单类型"] == "退款" and record["客户经理"] == "Li Na"
-    assert Decimal(str(record["消费金额"])) == Decimal("1234.56")
+    assert Decimal(str(record["消费金额"])) == Decimal("1234.56789012")
     assert values[-1][0] == "共 1 条记录合计"
     with i18n.speaking(i18n.CHINESE):
         assert describe(query).startswith("2025-01-01 至 2025-01-31；按产品类型，按日")

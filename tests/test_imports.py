@@ -2,6 +2,8 @@
 and every kind of bad input refused with its file:line:field message, changing nothing."""
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -133,7 +135,7 @@ def test_xlsx_files_with_typed_cells_are_imported_exactly(engine, tmp_path):
         ("x1", "c1", datetime(2025, 1, 9), "Elastic IP", "Pay-per-use", "Expenditure",
          "cn-north-4", "eip-1", 0.1 + 0.7, 0),     # the float 0.7999999999999999
         ("x2", "c1", datetime(2025, 1, 10), "Elastic IP", "Pay-per-use", "Expenditure",
-         None, None, 1234567.89, 0.3),
+         None, None, 1234567.89, 0.83822466),   # eight decimals, as the provider bills
         ("x3", "c1", "2025-02-01", "Elastic IP", "Yearly/Monthly", "Refund",
          "cn-north-4", "eip-1", -12, "-0.5"),
     ])
@@ -144,7 +146,7 @@ def test_xlsx_files_with_typed_cells_are_imported_exactly(engine, tmp_path):
     with pytest.raises(ImportFileError) as refused:
         run(engine, "expenditures", tmp_path / "expenditures.xlsx")
     assert str(refused.value) == (f"{tmp_path / 'expenditures.xlsx'}:2: field 'amount': "
-                                  "'0.7999999999999999' has more than 2 decimals")
+                                  "'0.7999999999999999' has more than 8 decimals")
 
     rows = list(openpyxl.load_workbook(tmp_path / "expenditures.xlsx").active.values)
     rows[1] = rows[1][:8] + (0.8, 0)
@@ -153,9 +155,24 @@ def test_xlsx_files_with_typed_cells_are_imported_exactly(engine, tmp_path):
         "expenditures: 3 rows read, 3 new, 0 already stored"
     assert stored_records(engine) == {
         "x1": (Decimal("0.80"), Decimal("0.00"), None),
-        "x2": (Decimal("1234567.89"), Decimal("0.30"), "101"),
+        "x2": (Decimal("1234567.89"), Decimal("0.83822466"), "101"),
         "x3": (Decimal("-12.00"), Decimal("-0.50"), None),
     }
+
+
+def test_amounts_with_up_to_eight_decimals_are_kept_exactly(engine, tmp_path):
+    import_handcase(engine)
+    path = write(tmp_path / "expenditures.csv", EXPENDITURE_HEADER,
+                 "p1,c1,2025-01-05,Elastic IP,Pay-per-use,Expenditure,cn-north-4,eip-1,0.83822466,0.00000001",
+                 "p2,c1,2025-01-05,Elastic IP,Pay-per-use,Expenditure,cn-north-4,eip-2,9999999999.99999999,0",
+                 "p3,c1,2025-01-05,Elastic IP,Pay-per-use,Refund,cn-north-4,eip-3,-0.1234567800,-0.1")
+    assert run(engine, "expenditures", path) == "expenditures: 3 rows read, 3 new, 0 already stored"
+    stored = stored_records(engine)
+    assert [stored[record][:2] for record in ("p1", "p2", "p3")] == [
+        (Decimal("0.83822466"), Decimal("0.00000001")),
+        (Decimal("9999999999.99999999"), Decimal(0)),
+        (Decimal("-0.12345678"), Decimal("-0.1"))]
+    assert [str(stored[record][0]) for record in ("p1", "p3")] == ["0.83822466", "-0.12345678"]
 
 
 def test_csv_with_bom_crlf_quotes_and_a_new_named_partner(engine, tmp_path):
@@ -185,19 +202,42 @@ BAD_FILES = {
                 "3: field 'day': '2025-02-30' is not a day (YYYY-MM-DD)"),
     "compact day": (expenditure_file(GOOD.replace("n1,", "n2,").replace("2025-01-05", "20250105")),
                     "3: field 'day': '20250105' is not a day (YYYY-MM-DD)"),
-    "three decimals": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,", "12.345,")),
-                       "3: field 'amount': '12.345' has more than 2 decimals"),
+    "nine decimals": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,", "12.345678901,")),
+                      "3: field 'amount': '12.345678901' has more than 8 decimals"),
+    "nine decimals of coupon": (expenditure_file(GOOD.replace("n1,", "n2,").replace(",0.00", ",0.000000001")),
+                                "3: field 'cash_coupon': '0.000000001' has more than 8 decimals"),
     "not an amount": (expenditure_file(GOOD.replace("n1,", "n2,").replace(",0.00", ",1e3")),
                       "3: field 'cash_coupon': '1e3' is not an amount"),
-    "too large": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,", "10000000000000000,")),
-                  "3: field 'amount': '10000000000000000' is too large (at most 16 digits before the point)"),
+    "too large": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,", "10000000000,")),
+                  "3: field 'amount': '10000000000' is too large (at most 10 digits before the point)"),
     "unknown billing mode": (expenditure_file(GOOD.replace("n1,", "n2,").replace("Pay-per-use", "Monthly")),
                              "3: field 'billing_mode': 'Monthly' is not one of: Yearly/Monthly, "
                              "Pay-per-use, Reserved instance, Savings plan"),
     "unknown bill type": (expenditure_file(GOOD.replace("n1,", "n2,").replace("Expenditure", "refund")),
                           "3: field 'bill_type': 'refund' is not one of: Expenditure, Refund, Adjustment"),
     "positive refund": (expenditure_file(GOOD.replace("n1,", "n2,").replace("Expenditure", "Refund")),
-                        "3: field 'amount': '1.00' is positive, but a Refund's amount is negative"),
+                        "3: field 'amount': '1.00' is positive, but a Refund's amount is 0 or less"),
+    # The rules of SPEC.md "Import rules made explicit".
+    "negative expenditure": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,", "-1.00,")),
+                             "3: field 'amount': '-1.00' is negative, but an Expenditure's amount is 0 or more"),
+    "coupon of the other sign": (expenditure_file(GOOD.replace("n1,", "n2,").replace(",0.00", ",-0.50")),
+                                 "3: field 'cash_coupon': '-0.50' is not zero and has not the sign of the "
+                                 "amount '1.00'"),
+    "coupon on nothing": (expenditure_file(GOOD.replace("n1,", "n2,").replace("1.00,0.00", "0.00,0.50")),
+                          "3: field 'cash_coupon': '0.50' is not zero and has not the sign of the amount '0.00'"),
+    "coupon over the amount": (expenditure_file(GOOD.replace("n1,", "n2,").replace(",0.00", ",1.50")),
+                               "3: field 'cash_coupon': '1.50' is more than the amount '1.00'"),
+    "refund coupon over the amount": (expenditure_file(GOOD.replace("n1,", "n2,").replace("Expenditure", "Refund")
+                                                       .replace("1.00,0.00", "-1.00,-2.00")),
+                                      "3: field 'cash_coupon': '-2.00' is more than the amount '-1.00'"),
+    "day before 2000": (expenditure_file(GOOD.replace("n1,", "n2,").replace("2025-01-05", "1999-12-31")),
+                        "3: field 'day': '1999-12-31' is not between 2000-01-01 and 2099-12-31"),
+    "day after 2099": (("assignments", ("customer_id,manager_id,start_day", "c1,m1,2100-01-01")),
+                       "2: field 'start_day': '2100-01-01' is not between 2000-01-01 and 2099-12-31"),
+    "NUL in a name": (("managers", ("manager_id,name", "m9,Hu\x00Jun")),
+                      "2: field 'name': 'Hu\\x00Jun' holds the control character U+0000"),
+    "escape in an id": (expenditure_file(GOOD.replace("n1,", "n\x1b[31m2,")),
+                        "3: field 'record_id': 'n\\x1b[31m2' holds the control character U+001B"),
     "unknown customer": (expenditure_file(GOOD.replace("n1,c1", "n2,c9")),
                          "3: field 'customer_id': 'c9' is not a customer of partner 'P1' "
                          "(import customers first)"),
@@ -232,9 +272,12 @@ BAD_FILES = {
     "duplicate assignment": (("assignments", ("customer_id,manager_id,start_day", "c1,m1,2025-03-01",
                                               "c2,m1,2025-03-01", "c1,m2,2025-03-01")),
                              "4: field 'start_day': '2025-03-01' repeats line 2 (same customer_id and start_day)"),
-    # Physical lines: a quoted field spanning two lines, and a blank line, both count.
-    "line numbers": (("managers", ("manager_id,name", 'm8,"Hu', 'Jun"', "", "m9,")),
-                     "5: field 'name': is empty"),
+    # Physical lines: a blank line counts.
+    "line numbers": (("managers", ("manager_id,name", "m8,Hu Jun", "", "m9,")),
+                     "4: field 'name': is empty"),
+    # A quoted field may span lines in CSV, but a line break is a control character in a name.
+    "line break in a name": (("managers", ("manager_id,name", 'm8,"Hu', 'Jun"', "m9,")),
+                             "2: field 'name': 'Hu\\nJun' holds the control character U+000A"),
 }
 
 
@@ -280,9 +323,9 @@ def test_unreadable_files_are_refused(engine, tmp_path, name, content, message):
 
 
 @pytest.mark.parametrize("cell, message", [
-    (12.345, "field 'amount': '12.345' has more than 2 decimals"),
+    (0.123456789, "field 'amount': '0.123456789' has more than 8 decimals"),
     (True, "field 'amount': 'True' is not an amount"),
-    (1e16, "field 'amount': '10000000000000000' is too large (at most 16 digits before the point)"),
+    (1e16, "field 'amount': '10000000000000000' is too large (at most 10 digits before the point)"),
 ])
 def test_bad_xlsx_cells_are_refused_with_their_row_number(engine, tmp_path, cell, message):
     import_handcase(engine)
@@ -328,11 +371,11 @@ def test_import_command_refuses_bad_input_with_one_line_and_exit_code(cli, engin
         assert cli("import", kind, str(HANDCASE / f"{kind}.csv"), "--partner", "P1")[0] == 0
     before = snapshot(engine)
     path = write(tmp_path / "expenditures.csv", EXPENDITURE_HEADER, GOOD,
-                 GOOD.replace("n1,", "n2,").replace("1.00,", "12.345,"))
+                 GOOD.replace("n1,", "n2,").replace("1.00,", "12.345678901,"))
     code, output = cli("import", "expenditures", str(path), "--partner", "P1")
     assert code != 0
     assert output.strip().splitlines()[-1] == \
-        f"Error: {path}:3: field 'amount': '12.345' has more than 2 decimals"
+        f"Error: {path}:3: field 'amount': '12.345678901' has more than 8 decimals"
     assert snapshot(engine) == before
 
 
@@ -344,3 +387,56 @@ def test_import_command_checks_its_arguments(cli, tmp_path):
     code, output = cli("import", "managers", str(HANDCASE / "managers.csv"), "--partner", "p" * 65)
     assert code != 0 and output.strip().splitlines()[-1] == \
         "Error: partner: '" + "p" * 40 + "\u2026' is longer than 64 characters"
+
+
+# --- workbooks that are not plain tables of values --------------------------------------------------
+
+def bomb(path: Path, unpacked: int) -> Path:
+    """A small zip whose one sheet part unpacks to `unpacked` bytes of zeros."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * unpacked)
+    return path
+
+
+def test_a_workbook_that_unpacks_far_beyond_its_size_is_refused_before_opening(engine, tmp_path, monkeypatch):
+    opened = []
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *args, **kwargs: opened.append(args))
+    path = bomb(tmp_path / "expenditures.xlsx", 8 * 1024 ** 2)  # 8 KB on disk
+    with pytest.raises(ImportFileError) as refused:
+        run(engine, "expenditures", path)
+    assert re.fullmatch(re.escape(f"{path}: refused before opening it: its part 'xl/worksheets/sheet1.xml' "
+                                  "unpacks ") + r"1,0\d\d" + re.escape(" times its size (at most 100); save "
+                                                                      "it again from the spreadsheet program"),
+                        str(refused.value))
+    monkeypatch.setattr(imports, "MAX_XLSX_UNPACKED", 1000)
+    with pytest.raises(ImportFileError, match=r"its parts unpack to 8,388,608 bytes \(at most 1,000\)$"):
+        run(engine, "expenditures", path)
+    assert opened == [] and snapshot(engine)["partners"] == []
+
+
+def test_a_formula_in_the_sheet_is_refused_by_its_cell(engine, tmp_path):
+    import_handcase(engine)
+    before = snapshot(engine)
+    row = GOOD.split(",")
+    path = write_xlsx(tmp_path / "expenditures.xlsx", [
+        EXPENDITURE_HEADER.split(","), row, ["n2", *row[1:8], "=1+1", 0]])
+    with pytest.raises(ImportFileError) as refused:
+        run(engine, "expenditures", path)
+    assert str(refused.value) == (f"{path}:3: cell I3 holds a formula ('=1+1'); import values only "
+                                  "(paste as values)")
+    assert snapshot(engine) == before
+
+
+def test_merged_cells_in_the_sheet_are_refused_by_their_range(engine, tmp_path):
+    import_handcase(engine)
+    before = snapshot(engine)
+    workbook = openpyxl.Workbook()
+    for row in ("manager_id,name".split(","), ["m8", "Hu Jun"], ["m9", ""]):
+        workbook.active.append(row)
+    workbook.active.merge_cells("A3:B3")
+    workbook.save(path := tmp_path / "managers.xlsx")
+    with pytest.raises(ImportFileError) as refused:
+        run(engine, "managers", path)
+    assert str(refused.value) == (f"{path}:3: merged cells A3:B3: an imported sheet holds one value per "
+                                  "cell; unmerge them")
+    assert snapshot(engine) == before

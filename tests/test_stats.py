@@ -6,6 +6,7 @@ import pytest
 
 from data_access.breakdowns import breakdown, overview
 from data_access.details import count_rows, detail_page, detail_rows
+from data_access.money import money_text
 from data_access.options import dimension_values, freshness, search_suggestions
 from data_access.query import OTHERS_KEY, ExpenditureQuery, Scope
 from tests.helpers.builders import load
@@ -43,7 +44,7 @@ def ask(engine, function, scope=P1, **params):
 
 
 def amounts(breakdown):
-    return {group.label: str(group.money.amount) for group in breakdown.groups}
+    return {group.label: money_text(group.money.amount) for group in breakdown.groups}
 
 
 def test_overview_totals_are_exact_and_partner_scoped(dataset):
@@ -57,7 +58,7 @@ def test_series_has_every_period_of_the_range_with_zeros(dataset):
     assert len(daily.series) == 31 and daily.series[0].period == date(2025, 1, 1)
     assert daily.series[4].money.amount == Decimal("100.00") and daily.series[5].money.amount == 0
     monthly = ask(dataset, overview, granularity="month")
-    assert [(p.period, str(p.money.amount)) for p in monthly.series] == [
+    assert [(p.period, money_text(p.money.amount)) for p in monthly.series] == [
         (date(2025, 1, 1), "300.60"), (date(2025, 2, 1), "13.08")]
 
 
@@ -84,7 +85,7 @@ def test_group_series_sum_to_the_total_series(dataset):
 
 def test_top_n_keeps_the_largest_and_sums_the_rest_into_others(dataset):
     result = ask(dataset, breakdown, group_by="account_manager", top_n=1)
-    assert [(g.key, g.label, str(g.money.amount)) for g in result.groups] == [
+    assert [(g.key, g.label, money_text(g.money.amount)) for g in result.groups] == [
         ("m1", "Li Na", "180.25"), (OTHERS_KEY, "Others", "133.43")]
     assert [str(g.share) for g in result.groups] == ["0.5746", "0.4254"]
 

@@ -24,7 +24,7 @@ def test_from_the_team_to_a_service_and_back(setup, console_errors):  # noqa: F8
     board.open("?range=last_month")  # the Overview: the team's total
     board.page.locator(f"#{ids.OVERVIEW_BREAKDOWNS}").get_by_role("link", name="by account manager").click()
     expect(rows(board)).to_have_text(["Bob Baker", "Unassigned", "Alice Able"])
-    board.traces()  # the donut is drawn
+    board.expect_traces("labels", [["Bob Baker", "Unassigned", "Alice Able"]])  # the donut is drawn
     box = board.page.locator(f"#{ids.BREAKDOWN_GRAPH} g.slice text").nth(2).bounding_box()
     board.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # Alice Able's slice
     expect(rows(board)).to_have_text(["alpha-retail", "alpha-games"])
@@ -52,7 +52,7 @@ def test_a_legend_entry_and_others_drill_on_the_trend(setup, console_errors):  #
     board = setup.board
     board.open("?tab=trend&range=last_month&group_by=account_manager")
     expect(rows(board)).to_have_text(["Bob Baker", "Unassigned", "Alice Able"])
-    board.traces()
+    board.expect_trace_names(["Bob Baker", "Unassigned", "Alice Able"])
     board.page.locator(f"#{ids.BREAKDOWN_GRAPH} g.legend g.traces").nth(0).click()  # Bob Baker
     expect(rows(board)).to_have_text(["alpha-games"])
     expect(board.page).to_have_url(re.compile("drill="))
@@ -61,7 +61,7 @@ def test_a_legend_entry_and_others_drill_on_the_trend(setup, console_errors):  #
     # drawn to the pointer is the one clicked (Unassigned, the middle one).
     board.open("?tab=trend&range=last_month&group_by=account_manager&granularity=month")
     expect(rows(board)).to_have_text(["Bob Baker", "Unassigned", "Alice Able"])
-    board.traces()
+    board.expect_trace_names(["Bob Baker", "Unassigned", "Alice Able"])
     box = board.page.locator(f"#{ids.BREAKDOWN_GRAPH} g.trace.scatter").nth(1).locator(".points path").bounding_box()
     board.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(rows(board)).to_have_text(["alpha-labs"])
