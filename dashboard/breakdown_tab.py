@@ -141,7 +141,7 @@ def forecast_table(forecast: Forecast, basis_label: str, currency: str) -> html.
                   html.Span(_(" \u2014 Amount, data up to %(day)s", day=day(forecast.data_up_to)),
                             className="text-muted fw-normal")],
                  className="fw-semibold small mt-4 mb-1"),
-        dbc.Table([head, html.Tbody([row(group.label, group.amount) for group in forecast.groups]),
+        dbc.Table([head, html.Tbody([row(term(group.label), group.amount) for group in forecast.groups]),
                    html.Tfoot(row(_("Total"), forecast.total.amount, className="fw-semibold"))],
                   size="sm", hover=True, responsive=True, className="group-table mb-0 align-middle"),
     ])
@@ -169,6 +169,16 @@ def exact_field(key: str) -> str:
     return f"{key}_exact"
 
 
+# AG Grid's own words (its pager), in the user's language: by its localeText keys.
+GRID_WORDS = {"page": N_("Page"), "of": N_("of"), "to": N_("to"), "more": N_("more"),
+              "firstPage": N_("First Page"), "previousPage": N_("Previous Page"), "nextPage": N_("Next Page"),
+              "lastPage": N_("Last Page"), "loadingOoo": N_("Loading…"), "noRowsToShow": N_("No rows to show")}
+
+
+def grid_words() -> dict[str, str]:
+    return {key: _(word) for key, word in GRID_WORDS.items()}
+
+
 def grid_key(params: dict) -> str:
     """Names the grid of one query: a new query gets a new grid, which asks for its rows."""
     return json.dumps(params, sort_keys=True)
@@ -186,6 +196,7 @@ def detail_grid(tab: str, params: dict, currency: str) -> html.Div:
             "rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": False,
                              "enableClickSelection": False},
             "pagination": True, "paginationPageSize": PAGE_SIZE, "paginationPageSizeSelector": False,
+            "localeText": grid_words(),
             "cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 50, "context": params,
             "domLayout": "autoHeight",  # a page of rows, no inner scrolling
             "tooltipShowDelay": 300,

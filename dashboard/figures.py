@@ -41,6 +41,8 @@ def _time_axes(granularity: Granularity, currency: str) -> dict:
              "hoverformat": "%Y-%m" if month else "%Y-%m-%d"}
     if month:
         xaxis.update(tickformat=_("%b %Y"), dtick="M1")  # a d3 time format: "%Y年%-m月" in Chinese
+    elif plotly_locale():  # plotly.js's own day ticks ("Nov 1") read oddly with Chinese month names
+        xaxis.update(tickformat=_("%b %-d"))
     return {"hovermode": "x unified", "xaxis": xaxis,
             "yaxis": {"automargin": True, "rangemode": "tozero", "tickformat": ",.0f",
                       "gridcolor": "#e9ecef", "title": {"text": currency}}}
