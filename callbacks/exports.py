@@ -1,6 +1,6 @@
-"""Exports: Export Selected / Export create a task and answer at once with a toast (the file is
-built in the background); View Export opens the Export History, which refreshes itself while a
-task runs; Retry queues a failed task again.
+"""Exports: Export Selected / Export / Export This View create a task and answer at once with a
+toast (the file is built in the background); View Export opens the Export History, which
+refreshes itself while a task runs; Retry queues a failed task again.
 
 Everything from the browser is checked here: the query is rebuilt from the store with the
 signed-in user's scope, and the selected record ids (at most MAX_SELECTED) can only narrow it.
@@ -50,14 +50,16 @@ def selected_record_ids(rows) -> list[str]:
 
 
 def create_export(service: ExportService, viewer: User, scope: Scope, params, file_format,
-                  rows=None, everything: bool = False) -> tuple[str, bool]:
-    """-> (message, created). `rows`: the selected grid rows, unless `everything`."""
+                  rows=None, everything: bool = False, view: bool = False) -> tuple[str, bool]:
+    """-> (message, created). `rows`: the selected grid rows, unless `everything` or `view`
+    (only the view's tables: the groups and the series)."""
     try:
         if file_format not in FORMATS:
             raise Refusal(_("Choose the file format: .xlsx or .csv."))
-        record_ids = None if everything else selected_record_ids(rows)
+        record_ids = None if everything or view else selected_record_ids(rows)
         query = stored_query(scope, params)
-        task = service.task(viewer, service.create(viewer, query, file_format, record_ids, current_language()))
+        task = service.task(viewer, service.create(viewer, query, file_format, record_ids, view=view,
+                                                   language=current_language()))
     except UserError as error:  # a Refusal, a QueryError, or an export limit reached
         return error.message, False
     if task.status == FAILED:  # not queued (Redis down): say so now, not only in the history
@@ -118,6 +120,16 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
         message, created = create_export(
             current_exports(), current_user(), current_scope(), params,
             _by_tab(format_ids, format_values).get(ids.TAB_OVERVIEW, FORMATS[0]), everything=True)
+        return export_history.toast(message, created)
+
+    @app.callback(Output(ids.TOASTS, "children", allow_duplicate=True),
+                  Input(ids.export_shown(ALL), "n_clicks"), *formats, State(ids.QUERY_PARAMS, "data"),
+                  prevent_initial_call=True)
+    def _export_shown(_clicks, format_values, format_ids, params):
+        tab = _clicked("tab")
+        message, created = create_export(
+            current_exports(), current_user(), current_scope(), params,
+            _by_tab(format_ids, format_values).get(tab, FORMATS[0]), view=True)
         return export_history.toast(message, created)
 
     # In the browser: every tab that opens adds a View Export item, which would otherwise cost

@@ -5,6 +5,6 @@ from cli import db, demo, exports, imports, partners, stats, users
 
 
 def register_commands(server: flask.Flask) -> None:
-    for command in (db.db, demo.demo, exports.exports, imports.import_command, partners.partner,
+    for command in (db.db, demo.demo, exports.exports, exports.export, imports.import_command, partners.partner,
                     stats.stats, users.users):
         server.cli.add_command(command)

@@ -126,27 +126,50 @@ def forecast_text(document: dict) -> str:
     return "\n".join(lines)
 
 
+def query_options(command):
+    """The options of a query, shared by `stats` and `export`."""
+    options = [
+        click.option("--partner", "partner_id", required=True),
+        click.option("--from", "start", help="First day, YYYY-MM-DD (not for forecast: its month is data up to's)."),
+        click.option("--to", "end", help="Last day, YYYY-MM-DD (not for forecast)."),
+        click.option("--search", default="", help="Account manager or customer account name."),
+        click.option("--group-by", type=click.Choice([basis.value for basis in Basis]),
+                     default=Basis.SERVICE_TYPE.value),
+        click.option("--granularity", type=click.Choice([g.value for g in Granularity]), default="day"),
+        click.option("--top", "top_n", type=int, default=None,
+                     help="Groups before Others (default 10); movers listed (default 20)."),
+        click.option("--sort-by", type=click.Choice([key.value for key in SortKey]), default="amount"),
+        click.option("--ascending", is_flag=True, help="Sort groups ascending."),
+        click.option("--show-zero", is_flag=True, help="Keep zero expenditures."),
+        click.option("--compare", type=click.Choice([c.value for c in Compare]), default=Compare.NONE.value,
+                     help="Compare with the period before, or the same days a year earlier (movers: the "
+                          "period before unless given)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def query_of(scope: Scope, start, end, search, group_by, granularity, top_n, sort_by, ascending, show_zero,
+             compare, default_top: int = 10) -> ExpenditureQuery:
+    """The query of query_options' values; a click error saying what is wrong."""
+    if not (start and end):
+        raise click.ClickException("--from and --to are required")
+    try:
+        return ExpenditureQuery.from_params(scope, dict(
+            start=start, end=end, search=search, group_by=group_by, granularity=granularity,
+            top_n=top_n if top_n is not None else default_top, sort_by=sort_by,
+            descending=not ascending, hide_zero=not show_zero, compare=compare))
+    except UserError as error:
+        raise click.ClickException(error.message) from None
+
+
 @click.command("stats")
 @click.argument("view", type=click.Choice(["overview", "trend", "distribution", "movers", "forecast"]))
-@click.option("--partner", "partner_id", required=True)
-@click.option("--from", "start", help="First day, YYYY-MM-DD (not for forecast: its month is data up to's).")
-@click.option("--to", "end", help="Last day, YYYY-MM-DD (not for forecast).")
-@click.option("--search", default="", help="Account manager or customer account name.")
-@click.option("--group-by", type=click.Choice([basis.value for basis in Basis]),
-              default=Basis.SERVICE_TYPE.value)
-@click.option("--granularity", type=click.Choice([g.value for g in Granularity]), default="day")
-@click.option("--top", "top_n", type=int, default=None,
-              help="Groups before Others (default 10); movers listed (default 20).")
-@click.option("--sort-by", type=click.Choice([key.value for key in SortKey]), default="amount")
-@click.option("--ascending", is_flag=True, help="Sort groups ascending.")
-@click.option("--show-zero", is_flag=True, help="Keep zero expenditures.")
-@click.option("--compare", type=click.Choice([c.value for c in Compare]), default=Compare.NONE.value,
-              help="Compare with the period before, or the same days a year earlier (movers: the period "
-                   "before unless given).")
+@query_options
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
 @with_appcontext
-def stats(view, partner_id, start, end, search, group_by, granularity, top_n, sort_by,
-          ascending, show_zero, compare, output) -> None:
+def stats(view, partner_id, output, **options) -> None:
     """The same numbers the dashboard's tabs show, for the partner's whole data; the movers
     between the range and its comparison period; or the forecast of the month of its latest
     day loaded."""
@@ -156,21 +179,12 @@ def stats(view, partner_id, start, end, search, group_by, granularity, top_n, so
     if partner is None:
         raise click.ClickException(f"unknown partner {partner_id!r}")
     if view == "forecast":
-        if start or end:
+        if options["start"] or options["end"]:
             raise click.ClickException("forecast takes no --from or --to: it forecasts the month of data up to")
-        start = end = data_up_to(answers, scope)
-        if start is None:
+        options["start"] = options["end"] = data_up_to(answers, scope)
+        if options["start"] is None:
             raise click.ClickException(f"no expenditure of partner {partner_id!r} is loaded")
-    elif not (start and end):
-        raise click.ClickException("--from and --to are required")
-    try:
-        query = ExpenditureQuery.from_params(scope, dict(
-            start=start, end=end, search=search, group_by=group_by, granularity=granularity,
-            top_n=top_n if top_n is not None else (20 if view == "movers" else 10), sort_by=sort_by,
-            descending=not ascending, hide_zero=not show_zero,
-            compare=compare))
-    except UserError as error:
-        raise click.ClickException(error.message) from None
+    query = query_of(scope, **options, default_top=20 if view == "movers" else 10)
     if view == "forecast":
         document = forecast_json(query, partner.currency, answers.compute(forecast.month_forecast, query))
     elif view == "movers":

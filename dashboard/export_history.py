@@ -22,11 +22,11 @@ from exports.routes import download_path
 from i18n import N_, _, moment, number
 from i18n.terms import describe, selection, term
 
-REFRESH_MILLISECONDS = 2000
+REFRESH_MILLISECONDS = 1000  # builds report their progress about every second
 BADGE_COLORS = {PENDING: "secondary", PROCESSING: "info", COMPLETED: "success", FAILED: "danger",
                 EXPIRED: "light"}
-EMPTY_TEXT = N_("No exports yet. Choose Export > Export Selected in the Trend or Distribution table, or Export "
-                "on the Overview.")
+EMPTY_TEXT = N_("No exports yet. Choose Export > Export Selected in the Trend or Distribution table, Export on "
+                "the Overview, or Export This View from any tab's menu.")
 
 
 def layout():
@@ -40,6 +40,9 @@ def layout():
 
 def status_text(task: ExportTask) -> str:
     if task.status == PROCESSING:
+        if task.rows:
+            return _("Processing %(percent)s%% (%(done)s of %(rows)s rows)", percent=task.progress,
+                     done=number(task.rows_done), rows=number(task.rows))
         return _("Processing %(percent)s%%", percent=task.progress)
     if task.status == FAILED:
         return _("Failed: %(reason)s", reason=term(task.error)) if task.error else _("Failed")
@@ -58,7 +61,7 @@ def _parameters(task: ExportTask) -> list:
         words = shortened_words(describe(task.query))
     except QueryError:  # stored by an older version with other rules: still listed
         words = _("(the query can no longer be read)")
-    return [words, html.Br(), html.Span(selection(task), className="text-muted")]
+    return [words, html.Br(), html.Span(selection(task.record_ids, task.view), className="text-muted")]
 
 
 def _operation(task: ExportTask):

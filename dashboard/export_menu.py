@@ -21,21 +21,29 @@ def _file_format(tab: str) -> dbc.RadioItems:
                         FORMATS[0].value)
 
 
+def _menu(tab: str, *items) -> dbc.DropdownMenu:
+    """The Export menu: `items`, then Export This View and View Export, which every tab has."""
+    return dbc.DropdownMenu([
+        *items,
+        dbc.DropdownMenuItem([html.I(className="bi bi-table me-2"), _("Export This View")],
+                             id=ids.export_shown(tab)),
+        dbc.DropdownMenuItem([html.I(className="bi bi-clock-history me-2"), _("View Export")],
+                             id=ids.view_export(tab)),
+    ], label=_("Export") if items else _("More"), size="sm", color="primary", align_end=True)
+
+
 def overview_export() -> html.Div:
-    """Export: every record the overview's query matches."""
+    """Export: every record the overview's query matches; the menu beside it, the view."""
     return html.Div([
         _file_format(ids.TAB_OVERVIEW),
         dbc.Button([html.I(className="bi bi-download me-1"), _("Export")], id=ids.OVERVIEW_EXPORT,
                    size="sm", color="primary"),
+        _menu(ids.TAB_OVERVIEW),
     ], className="d-flex gap-2 align-items-center")
 
 
 def export_menu(tab: str) -> html.Div:
-    """Export > Export Selected / View Export, for the detail table of `tab`."""
-    menu = dbc.DropdownMenu([
-        dbc.DropdownMenuItem([html.I(className="bi bi-check2-square me-2"), _("Export Selected")],
-                             id=ids.export_selected(tab)),
-        dbc.DropdownMenuItem([html.I(className="bi bi-clock-history me-2"), _("View Export")],
-                             id=ids.view_export(tab)),
-    ], label=_("Export"), size="sm", color="primary", align_end=True)
+    """Export > Export Selected / Export This View / View Export, for the detail table of `tab`."""
+    menu = _menu(tab, dbc.DropdownMenuItem([html.I(className="bi bi-check2-square me-2"), _("Export Selected")],
+                                           id=ids.export_selected(tab)))
     return html.Div([_file_format(tab), menu], className="d-flex gap-2 align-items-center")

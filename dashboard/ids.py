@@ -28,6 +28,11 @@ def export_selected(tab: str) -> dict:
     return {"type": "export-selected", "tab": tab}
 
 
+def export_shown(tab: str) -> dict:
+    """Export > Export This View menu item: the tab's group table and series as shown."""
+    return {"type": "export-shown", "tab": tab}
+
+
 def view_export(tab: str) -> dict:
     """Export > View Export menu item: switches TABS to TAB_EXPORTS."""
     return {"type": "view-export", "tab": tab}

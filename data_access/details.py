@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from data_access.db import is_duckdb
 from data_access.dimensions import c, e, m
 from data_access.facts import all_rows, conditions, facts_for
 from data_access.money import to_decimal
@@ -139,12 +140,58 @@ def _page_bound(conn: sa.Connection, q: ExpenditureQuery, where: list, key, desc
 def detail_rows(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence[str] | None = None,
                 sort: tuple[str, bool] | None = None, batch_size: int = 5000) -> Iterator[dict]:
     """Every matching record (or the matching ones among `record_ids`), streamed in batches."""
+    for row in detail_values(conn, q, record_ids, sort, batch_size):
+        yield _detail_row(row)
+
+
+def detail_values(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence[str] | None = None,
+                  sort: tuple[str, bool] | None = None, batch_size: int = 5000) -> Iterator[Sequence]:
+    """detail_rows as the database gives them: each row's values in DETAIL_COLUMNS order, the
+    money as the exact Decimal stored. For exports, where a dict per row costs more than the row."""
     select, columns = _detail_select(q, record_ids)
     # Options of this statement: set on the connection, they would stay for its later ones.
-    result = conn.execute(select.order_by(*_order_by(columns, _sort_key(q, sort))),
-                          execution_options={"stream_results": True, "yield_per": batch_size})
-    for row in result:
-        yield _detail_row(row)
+    yield from conn.execute(select.order_by(*_order_by(columns, _sort_key(q, sort))),
+                            execution_options={"stream_results": True, "yield_per": batch_size})
+
+
+# Characters no spreadsheet cell holds (those of exports.cells.cell_text); PostgreSQL text holds
+# no NUL at all, and its regular expressions refuse one.
+_CONTROL = {True: r"[\x00-\x08\x0b\x0c\x0e-\x1f]", False: r"[\x01-\x08\x0b\x0c\x0e-\x1f]"}
+_TRAILING_ZEROS = r"(\.[0-9]{2}[0-9]*?)0+$"  # beyond the second decimal
+
+
+def copy_details_csv(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence[str] | None,
+                     path, headers: Sequence[str], formula_starts: Sequence[str]) -> int:
+    """The detail rows as a UTF-8 csv file at `path`, written by the database itself (DuckDB's
+    COPY ... TO, PostgreSQL's COPY ... TO STDOUT): a byte-order mark, `headers`, then the rows
+    in detail_rows' order; money as its exact text with at least 2 decimals, days as
+    YYYY-MM-DD, text without control characters and with a single quote before a leading
+    formula character (one of `formula_starts`). Returns the number of rows."""
+    duckdb = is_duckdb(conn.engine)
+    select, columns = _detail_select(q, record_ids)
+    fields = []
+    for column, header in zip(DETAIL_COLUMNS, headers, strict=True):
+        value = columns[column.key]
+        if column.kind == "money":
+            value = sa.func.regexp_replace(sa.cast(value, sa.String), _TRAILING_ZEROS, "\\1")
+        elif column.kind == "text":
+            clean = sa.func.regexp_replace(value, _CONTROL[duckdb], "", "g")
+            value = sa.case((sa.func.left(clean, 1).in_(list(formula_starts)), sa.literal("'") + clean),
+                            else_=clean)
+        fields.append(value.label(header))
+    fields[0] = fields[0].element.label("\ufeff" + headers[0])  # the byte-order mark, as the file's start
+    select = select.with_only_columns(*fields).order_by(*_order_by(columns, _sort_key(q, None)))
+    compiled = select.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    if duckdb:
+        target = str(path).replace("'", "''")
+        parameters = tuple(compiled.params[name] for name in compiled.positiontup)
+        return conn.exec_driver_sql(f"COPY ({compiled}) TO '{target}' (FORMAT csv, HEADER)", parameters).scalar()
+    cursor = conn.connection.driver_connection.cursor()
+    with open(path, "wb") as file, cursor.copy(f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv, HEADER)",
+                                               compiled.params) as copy:
+        for chunk in copy:
+            file.write(chunk)
+    return cursor.rowcount
 
 
 def count_rows(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence[str] | None = None) -> int:

@@ -87,17 +87,18 @@ class ExportTask:
         return self.parameters["record_ids"]
 
     @property
+    def view(self) -> bool:
+        """Only the view's tables (groups and series), not the records."""
+        return self.parameters.get("view", False)
+
+    @property
     def language(self) -> str:
         """The language of the file (tasks stored before there was a choice: English)."""
         return self.parameters.get("language") or "en"
 
     @property
     def selection(self) -> str:
-        """Which records, in words."""
-        if self.record_ids is None:
-            return "All records matching the query"
-        count = len(self.record_ids)
-        return f"{count:,} selected record{'s' if count != 1 else ''}"
+        return selection(self.record_ids, self.view)
 
     @property
     def progress(self) -> int:
@@ -107,6 +108,16 @@ class ExportTask:
         if not self.rows:
             return 0
         return min(99, self.rows_done * 100 // self.rows)
+
+
+def selection(record_ids: Sequence[str] | None, view: bool = False) -> str:
+    """Which records an export holds, in words."""
+    if view:
+        return "The view: the groups and the series by period, as shown"
+    if record_ids is None:
+        return "All records matching the query"
+    count = len(record_ids)
+    return f"{count:,} selected record{'s' if count != 1 else ''}"
 
 
 def _task(row) -> ExportTask:
@@ -140,15 +151,17 @@ def change(engine: sa.Engine, step, *args, **kwargs):
 
 def create(conn: sa.Connection, owner_login: str, query: ExpenditureQuery, name: str,
            file_format: str, retention: timedelta, record_ids: Sequence[str] | None = None,
-           now: datetime | None = None, language: str = "en") -> str:
-    """Store a Pending task for `query` (narrowed to `record_ids` if given), whose file speaks
-    `language` (the owner's at creation, a code of i18n.LANGUAGES); returns its id."""
+           now: datetime | None = None, view: bool = False, language: str = "en") -> str:
+    """Store a Pending task for `query` (narrowed to `record_ids` if given; only the view's
+    tables, not the records, if `view`), whose file speaks `language` (the owner's at creation,
+    a code of i18n.LANGUAGES); returns its id."""
     if file_format not in FORMATS:
         raise ValueError(f"unknown export format {file_format!r}")
     now = now or utc_now()
     task_id = uuid.uuid4().hex
     parameters = {"scope": dataclasses.asdict(query.scope), "query": query.to_params(),
-                  "record_ids": None if record_ids is None else sorted(set(record_ids)), "language": language}
+                  "record_ids": None if record_ids is None else sorted(set(record_ids)), "view": view,
+                  "language": language}
     conn.execute(t.insert().values(
         task_id=task_id, owner_login=owner_login, partner_id=query.scope.partner_id, name=name,
         file_format=file_format, parameters=json.dumps(parameters), status=PENDING,
@@ -250,10 +263,27 @@ def fail(conn: sa.Connection, task_id: str, error: str, attempt: datetime | None
     return result.rowcount == 1
 
 
-def pending_ids(conn: sa.Connection) -> list[str]:
-    """Tasks waiting for a worker, oldest first (an in-process queue lost them on restart)."""
-    return list(conn.execute(sa.select(t.c.task_id).where(t.c.status == PENDING)
-                             .order_by(t.c.created_at)).scalars())
+def pending_tasks(conn: sa.Connection) -> list[tuple[str, str]]:
+    """(task id, partner id) of the tasks waiting for a worker, oldest first (an in-process
+    queue lost them on restart)."""
+    return [tuple(row) for row in conn.execute(sa.select(t.c.task_id, t.c.partner_id)
+                                               .where(t.c.status == PENDING).order_by(t.c.created_at))]
+
+
+def next_pending(conn: sa.Connection) -> str | None:
+    """The Pending task to build next, fairly between partners: of the partner with the fewest
+    builds running, then the one whose last build started longest ago (never first), its
+    oldest task. So one partner's many exports take turns with another's single one instead
+    of holding it back."""
+    partners = (sa.select(t.c.partner_id,
+                          sa.func.count().filter(t.c.status == PROCESSING).label("running"),
+                          sa.func.max(t.c.started_at).label("last_started"))
+                .group_by(t.c.partner_id).subquery("partners"))
+    return conn.execute(
+        sa.select(t.c.task_id).join(partners, partners.c.partner_id == t.c.partner_id)
+        .where(t.c.status == PENDING)
+        .order_by(partners.c.running, partners.c.last_started.asc().nulls_first(), t.c.created_at, t.c.task_id)
+        .limit(1)).scalar()
 
 
 # --- housekeeping ----------------------------------------------------------------------------

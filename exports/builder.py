@@ -19,18 +19,21 @@ from pathlib import Path
 import sqlalchemy as sa
 from celery.exceptions import SoftTimeLimitExceeded
 
-from data_access import details, export_tasks, options
+from data_access import comparison, details, export_tasks, options
 from data_access.errors import UserError
 from data_access.export_tasks import ExportTask, local_time, utc_now, zone_label
-from data_access.query import QueryError
-from exports.writers import WRITERS, FileHeader
+from data_access.query import ExpenditureQuery, QueryError
+from exports.cells import FORMULA_STARTS
+from exports.views import view_tables
+from exports.writers import WRITERS, FileHeader, csv_headers, write_xlsx
 from i18n import _, speaking
 from i18n.terms import describe, selection
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 2.0  # as often as the history refreshes; far inside STALE_AFTER
+HEARTBEAT_SECONDS = 1.0  # progress about every second; far inside STALE_AFTER
 TEMPORARY_SUFFIX = ".part"
+CLAIM_ATTEMPTS = 5  # next_pending's choice can be claimed by another builder first
 
 
 class AttemptOver(Exception):
@@ -55,13 +58,10 @@ def build_export(engine: sa.Engine, task_id: str, export_dir: Path,
     try:
         with engine.connect() as conn:
             task = export_tasks.get(conn, task_id)
-            query = task.query
-            partner = options.partner(conn, query.scope.partner_id)
-            progress.beat(0, rows=details.count_rows(conn, query, task.record_ids))
             export_dir.mkdir(parents=True, exist_ok=True)
-            rows = progress.track(details.detail_rows(conn, query, task.record_ids))
             with speaking(task.language):  # no request here: the file speaks its owner's language
-                count = WRITERS[task.file_format](temporary, _file_header(task, partner), rows)
+                count = write_file(conn, task.query, task.file_format, temporary, task.record_ids, task.view,
+                                   progress)
         final = export_dir / file_name(task)
         os.replace(temporary, final)
         if export_tasks.change(engine, export_tasks.complete, task_id, attempt, final.name, count):
@@ -79,6 +79,45 @@ def build_export(engine: sa.Engine, task_id: str, export_dir: Path,
         temporary.unlink(missing_ok=True)
 
 
+def write_file(conn: sa.Connection, query: ExpenditureQuery, file_format: str, path: Path,
+               record_ids: list[str] | None = None, view: bool = False,
+               progress: _Progress | None = None) -> int:
+    """The export's file at `path`, for the dashboard's builds and the command line alike; the
+    rows written. An .xlsx of everything the query matches carries the view's sheets before the
+    records; an export of the view carries only them; a .csv holds one table (the records, or
+    the view's)."""
+    partner = options.partner(conn, query.scope.partner_id)
+    tables = None
+    if view or (file_format == "xlsx" and record_ids is None):
+        tables = view_tables(query, comparison.breakdown(conn, query))
+    header = file_header(query, selection(record_ids, view), partner)
+    if view:
+        return WRITERS[file_format](path, header, None, tables)
+    if progress is not None:
+        progress.beat(0, rows=details.count_rows(conn, query, record_ids))
+    if file_format == "csv":  # written by the database, at its speed
+        # The database writes the rows: their values stay as stored (English labels), the headers speak.
+        return details.copy_details_csv(conn, query, record_ids, path, csv_headers(), FORMULA_STARTS)
+    rows = details.detail_values(conn, query, record_ids)
+    rows = progress.track(rows) if progress is not None else rows
+    return write_xlsx(path, header, rows, tables)
+
+
+def build_next(engine: sa.Engine, export_dir: Path) -> str | None:
+    """Build the Pending task that is fairest to build next (export_tasks.next_pending): what
+    an in-process builder does with each task submitted, whichever it was. Returns the status
+    it ends in, or None when no task was left to claim."""
+    for _attempt in range(CLAIM_ATTEMPTS):
+        with engine.connect() as conn:
+            task_id = export_tasks.next_pending(conn)
+        if task_id is None:
+            return None
+        status = build_export(engine, task_id, export_dir)
+        if status is not None:
+            return status
+    return None  # claimed by others each time: their builders have them
+
+
 def _reason(error: Exception, task_id: str) -> str:
     """What the user reads in the history."""
     if isinstance(error, QueryError):
@@ -93,14 +132,12 @@ def _reason(error: Exception, task_id: str) -> str:
     return f"unexpected error ({type(error).__name__}); please retry"
 
 
-def _file_header(task: ExportTask, partner) -> FileHeader:
-    query = task.query
+def file_header(query: ExpenditureQuery, records: str, partner) -> FileHeader:
     parameters = describe(query)
     if query.scope.manager_id is not None:
         parameters += _("; ") + _("spend of account manager %(manager)s only", manager=query.scope.manager_id)
     return FileHeader(
-        partner=f"{partner.name} ({partner.partner_id})", parameters=parameters,
-        records=selection(task),
+        partner=f"{partner.name} ({partner.partner_id})", parameters=parameters, records=records,
         generated=local_time(utc_now(), partner.time_zone),
         time_zone=zone_label(partner.time_zone), currency=partner.currency)
 

@@ -1,9 +1,10 @@
-"""What a value from the data becomes in a spreadsheet cell, the same for .xlsx and .csv.
+"""What a value from the data becomes in a file, the same for every export.
 
-Text is never left where a spreadsheet would read it as a formula (OWASP "CSV injection"):
-text starting with = + - @, a tab or a carriage return gets a leading single quote, and so does
-text starting with their full-width forms, which spreadsheets in CJK locales also accept.
-Numbers are written as numbers, never as text, so they need no such guard.
+Text is never left where a spreadsheet would read it as a formula (OWASP "CSV injection"): in a
+.csv, text starting with = + - @, a tab or a carriage return gets a leading single quote, and so
+does text starting with their full-width forms, which spreadsheets in CJK locales also accept.
+(An .xlsx types its text cells as text, so there it stays exactly as it is.) Numbers are written
+as numbers, never as text, so they need no such guard. Money is written exactly.
 """
 from __future__ import annotations
 

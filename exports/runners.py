@@ -1,9 +1,16 @@
 """Who builds the files: a thread pool in the web process (the embedded default), or a Celery
-worker through Redis when REDIS_URL is set. Both call builder.build_export with a task id, and
-nothing else travels: the task, its query and its scope are read back from the database."""
+worker through Redis when REDIS_URL is set. Only a task id travels: the task, its query and its
+scope are read back from the database.
+
+Fairness between partners, so that one partner's many large exports cannot hold back another's:
+the thread pool builds, for each task submitted, the task that is fairest next
+(export_tasks.next_pending: fewest builds running, then least recently served partner); Celery
+spreads the partners over LANES queues, which the worker consumes in turn (the Redis transport
+rotates its queues after each message), so a partner's backlog waits in its own lane."""
 from __future__ import annotations
 
 import logging
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -13,15 +20,17 @@ from billiard.einfo import ExceptionWithTraceback
 from billiard.exceptions import WorkerLostError
 from celery import Celery, Task
 from celery.worker.request import Request
+from kombu import Queue
 
 from config import Config
 from data_access import export_tasks
 from data_access.users import Role, User
-from exports.builder import build_export
+from exports.builder import build_next
 
 log = logging.getLogger(__name__)
 
 BUILD_TASK = "exports.build"
+LANES = 8  # Celery queues the partners are spread over
 SOFT_TIME_LIMIT_SECONDS = 55 * 60
 TIME_LIMIT_SECONDS = 60 * 60
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
@@ -77,11 +86,17 @@ def _requeue_lost(conn: sa.Connection, task_id: str, again: bool, retention: tim
                 "failed" if again else "queued again")
 
 
+def lane(queue: str, partner_id: str) -> str:
+    """The queue of a partner's builds: one of LANES, the same for the partner every time."""
+    return f"{queue}.{zlib.crc32(partner_id.encode()) % LANES}"
+
+
 def make_celery(redis_url: str | None, queue: str) -> Celery:
     """The Celery app, for the worker (exports.celery_app) and for the web side that queues."""
     celery = Celery("exports", broker=redis_url, set_as_current=False, task_cls=BuildTask)
     celery.conf.update(
-        task_default_queue=queue,
+        task_queues=[Queue(f"{queue}.{number}") for number in range(LANES)],  # the worker takes all
+        task_default_queue=f"{queue}.0",
         task_acks_late=True,              # a task is acknowledged once built, not when received,
         task_reject_on_worker_lost=True,  # and redelivered if its worker dies (BuildRequest);
         worker_prefetch_multiplier=1,     # the claim in build_export makes a second delivery harmless.
@@ -100,20 +115,22 @@ class ThreadRunner:
         self.engine, self.export_dir = engine, export_dir
         self.pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="export")
 
-    def submit(self, task_id: str) -> None:
-        self.pool.submit(self._build, task_id)
+    def submit(self, task_id: str, partner_id: str) -> None:
+        """One more build: of the fairest Pending task when a thread is free, this one or another."""
+        self.pool.submit(self._build)
 
-    def _build(self, task_id: str) -> None:
+    def _build(self) -> None:
         try:
-            build_export(self.engine, task_id, self.export_dir)
+            build_next(self.engine, self.export_dir)
         except Exception:  # noqa: BLE001 - the pool would swallow it; the stale check fails the task
-            log.exception("export %s: the builder itself failed", task_id)
+            log.exception("export: the builder itself failed")
 
 
 class CeleryRunner:
     def __init__(self, redis_url: str, queue: str):
-        self.celery = make_celery(redis_url, queue)
+        self.celery, self.queue = make_celery(redis_url, queue), queue
 
-    def submit(self, task_id: str) -> None:
+    def submit(self, task_id: str, partner_id: str) -> None:
         # A short retry: the user waits for the answer, and a failure is recorded and retryable.
-        self.celery.send_task(BUILD_TASK, args=[task_id], retry=True, retry_policy=PUBLISH_RETRY)
+        self.celery.send_task(BUILD_TASK, args=[task_id], queue=lane(self.queue, partner_id),
+                              retry=True, retry_policy=PUBLISH_RETRY)

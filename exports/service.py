@@ -20,7 +20,7 @@ from data_access.query import ExpenditureQuery
 from data_access.users import User
 from exports.builder import TEMPORARY_SUFFIX, file_name
 from exports.runners import CeleryRunner, ThreadRunner
-from i18n import ENGLISH, _, day, number, speaking
+from i18n import ENGLISH, N_, _, day, number, speaking
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,10 @@ def current_exports() -> ExportService:
     return flask.current_app.extensions["exports"]
 
 
-def task_name(query: ExpenditureQuery) -> str:
+def task_name(query: ExpenditureQuery, view: bool = False) -> str:
     """In the current language: the owner's, when the task is created."""
-    return _("Expenditures %(start)s to %(end)s", start=day(query.start), end=day(query.end))
+    name = N_("View of expenditures %(start)s to %(end)s") if view else N_("Expenditures %(start)s to %(end)s")
+    return _(name, start=day(query.start), end=day(query.end))
 
 
 def download_name(task: ExportTask) -> str:
@@ -73,7 +74,7 @@ class ExportService:
     # --- the user's requests ------------------------------------------------------------------
 
     def create(self, viewer: User, query: ExpenditureQuery, file_format: str,
-               record_ids: list[str] | None = None, language: str = ENGLISH) -> str:
+               record_ids: list[str] | None = None, view: bool = False, language: str = ENGLISH) -> str:
         """Store the task and queue it; the file is built in the background, in `language`
         (the viewer's: a worker has no request to ask)."""
         if query.scope.partner_id != viewer.partner_id:
@@ -81,10 +82,10 @@ class ExportService:
         with self.engine.begin() as conn:
             self._within_limits(conn, viewer, new=True)
             with speaking(language):
-                name = task_name(query)
+                name = task_name(query, view)
             task_id = export_tasks.create(conn, viewer.login, query, name, file_format,
-                                          self.retention, record_ids, language=language)
-        self._submit(task_id)
+                                          self.retention, record_ids, view=view, language=language)
+        self._submit(task_id, query.scope.partner_id)
         return task_id
 
     def _within_limits(self, conn: sa.Connection, viewer: User, new: bool) -> None:
@@ -108,7 +109,7 @@ class ExportService:
             self._within_limits(conn, viewer, new=False)
         retried = export_tasks.change(self.engine, export_tasks.retry, viewer, task_id, self.retention)
         if retried:
-            self._submit(task_id)
+            self._submit(task_id, viewer.partner_id)
         return retried
 
     def history(self, viewer: User) -> list[ExportTask]:
@@ -124,9 +125,9 @@ class ExportService:
     def file_path(self, task: ExportTask) -> Path:
         return self.export_dir / file_name(task)
 
-    def _submit(self, task_id: str) -> None:
+    def _submit(self, task_id: str, partner_id: str) -> None:
         try:
-            self.runner.submit(task_id)
+            self.runner.submit(task_id, partner_id)
         except Exception:  # noqa: BLE001 - e.g. Redis down: say so, and let the user retry
             log.exception("export %s could not be queued", task_id)
             export_tasks.change(self.engine, export_tasks.fail, task_id,
@@ -160,9 +161,9 @@ class ExportService:
         """Queue the Pending tasks again: an in-process queue does not survive a restart. (A
         task queued twice is built once: the builder claims it.)"""
         with self.engine.connect() as conn:
-            pending = export_tasks.pending_ids(conn)
-        for task_id in pending:
-            self.runner.submit(task_id)
+            pending = export_tasks.pending_tasks(conn)
+        for task_id, partner_id in pending:
+            self.runner.submit(task_id, partner_id)
         return len(pending)
 
     def ensure_started(self, housekeeping: bool = True) -> None:

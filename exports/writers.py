@@ -1,48 +1,66 @@
-"""File writers: detail rows (dicts keyed by details.DETAIL_COLUMNS) streamed into a file.
+"""File writers: the view's tables and the detail rows (each row's values in the order of
+details.DETAIL_COLUMNS, as details.detail_values gives them) streamed into a file. Each holds one
+row at a time, so memory stays flat however many rows there are.
 
-Both writers hold one row at a time, so memory stays flat however many rows there are:
-openpyxl's write-only mode streams the sheet XML to disk. Each returns the number of data rows.
-
-.xlsx: a header block (partner, query, records, generated time, time zone, currency), the
-column header row (frozen), typed cells (days as dates, money as numbers in a currency format),
-and a totals row summed exactly in Decimal. Past a sheet's 1,048,576 rows the details continue
-on a further sheet, with its own header row; the totals row ends the last sheet.
+.xlsx (exports/xlsx.py, the streaming writer): first the sheets of the view when there is one
+(the group table with totals and shares, the series by period and group), then the details: a
+header block (partner, query, records, generated time, time zone, currency, how amounts are
+written), the column header row (frozen, with an autofilter), typed cells (days as dates, money
+as numbers in a currency format showing 2 decimals and holding the exact value) and a totals row
+summed exactly in Decimal. Past a sheet's row limit the details continue on a further sheet,
+with its own header row; the totals row ends the last sheet. Text is written as text, exactly:
+no formula can come from the data.
 .csv: UTF-8 (with a byte-order mark, so spreadsheets detect it), one header row, then the rows;
-money as plain decimals ("1234.50"), days as YYYY-MM-DD.
+money as its exact decimal text ("1234.50", "0.83822466"), days as YYYY-MM-DD, text guarded
+against formula readings (exports/cells.py). A csv holds one table: the details, or, for an
+export of the view, the view's tables as one (see view_csv_rows).
 """
 from __future__ import annotations
 
 import csv
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from data_access.details import DETAIL_COLUMNS
 from data_access.money import ZERO, money_text
+from exports import xlsx
 from exports.cells import cell_text
-from i18n import N_, _, ngettext
+from exports.views import Table
+from i18n import ENGLISH, N_, _, current_language, ngettext
 from i18n.terms import TERM_COLUMNS, term
 
-EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_ROWS = xlsx.MAX_ROWS
 SHEET_TITLE = N_("Expenditures")
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+SHARE_FORMAT = "0.00%"
 MONEY_KEYS = tuple(column.key for column in DETAIL_COLUMNS if column.kind == "money")
 WIDTHS = {"day": 12, "record_id": 24, "customer_name": 30, "account_name": 24,
           "association_type": 16, "account_manager": 20, "service_type": 26, "billing_mode": 18,
           "bill_type": 12, "region": 14, "resource_id": 30}
 MONEY_WIDTH = 18
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+HEADER_FILL = "DDE4EE"
+AMOUNTS_NOTE = N_("exact, to 8 decimals, shown to 2; an amount a spreadsheet number cannot hold exactly (more "
+                  "than 15 significant digits) is written as its exact text, right-aligned")
+# Positions in a detail row of the values that are labels of data_access (enumerations, Unassigned).
+TERM_POSITIONS = tuple(index for index, column in enumerate(DETAIL_COLUMNS) if column.key in TERM_COLUMNS)
+
+
+def csv_headers() -> list[str]:
+    """The detail columns' headers in the current language (the file's)."""
+    return [cell_text(term(column.header)) for column in DETAIL_COLUMNS]
+
+
+def _in_language(rows: Iterable[Sequence]) -> Iterable[Sequence]:
+    """Detail rows with their labels (billing mode, bill type...) in the current language."""
+    if current_language() == ENGLISH:
+        return rows
+    return ([term(value) if index in TERM_POSITIONS and isinstance(value, str) else value
+             for index, value in enumerate(row)] for row in rows)
+KINDS = {"text": xlsx.TEXT, "date": xlsx.DATE, "money": xlsx.NUMBER, "share": xlsx.NUMBER}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,168 +79,152 @@ def money_format(currency: str) -> str:
     return f"#,##0.00{suffix}"
 
 
-class _XlsxSheets:
-    """The sheets of one workbook, opened one after another as each fills up."""
+class _Styles:
+    """The cell styles of one workbook, by what they are for."""
 
-    def __init__(self, workbook: Workbook, currency: str, max_rows: int):
-        self.workbook, self.max_rows = workbook, max_rows
-        self.money_format = money_format(currency)
-        self.sheet, self.rows_in_sheet, self.cells = None, 0, None
+    def __init__(self, book: xlsx.Workbook, currency: str):
+        money = money_format(currency)
+        self.title = book.style(bold=True, size=13)
+        self.label = book.style(bold=True)
+        self.header = book.style(bold=True, fill=HEADER_FILL)
+        self.time = book.style(num_format=TIME_FORMAT)
+        self.right = book.style(right=True)
+        self.bold_right = book.style(bold=True, right=True)
+        self.cells = {"text": 0, "date": book.style(num_format=DATE_FORMAT),
+                      "money": book.style(num_format=money), "share": book.style(num_format=SHARE_FORMAT)}
+        self.bold = {"text": self.label, "date": book.style(num_format=DATE_FORMAT, bold=True),
+                     "money": book.style(num_format=money, bold=True),
+                     "share": book.style(num_format=SHARE_FORMAT, bold=True)}
 
-    def open(self, rows_above_headers: int = 0) -> None:
-        """A new sheet whose column header row comes after `rows_above_headers` rows."""
-        number = len(self.workbook.worksheets) + 1
-        title = _(SHEET_TITLE)
-        self.sheet = self.workbook.create_sheet(title if number == 1 else f"{title} ({number})")
-        self.rows_in_sheet = 0
-        # Write-only sheets write their view and columns before the first row: set them now.
-        self.sheet.freeze_panes = f"A{rows_above_headers + 2}"
-        for index, column in enumerate(DETAIL_COLUMNS):
-            width = WIDTHS.get(column.key, MONEY_WIDTH)
-            self.sheet.column_dimensions[get_column_letter(index + 1)].width = width
-        # One styled cell per column, reused row after row: openpyxl writes each row as it is
-        # appended, and a cell object per value would cost more than the XML itself.
-        self.cells = [self.styled_cell(column.kind) for column in DETAIL_COLUMNS]
 
-    def styled_cell(self, kind: str, bold: bool = False):
-        cell = WriteOnlyCell(self.sheet)
-        if kind == "date":
-            cell.number_format = DATE_FORMAT
-        elif kind == "money":
-            cell.number_format = self.money_format
-        if bold:
-            cell.font = BOLD
-        return cell
+def _header_block(sheet: xlsx.Sheet, styles: _Styles, title: str, header: FileHeader) -> int:
+    """The title and the lines about the file, then a blank row: returns the rows written."""
+    about = [(_("Partner"), header.partner, 0), (_("Query"), header.parameters, 0),
+             (_("Records"), header.records, 0), (_("Generated"), header.generated, styles.time),
+             (_("Time zone"), header.time_zone, 0), (_("Currency"), header.currency, 0),
+             (_("Amounts"), _(AMOUNTS_NOTE), 0)]
+    sheet.row([title], styles.title)
+    for label, value, style in about:
+        sheet.row([label, value], [styles.label, style])
+    sheet.row([])
+    return len(about) + 2
 
-    def append(self, values: list) -> None:
-        self.sheet.append(values)
-        self.rows_in_sheet += 1
 
-    def append_below_headers(self, values: list) -> None:
-        """A data or totals row: on a further sheet, with its own headers, once this one is full."""
-        if self.rows_in_sheet == self.max_rows:
+class _DetailSheets:
+    """The detail sheets of one workbook, opened one after another as each fills up."""
+
+    def __init__(self, book: xlsx.Workbook, styles: _Styles, max_rows: int):
+        self.book, self.styles, self.max_rows = book, styles, max_rows
+        self.sheet, self.write = None, None
+
+    def open(self, header: FileHeader | None = None) -> None:
+        """A new sheet: with the header block above the column headers on the first."""
+        self.sheet = self.book.sheet(_(SHEET_TITLE), [WIDTHS.get(c.key, MONEY_WIDTH) for c in DETAIL_COLUMNS])
+        above = 0 if header is None else _header_block_rows()
+        self.sheet.freeze(above + 1)
+        if header is not None:
+            _header_block(self.sheet, self.styles, _("Expenditure details"), header)
+        self.sheet.row([term(column.header) for column in DETAIL_COLUMNS], self.styles.header)
+        self.sheet.autofilter(above + 1, len(DETAIL_COLUMNS))
+        self.write = self.sheet.row_writer(
+            [KINDS[column.kind] for column in DETAIL_COLUMNS],
+            [self.styles.cells[column.kind] for column in DETAIL_COLUMNS],
+            [self.styles.right if column.kind == "money" else 0 for column in DETAIL_COLUMNS])
+
+
+    def make_room(self) -> None:
+        if self.sheet.rows >= self.max_rows:
             self.open()
-            self.column_headers()
-        self.append(values)
-
-    def column_headers(self) -> None:
-        cells = []
-        for column in DETAIL_COLUMNS:
-            cell = text_cell(WriteOnlyCell(self.sheet), term(column.header))
-            cell.font, cell.fill = BOLD, HEADER_FILL
-            cells.append(cell)
-        self.append(cells)
-
-    def data_row(self, row: dict) -> None:
-        values = []
-        for column, cell in zip(DETAIL_COLUMNS, self.cells, strict=True):
-            value = row[column.key]
-            if column.kind == "text":
-                # Plain text needs no cell object (openpyxl's own is faster), unless it reads
-                # like an error code such as #N/A, which openpyxl would type as an error.
-                value = cell_text(term(value) if column.key in TERM_COLUMNS else value)
-                values.append(text_cell(cell, value) if value in ERROR_CODES else value)
-            else:
-                cell.value = value
-                values.append(cell)
-        self.append_below_headers(values)
-
-    def labelled(self, label: str, value, number_format: str | None = None) -> None:
-        label_cell = text_cell(WriteOnlyCell(self.sheet), label)
-        label_cell.font = BOLD
-        value_cell = WriteOnlyCell(self.sheet)
-        if isinstance(value, str):
-            text_cell(value_cell, value)
-        else:
-            value_cell.value = value
-        if number_format:
-            value_cell.number_format = number_format
-        self.append([label_cell, value_cell])
 
 
-def text_cell(cell, value):
-    """A cell holding `value` as text, whatever it looks like: typed as a string, so it can be
-    neither a formula nor an error code such as #N/A."""
-    cell.value = cell_text(value)
-    cell.data_type = "s"
-    return cell
+def _header_block_rows() -> int:
+    return 9  # the title, seven lines about the file, a blank row (_header_block)
 
 
-def write_xlsx(path: Path, header: FileHeader, rows: Iterable[dict],
+def write_xlsx(path: Path, header: FileHeader, rows: Iterable[Sequence] | None, view: list[Table] | None = None,
                max_sheet_rows: int = EXCEL_MAX_ROWS) -> int:
-    about = [(_("Partner"), header.partner, None), (_("Query"), header.parameters, None),
-             (_("Records"), header.records, None), (_("Generated"), header.generated, TIME_FORMAT),
-             (_("Time zone"), header.time_zone, None), (_("Currency"), header.currency, None)]
-    workbook = Workbook(write_only=True)
-    sheets = _XlsxSheets(workbook, header.currency, max_sheet_rows)
-    sheets.open(rows_above_headers=len(about) + 2)  # the title, the lines about, a blank row
-    title = text_cell(WriteOnlyCell(sheets.sheet), _("Expenditure details"))
-    title.font = Font(bold=True, size=13)
-    sheets.append([title])
-    for label, value, number_format in about:
-        sheets.labelled(label, value, number_format)
-    sheets.append([])
-    sheets.column_headers()
+    """The view's sheets (if any), then the detail rows (unless None); returns the rows of the
+    details, or of the view without them."""
     count, totals = 0, dict.fromkeys(MONEY_KEYS, ZERO)
-    try:
-        for row in rows:
-            sheets.data_row(row)
-            for key in MONEY_KEYS:
-                totals[key] += row[key]
+    with xlsx.Workbook(path) as book:
+        styles = _Styles(book, header.currency)
+        for index, table in enumerate(view or ()):
+            _table_sheet(book, styles, table, header if index == 0 else None)
+        if rows is None:
+            return sum(len(table.rows) for table in view)
+        details = _DetailSheets(book, styles, max_sheet_rows)
+        details.open(header if not view else None)
+        money_positions = [(index, column.key) for index, column in enumerate(DETAIL_COLUMNS)
+                           if column.kind == "money"]
+        for row in _in_language(rows):
+            if details.sheet.rows >= max_sheet_rows:
+                details.open()
+            details.write(row)
+            for index, key in money_positions:
+                totals[key] += row[index]
             count += 1
-        sheets.append_below_headers(_totals_row(sheets, count, totals))
-        workbook.save(path)
-    except BaseException:
-        _discard(workbook)
-        raise
+        details.make_room()
+        label = ngettext("Total of %(count)s record", "Total of %(count)s records", count)
+        details.sheet.row([label if index == 0 else totals.get(column.key)
+                           for index, column in enumerate(DETAIL_COLUMNS)],
+                          [styles.bold[column.kind] for column in DETAIL_COLUMNS], styles.bold_right)
     return count
 
 
-def _discard(workbook: Workbook) -> None:
-    """Delete the temporary files of a write-only workbook left unsaved: openpyxl would keep
-    them until the process exits. (Its own private attributes: there is no public way.)"""
-    for sheet in workbook.worksheets:
-        writer = sheet._writer
-        if writer is not None:
-            if sheet._rows is not None:
-                sheet._rows.close()
-            writer.close()
-            writer.cleanup()
+def _table_sheet(book: xlsx.Workbook, styles: _Styles, table: Table, header: FileHeader | None) -> None:
+    sheet = book.sheet(_(table.title), [column.width for column in table.columns])
+    above = _header_block_rows() if header is not None else 0
+    sheet.freeze(above + 1)
+    if header is not None:
+        _header_block(sheet, styles, _("Expenditures as shown"), header)
+    sheet.row([_(column.header) for column in table.columns], styles.header)
+    sheet.autofilter(above + 1, len(table.columns))
+    kinds = [KINDS[column.kind] for column in table.columns]
+    as_text = [styles.right if column.kind == "money" else 0 for column in table.columns]
+    write = sheet.row_writer(kinds, [styles.cells[column.kind] for column in table.columns], as_text)
+    for row in table.rows:
+        write(row)
+    if table.totals is not None:
+        sheet.row(table.totals, [styles.bold[column.kind] for column in table.columns], styles.bold_right)
 
 
-def _totals_row(sheets: _XlsxSheets, count: int, totals: dict[str, Decimal]) -> list:
-    row = []
-    for index, column in enumerate(DETAIL_COLUMNS):
-        if index == 0:
-            row.append(text_cell(sheets.styled_cell("text", bold=True),
-                                 ngettext("Total of %(count)s record", "Total of %(count)s records", count)))
-        elif column.kind == "money":
-            cell = sheets.styled_cell("money", bold=True)
-            cell.value = totals[column.key]
-            row.append(cell)
-        else:
-            row.append(None)
-    return row
-
+# --- csv ---------------------------------------------------------------------------------------
 
 def _csv_value(kind: str, value) -> str:
+    if value is None:
+        return ""
     if kind == "money":
         return money_text(value)
+    if kind == "share":
+        return str(value)
     if kind == "date":
         return value.isoformat() if isinstance(value, date) else str(value)
     return cell_text(value)
 
 
-def write_csv(path: Path, header: FileHeader, rows: Iterable[dict]) -> int:
-    count = 0
+def write_csv(path: Path, header: FileHeader, rows: None, view: list[Table]) -> int:
+    """The view's tables as one csv table; returns its rows. (The detail rows' csv is written by
+    the database: details.copy_details_csv, with csv_headers() and cells.FORMULA_STARTS.)"""
+    table = view_csv_table(view)
     with open(path, "w", newline="", encoding="utf-8-sig") as file:
         writer = csv.writer(file)
-        writer.writerow([cell_text(term(column.header)) for column in DETAIL_COLUMNS])
-        for row in rows:
-            writer.writerow([_csv_value(column.kind, term(row[column.key]) if column.key in TERM_COLUMNS
-                                        else row[column.key]) for column in DETAIL_COLUMNS])
-            count += 1
-    return count
+        writer.writerow([cell_text(_(column.header)) for column in table.columns])
+        writer.writerows([_csv_value(column.kind, value) for column, value in zip(table.columns, row, strict=True)]
+                         for row in table.rows)
+    return len(table.rows)
+
+
+def view_csv_table(view: list[Table]) -> Table:
+    """The view's tables as the one table a csv holds: every table's rows under the union of
+    their columns, with a first column naming the table (so a reader can pick one)."""
+    columns = list(dict.fromkeys(column for table in view for column in table.columns))
+    table_column = dataclasses.replace(view[0].columns[0], key="table", header=N_("Table"), kind="text")
+    rows = []
+    for table in view:
+        positions = [table.columns.index(column) if column in table.columns else None for column in columns]
+        for row in [*table.rows, *([table.totals] if table.totals is not None else [])]:
+            rows.append([_(table.title), *(None if p is None else row[p] for p in positions)])
+    return Table(N_("View"), [table_column, *columns], rows, None)
 
 
 WRITERS = {"xlsx": write_xlsx, "csv": write_csv}

@@ -3,7 +3,8 @@ Unassigned and Others) in the current language, and a query described in words. 
 stays English, for the command line and the stored data; these are translated where shown."""
 from __future__ import annotations
 
-from data_access.export_tasks import ExportTask
+from collections.abc import Sequence
+
 from data_access.periods import comparison_range
 from data_access.query import UNASSIGNED_LABEL, ExpenditureQuery, Granularity
 from i18n import N_, _, day, ngettext, pgettext
@@ -57,11 +58,13 @@ def lower(text: str) -> str:
     return translated[:1].lower() + translated[1:] if translated == text else translated
 
 
-def selection(task: ExportTask) -> str:
-    """Which records an export holds, in words."""
-    if task.record_ids is None:
+def selection(record_ids: Sequence[str] | None, view: bool = False) -> str:
+    """Which records an export holds, in words (data_access.export_tasks.selection's)."""
+    if view:
+        return _("The view: the groups and the series by period, as shown")
+    if record_ids is None:
         return _("All records matching the query")
-    return ngettext("%(count)s selected record", "%(count)s selected records", len(task.record_ids))
+    return ngettext("%(count)s selected record", "%(count)s selected records", len(record_ids))
 
 
 def describe(query: ExpenditureQuery) -> str:

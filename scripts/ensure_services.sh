@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the services the test suite needs are present and running:
 #   - Chromium + chromedriver (browser tests), from Debian packages
+#   - LibreOffice Calc (export files opened in a second spreadsheet program)
 #   - PostgreSQL on 127.0.0.1:5432 with a `test` database (trust auth, user postgres)
 #   - Redis on 127.0.0.1:6379
 # Idempotent and silent when everything is already there.
@@ -39,6 +40,12 @@ apt_install() {
 # ---------------------------------------------------------------- Chromium
 if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium chromium-driver fonts-liberation
+fi
+
+# ---------------------------------------------------------------- LibreOffice
+# Export tests open the .xlsx files in LibreOffice (soffice --headless --convert-to csv).
+if ! command -v soffice >/dev/null 2>&1; then
+    apt_install libreoffice-calc-nogui
 fi
 
 # ---------------------------------------------------------------- PostgreSQL

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from data_access import breakdowns, details, export_tasks
+from data_access.details import DETAIL_COLUMN_KEYS
 from data_access.query import ExpenditureQuery, Scope
 from data_access.users import Role, User
 from exports import builder
@@ -17,6 +18,12 @@ from exports.builder import build_export
 from exports.writers import FileHeader, write_xlsx
 from tests.helpers.builders import load
 from tests.helpers.files import HEADERS, PAYLOADS, cents, random_records, read_csv, read_xlsx
+from tests.helpers.spreadsheets import libreoffice_sheets
+
+
+def as_values(rows: list[dict]) -> list[list]:
+    """Rows as details.detail_values gives them to the writers."""
+    return [[row[key] for key in DETAIL_COLUMN_KEYS] for row in rows]
 
 
 @pytest.fixture
@@ -76,7 +83,7 @@ def test_xlsx_cells_are_typed(dataset, tmp_path):
     task_id = new_task(dataset, query())
     build_export(dataset, task_id, tmp_path)
     content = read_xlsx(tmp_path / f"{task_id}.xlsx")
-    sheet = content["workbook"].worksheets[0]
+    sheet = content["workbook"]["Expenditures"]
     header_row = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Day")
     assert sheet.freeze_panes == f"A{header_row + 1}"
     assert sheet.column_dimensions["C"].width >= 20
@@ -112,10 +119,9 @@ def test_no_data_cell_is_a_formula(dataset, tmp_path):
     content = read_xlsx(tmp_path / f"{xlsx}.xlsx")
     assert not [cell for cell in content["cells"] if cell.data_type == "f"]
     texts = {cell.value for cell in content["cells"] if cell.data_type == "s"}
-    for payload in ("=1+1", "+cmd", "-2+3", "@SUM(A1)", "=1+1 Ltd", '=HYPERLINK("http://evil")'):
-        assert "'" + payload in texts and payload not in texts
-    for payload in PAYLOADS:  # (XML reads a carriage return back as a line feed)
-        assert "'" + payload.replace("\r", "\n") in texts
+    # Typed as text, the payloads stay exactly as they are: nothing to neutralise.
+    for payload in ("=1+1", "+cmd", "-2+3", "@SUM(A1)", "=1+1 Ltd", '=HYPERLINK("http://evil")', *PAYLOADS):
+        assert payload in texts and "'" + payload not in texts
     for row in read_csv(tmp_path / f"{csv_}.csv"):
         for header in ("Customer", "Account name", "Account manager", "Resource ID"):
             assert not row[header].startswith(("=", "+", "-", "@", "\t", "\r"))
@@ -156,7 +162,7 @@ def test_rows_past_a_sheet_continue_on_the_next_with_headers(tmp_path):
              "resource_id": "x", "amount": Decimal("1.01"), "cash_coupon": Decimal("0.01"),
              "amount_paid": Decimal("1.00")} for i in range(25)]
     header = FileHeader("P (P1)", "q", "All", datetime(2025, 1, 1), "UTC+08:00", "CNY")
-    assert write_xlsx(tmp_path / "x.xlsx", header, iter(rows), max_sheet_rows=13) == 25
+    assert write_xlsx(tmp_path / "x.xlsx", header, as_values(rows), max_sheet_rows=13) == 25
     content = read_xlsx(tmp_path / "x.xlsx")
     assert content["sheets"] == ["Expenditures", "Expenditures (2)", "Expenditures (3)"]
     assert [row["Record ID"] for row in content["rows"]] == [f"r{i}" for i in range(25)]
@@ -175,7 +181,7 @@ def test_large_amounts_round_trip_to_the_cent(tmp_path):
              "resource_id": "x", "amount": amount, "cash_coupon": Decimal("0.00"),
              "amount_paid": amount} for i, amount in enumerate(amounts)]
     header = FileHeader("P (P1)", "q", "All", datetime(2025, 1, 1), "UTC+08:00", "CNY")
-    write_xlsx(tmp_path / "x.xlsx", header, iter(rows))
+    write_xlsx(tmp_path / "x.xlsx", header, as_values(rows))
     content = read_xlsx(tmp_path / "x.xlsx")
     assert [cents(row["Amount"]) for row in content["rows"]] == amounts
     assert cents(content["totals"]["Amount"]) == sum(amounts)
@@ -190,7 +196,7 @@ class Crash(BaseException):
 def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_path, monkeypatch):
     q = query()
     task_id = new_task(dataset, q)
-    real_rows = details.detail_rows
+    real_rows = details.detail_values
 
     def dying_rows(conn, q, record_ids=None):
         for index, row in enumerate(real_rows(conn, q, record_ids)):
@@ -198,7 +204,7 @@ def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_pa
                 raise Crash
             yield row
 
-    monkeypatch.setattr(builder.details, "detail_rows", dying_rows)
+    monkeypatch.setattr(builder.details, "detail_values", dying_rows)
     monkeypatch.setattr(builder._Progress, "CHECK_EVERY_ROWS", 100)
     with pytest.raises(Crash):
         build_export(dataset, task_id, tmp_path, heartbeat_seconds=0)
@@ -212,7 +218,7 @@ def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_pa
     failed = task(dataset, task_id)
     assert (failed.status, failed.error) == (export_tasks.FAILED, export_tasks.INTERRUPTED)
 
-    monkeypatch.setattr(builder.details, "detail_rows", real_rows)
+    monkeypatch.setattr(builder.details, "detail_values", real_rows)
     viewer = User("admin@p1", "P1", Role.ACCOUNT_MANAGER)
     with dataset.begin() as conn:
         assert export_tasks.retry(conn, viewer, task_id, timedelta(days=7))
@@ -228,7 +234,7 @@ def test_an_error_midway_fails_the_task_with_a_reason_and_leaves_no_file(dataset
         yield from ()
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(builder.details, "detail_rows", broken_rows)
+    monkeypatch.setattr(builder.details, "detail_values", broken_rows)
     assert build_export(dataset, task_id, tmp_path) == export_tasks.FAILED
     failed = task(dataset, task_id)
     assert failed.error == "the file could not be written: No space left on device"
@@ -259,3 +265,58 @@ def test_running_a_task_twice_builds_one_file(dataset, tmp_path):
     assert sorted(results, key=str) == [export_tasks.COMPLETED, None]
     assert [path.name for path in tmp_path.iterdir()] == [f"{task_id}.xlsx"]
     assert build_export(dataset, task_id, tmp_path) is None  # done: nothing to claim
+
+
+# --- money at the provider's precision ------------------------------------------------------------
+
+def eight_decimal_rows(count: int) -> list[dict]:
+    """Amounts at 8 decimals near a million each: the sum needs more digits than a spreadsheet
+    number holds."""
+    rows = []
+    for index in range(count):
+        amount = Decimal("999999.12345678") + Decimal(index) / 10 ** 8
+        coupon = Decimal("0.83822466") if index % 2 else Decimal("0E-8")
+        rows.append({"day": date(2025, 1, 1) + timedelta(days=index % 28), "record_id": f"r{index:03d}",
+                     "customer_name": "中文客户 & <Co> \"x\" 'y' \U0001f4b0", "account_name": "a\x07b",
+                     "association_type": "Reseller", "account_manager": "=m", "service_type": "s",
+                     "billing_mode": "Pay-per-use", "bill_type": "Expenditure", "region": "r",
+                     "resource_id": "x", "amount": amount, "cash_coupon": coupon, "amount_paid": amount - coupon})
+    return rows
+
+
+def test_xlsx_holds_eight_decimals_exactly_and_keeps_too_long_sums_as_exact_text(tmp_path):
+    rows = eight_decimal_rows(21)
+    header = FileHeader("P (P1)", "q", "All", datetime(2025, 1, 1), "UTC+08:00", "CNY")
+    write_xlsx(tmp_path / "x.xlsx", header, as_values(rows))
+    content = read_xlsx(tmp_path / "x.xlsx")
+    for row, read in zip(rows, content["rows"], strict=True):
+        for key, title in (("amount", "Amount"), ("cash_coupon", "Cash coupons used"), ("amount_paid", "Amount paid")):
+            assert Decimal(repr(read[title])) == row[key]  # 15 significant digits: a number, exact
+    total = sum(row["amount"] for row in rows)
+    assert total == Decimal("20999981.59259448") and content["totals"]["Amount"] == "20999981.59259448"
+    cell = next(c for c in content["workbook"]["Expenditures"][content["workbook"]["Expenditures"].max_row]
+                if c.value == "20999981.59259448")
+    assert cell.alignment.horizontal == "right" and cell.data_type == "s"
+    assert "more than 15 significant digits" in content["about"]["Amounts"]
+    assert content["rows"][0]["Customer"] == rows[0]["customer_name"] and content["rows"][0]["Account name"] == "ab"
+    assert content["rows"][0]["Account manager"] == "=m"  # text, exactly: no formula
+
+
+def test_libreoffice_reads_every_sheet_row_and_total_of_an_export(tmp_path):
+    """A sheet limit of 15 rows stands for 1,048,576: the rows past it, on further sheets, and
+    the totals (exact text past 15 digits) read back exactly in LibreOffice too."""
+    rows = eight_decimal_rows(21)
+    header = FileHeader("P (P1)", "q", "All", datetime(2025, 1, 1), "UTC+08:00", "CNY")
+    assert write_xlsx(tmp_path / "x.xlsx", header, as_values(rows), max_sheet_rows=15) == 21
+    sheets = libreoffice_sheets(tmp_path / "x.xlsx")
+    assert set(sheets) == {"Expenditures", "Expenditures (2)", "Expenditures (3)"}
+    read = [line for title in ("Expenditures", "Expenditures (2)", "Expenditures (3)") for line in sheets[title]
+            if line and line[1].startswith("r")]
+    assert [len(sheets[title]) for title in ("Expenditures", "Expenditures (2)", "Expenditures (3)")] == [15, 15, 4]
+    assert [line[1] for line in read] == [row["record_id"] for row in rows]
+    amount = HEADERS.index("Amount")
+    assert [Decimal(line[amount]) for line in read] == [row["amount"] for row in rows]
+    assert {line[0] for line in read} == {row["day"].isoformat() for row in rows}
+    assert read[0][2] == rows[0]["customer_name"] and read[0][3] == "ab"
+    totals = sheets["Expenditures (3)"][-1]
+    assert totals[0] == "Total of 21 records" and Decimal(totals[amount]) == sum(row["amount"] for row in rows)

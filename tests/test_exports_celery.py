@@ -18,6 +18,7 @@ from config import PROJECT_DIR
 from data_access import breakdowns, export_tasks
 from data_access.query import ExpenditureQuery, Scope
 from data_access.users import Role, User
+from exports.runners import LANES
 from tests.helpers import make_app
 from tests.helpers.builders import load
 from tests.helpers.database import empty, url_of
@@ -64,7 +65,7 @@ def workers(engine, redis_url, tmp_path):
     for process in started:
         process.kill()
         process.wait(timeout=10)
-    redis.Redis.from_url(redis_url).delete(queue)
+    redis.Redis.from_url(redis_url).delete(*(f"{queue}.{lane}" for lane in range(LANES)))
 
 
 def wait_for(engine, task_id, statuses, timeout=60.0):

@@ -114,7 +114,7 @@ def test_a_task_that_could_not_be_queued_fails_without_an_attempt(engine):
     task_id = create(engine)
     with engine.begin() as conn:
         assert tasks.fail(conn, task_id, "the export queue is unavailable")
-        assert tasks.pending_ids(conn) == []
+        assert tasks.pending_tasks(conn) == []
     assert get(engine, task_id).status == tasks.FAILED
 
 
@@ -139,3 +139,52 @@ def test_times_show_in_the_partners_zone():
     assert tasks.local_time(datetime(2025, 1, 1, 20, 30), "+08:00") == datetime(2025, 1, 2, 4, 30)
     assert tasks.local_time(datetime(2025, 1, 1, 2, 0), "-05:30") == datetime(2024, 12, 31, 20, 30)
     assert tasks.zone_label("+08:00") == "UTC+08:00"
+
+
+def test_partners_take_turns_whatever_one_of_them_queued(engine):
+    """P1 queues three exports, then P2 and P3 one each: builds alternate between partners
+    (fewest running first, then the partner served longest ago), each partner's own in order."""
+    p1 = [create(engine, q=query("P1"), now=T0 + timedelta(seconds=second)) for second in range(3)]
+    (p2,) = [create(engine, owner="x", q=query("P2"), now=T0 + timedelta(seconds=10))]
+    (p3,) = [create(engine, owner="y", q=query("P3"), now=T0 + timedelta(seconds=11))]
+    order, clock = [], T0 + timedelta(minutes=1)
+
+    def start_next():  # one builder takes the next task
+        nonlocal clock
+        clock += timedelta(seconds=1)
+        with engine.begin() as conn:
+            task_id = tasks.next_pending(conn)
+            attempt = tasks.claim(conn, task_id, now=clock)
+        order.append(task_id)
+        return task_id, attempt
+
+    def finish(task_id, attempt):
+        with engine.begin() as conn:
+            assert tasks.complete(conn, task_id, attempt, f"{task_id}.xlsx", 1)
+
+    first, second = start_next(), start_next()  # two builders at once: P1's oldest, then P2
+    assert order == [p1[0], p2]
+    finish(*first)
+    third = start_next()  # P1 and P3 run nothing: P3 was never served
+    assert order[-1] == p3
+    finish(*second)
+    finish(*third)
+    finish(*start_next())  # only P1 is left now, in its order
+    finish(*start_next())
+    assert order == [p1[0], p2, p3, p1[1], p1[2]]
+    with engine.connect() as conn:
+        assert tasks.next_pending(conn) is None
+
+
+def test_a_partner_served_last_waits_for_the_others(engine):
+    """One builder: P1's second export waits while P2's, queued after it, is built."""
+    first, second = create(engine, q=query("P1"), now=T0), create(engine, q=query("P1"), now=T0 + timedelta(seconds=1))
+    other = create(engine, owner="x", q=query("P2"), now=T0 + timedelta(seconds=2))
+    with engine.begin() as conn:
+        assert tasks.next_pending(conn) == first
+        attempt = tasks.claim(conn, first, now=T0 + timedelta(seconds=3))
+        tasks.complete(conn, first, attempt, "f.xlsx", 1)
+        assert tasks.next_pending(conn) == other
+        attempt = tasks.claim(conn, other, now=T0 + timedelta(seconds=4))
+        tasks.complete(conn, other, attempt, "o.xlsx", 1)
+        assert tasks.next_pending(conn) == second

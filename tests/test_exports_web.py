@@ -2,10 +2,13 @@
 the download route (owner or the partner's admin only, ids checked, expiry), the cleanup."""
 from __future__ import annotations
 
+import csv
 import json
 import time
 from datetime import timedelta
+from decimal import Decimal
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 
@@ -344,3 +347,58 @@ def test_the_history_answer_stays_small_whatever_was_stored(engine, app, data):
     assert table.count('"type": "export-row"') == 50
     assert len(table) < 150_000  # each stored query is 100 KB
     assert "000xxx" in table and "499xxx" not in table
+
+
+def export_shown(browser, app, query_params, tab, file_format="xlsx") -> str:
+    """Click Export This View on `tab`; returns the toast's text."""
+    key = _callback_key(app, '"type":"export-shown"')
+    fmt = ids.export_format(tab)
+    body = update_request(
+        key, {"id": ids.TOASTS, "property": key.split(".", 1)[1]},
+        inputs=[[slot(ids.export_shown(tab), "n_clicks", 1)]],
+        state=[[slot(fmt, "value", file_format)], [slot(fmt, "id", fmt)],
+               slot(ids.QUERY_PARAMS, "data", query_params)],
+        changed=[prop_id(ids.export_shown(tab), "n_clicks")])
+    response = browser.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return json.dumps(response.json["response"])
+
+
+@pytest.mark.parametrize("tab", [ids.TAB_OVERVIEW, ids.TAB_TREND, ids.TAB_DISTRIBUTION])
+def test_export_this_view_holds_the_group_table_and_the_series_as_shown(engine, app, data, tab):
+    browser = signed_in_client(app, data.admin_a.login, data.admin_a.password)
+    shown = params(data, group_by="account_manager", granularity="month")
+    assert CREATED in export_shown(browser, app, shown, tab)
+    (row,) = tasks_of(engine)
+    task = finished(app, data.admin_a, row.task_id)
+    assert task.status == export_tasks.COMPLETED and task.view
+    query = ExpenditureQuery.from_params(Scope("A"), shown)
+    with engine.connect() as conn:
+        answer = breakdowns.breakdown(conn, query)
+    workbook = openpyxl.load_workbook(app.extensions["exports"].file_path(task))
+    assert workbook.sheetnames == ["Groups", "Series"]  # the view only, no records
+    groups = list(workbook["Groups"].iter_rows(values_only=True))
+    header = groups.index(("Account manager", "Amount", "Cash coupons used", "Amount paid", "Share of amount"))
+    assert [(label, cents(amount)) for label, amount, *_ in groups[header + 1:-1]] == [
+        (group.label, group.money.amount) for group in answer.groups]
+    assert groups[-1][0] == "Total" and cents(groups[-1][1]) == answer.total.amount
+    series = list(workbook["Series"].iter_rows(values_only=True))
+    assert series[0] == ("Month", "Account manager", "Amount", "Cash coupons used", "Amount paid")
+    assert len(series) == 2 + len(answer.series) * len(answer.groups)
+    assert sum(cents(amount) for _, _, amount, *_ in series[1:-1]) == answer.total.amount
+
+
+def test_export_this_view_as_csv_is_one_table_naming_its_parts(engine, app, data):
+    browser = signed_in_client(app, data.admin_a.login, data.admin_a.password)
+    assert CREATED in export_shown(browser, app, params(data), ids.TAB_TREND, file_format="csv")
+    (row,) = tasks_of(engine)
+    task = finished(app, data.admin_a, row.task_id)
+    path = app.extensions["exports"].file_path(task)
+    with open(path, encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file))
+    with engine.connect() as conn:
+        total = breakdowns.overview(conn, ExpenditureQuery.from_params(Scope("A"), params(data))).total
+    assert {row["Table"] for row in rows} == {"Groups", "Series"}
+    groups = [row for row in rows if row["Table"] == "Groups"]
+    assert groups[-1]["Service type"] == "Total" and Decimal(groups[-1]["Amount"]) == total.amount
+    assert sum(Decimal(row["Amount"]) for row in groups[:-1]) == total.amount

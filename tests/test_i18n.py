@@ -145,12 +145,18 @@ def test_an_export_speaks_its_owners_language(engine, tmp_path):
     assert build_export(engine, task_id, tmp_path) == export_tasks.COMPLETED  # no request here
     with engine.connect() as conn:
         task = export_tasks.get(conn, task_id)
-    sheet = openpyxl.load_workbook(tmp_path / task.file_name).worksheets[0]
-    values = [trimmed([cell.value for cell in row]) for row in sheet.iter_rows()]
-    assert sheet.title == "消费" and values[0] == ["消费明细"]
-    assert ["伙伴", "Partner One (P1)"] in values and ["记录", "查询匹配的全部记录"] in values
-    header = next(row for row in values if row[:1] == ["日期"])
-    record = dict(zip(header, values[values.index(header) + 1], strict=False))
+    book = openpyxl.load_workbook(tmp_path / task.file_name)
+    assert book.sheetnames == ["分组", "趋势", "消费"]  # the view's sheets, then the records
+    sheets = {sheet.title: [trimmed([cell.value for cell in row]) for row in sheet.iter_rows()] for sheet in book}
+    about = sheets["分组"]
+    assert about[0] == ["当前视图的消费"] and ["伙伴", "Partner One (P1)"] in about
+    assert ["记录", "查询匹配的全部记录"] in about
+    assert next(row for row in about if row[:1] == ["产品类型"]) == ["产品类型", "消费金额", "现金券", "实付金额",
+                                                                   "消费金额占比"]
+    assert about[-1][0] == "合计"
+    values = sheets["消费"]
+    header = values[0]
+    record = dict(zip(header, values[1], strict=False))
     assert record["计费模式"] == "按需" and record["账单类型"] == "退款" and record["客户经理"] == "Li Na"
     assert Decimal(str(record["消费金额"])) == Decimal("1234.56789012")
     assert values[-1][0] == "共 1 条记录合计"
