@@ -23,11 +23,13 @@ from data_access.query import Scope
 from data_access.users import User
 from exports.service import ExportService, current_exports
 from i18n import N_, _, current_language, number
+from i18n.terms import lower
 from runtime import Runtime
 
 CREATED = N_("Export task created.")
 MAX_SELECTED = 10_000
 MAX_RECORD_ID_LENGTH = 64  # the schema's
+ORIGINS = {ids.TAB_OVERVIEW: N_("Overview"), ids.TAB_TREND: N_("Trend"), ids.TAB_DISTRIBUTION: N_("Distribution")}
 
 
 class Refusal(UserError):
@@ -49,17 +51,26 @@ def selected_record_ids(rows) -> list[str]:
     return record_ids
 
 
+def export_origin(tab: str, query) -> str:
+    """Where an export was asked for, in words: the tab, and the grouping of a breakdown."""
+    if tab == ids.TAB_OVERVIEW:
+        return _(ORIGINS[tab])
+    return _("%(tab)s by %(basis)s", tab=_(ORIGINS[tab]), basis=lower(query.group_by.label))
+
+
 def create_export(service: ExportService, viewer: User, scope: Scope, params, file_format,
-                  rows=None, everything: bool = False, view: bool = False) -> tuple[str, bool]:
+                  tab: str, rows=None, everything: bool = False, view: bool = False) -> tuple[str, bool]:
     """-> (message, created). `rows`: the selected grid rows, unless `everything` or `view`
-    (only the view's tables: the groups and the series)."""
+    (only the view's tables: the groups and the series). `tab`: where it was asked for."""
     try:
         if file_format not in FORMATS:
             raise Refusal(_("Choose the file format: .xlsx or .csv."))
         record_ids = None if everything or view else selected_record_ids(rows)
         query = stored_query(scope, params)
+        if tab not in ORIGINS:
+            raise Refusal(_("The export could not be read; reload the page."))
         task = service.task(viewer, service.create(viewer, query, file_format, record_ids, view=view,
-                                                   language=current_language()))
+                                                   origin=export_origin(tab, query), language=current_language()))
     except UserError as error:  # a Refusal, a QueryError, or an export limit reached
         return error.message, False
     if task.status == FAILED:  # not queued (Redis down): say so now, not only in the history
@@ -108,7 +119,7 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
         tab = _clicked("tab")
         message, created = create_export(
             current_exports(), current_user(), current_scope(), params,
-            _by_tab(format_ids, format_values).get(tab, FORMATS[0]),
+            _by_tab(format_ids, format_values).get(tab, FORMATS[0]), tab,
             rows=_by_tab(grid_ids, selections).get(tab))
         return export_history.toast(message, created)
 
@@ -119,7 +130,8 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
         _clicked()
         message, created = create_export(
             current_exports(), current_user(), current_scope(), params,
-            _by_tab(format_ids, format_values).get(ids.TAB_OVERVIEW, FORMATS[0]), everything=True)
+            _by_tab(format_ids, format_values).get(ids.TAB_OVERVIEW, FORMATS[0]), ids.TAB_OVERVIEW,
+            everything=True)
         return export_history.toast(message, created)
 
     @app.callback(Output(ids.TOASTS, "children", allow_duplicate=True),
@@ -129,7 +141,7 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
         tab = _clicked("tab")
         message, created = create_export(
             current_exports(), current_user(), current_scope(), params,
-            _by_tab(format_ids, format_values).get(tab, FORMATS[0]), view=True)
+            _by_tab(format_ids, format_values).get(tab, FORMATS[0]), tab, view=True)
         return export_history.toast(message, created)
 
     # In the browser: every tab that opens adds a View Export item, which would otherwise cost
@@ -155,3 +167,12 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
         except UserError as error:  # an export limit reached
             retried, message = False, error.message
         return {"task": task_id, "at": time.time()}, export_history.toast(message, retried)
+
+    @app.callback(Output(ids.EXPORT_RETRIED, "data", allow_duplicate=True),
+                  Output(ids.TOASTS, "children", allow_duplicate=True),
+                  Input(ids.export_cancel(ALL), "n_clicks"), prevent_initial_call=True)
+    def _cancel(_clicks):
+        task_id = _clicked("task")
+        cancelled = is_task_id(task_id) and current_exports().cancel(current_user(), task_id)
+        message = _("Export cancelled.") if cancelled else _("This export has finished: it cannot be cancelled.")
+        return {"task": task_id, "at": time.time()}, export_history.toast(message, cancelled)

@@ -15,12 +15,12 @@ import sqlalchemy as sa
 from config import Config
 from data_access import export_tasks
 from data_access.errors import UserError
-from data_access.export_tasks import ExportTask, utc_now
+from data_access.export_tasks import ExportTask, FileFormat, utc_now
 from data_access.query import ExpenditureQuery
 from data_access.users import User
 from exports.builder import TEMPORARY_SUFFIX, file_name
 from exports.runners import CeleryRunner, ThreadRunner
-from i18n import ENGLISH, N_, _, day, number, speaking
+from i18n import ENGLISH, _, day, number, speaking
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +34,23 @@ def current_exports() -> ExportService:
     return flask.current_app.extensions["exports"]
 
 
-def task_name(query: ExpenditureQuery, view: bool = False) -> str:
-    """In the current language: the owner's, when the task is created."""
-    name = N_("View of expenditures %(start)s to %(end)s") if view else N_("Expenditures %(start)s to %(end)s")
-    return _(name, start=day(query.start), end=day(query.end))
+NAMED_SEARCH = 40
+
+
+def task_name(query: ExpenditureQuery, file_format: str, record_ids: list[str] | None = None,
+              origin: str | None = None, view: bool = False) -> str:
+    """Tells tasks apart: where the export was made (a breakdown tab names its grouping), what
+    was selected or searched, the days and the format. "Trend by account manager · 3 selected ·
+    2025-01-01 to 2025-01-31 · “alpha” · .xlsx"; a view's tables say "view" instead. In the
+    current language: the owner's, when the task is created."""
+    selected = _("view") if view else _("all records") if record_ids is None else \
+        _("%(count)s selected", count=number(len(record_ids)))
+    days = _("%(start)s to %(end)s", start=day(query.start), end=day(query.end))
+    parts = [origin or _("Expenditures"), selected, days]
+    if query.search:  # cut to keep the name within its column (the parameters say it whole)
+        search = query.search if len(query.search) <= NAMED_SEARCH else query.search[:NAMED_SEARCH] + "\u2026"
+        parts.append(f"\u201c{search}\u201d")
+    return " \u00b7 ".join([*parts, f".{FileFormat(file_format).value}"])
 
 
 def download_name(task: ExportTask) -> str:
@@ -74,15 +87,17 @@ class ExportService:
     # --- the user's requests ------------------------------------------------------------------
 
     def create(self, viewer: User, query: ExpenditureQuery, file_format: str,
-               record_ids: list[str] | None = None, view: bool = False, language: str = ENGLISH) -> str:
+               record_ids: list[str] | None = None, view: bool = False, origin: str | None = None,
+               language: str = ENGLISH) -> str:
         """Store the task and queue it; the file is built in the background, in `language`
-        (the viewer's: a worker has no request to ask)."""
+        (the viewer's: a worker has no request to ask). `origin`: where it was asked for, in
+        words ("Overview", "Trend by service type"), for its name."""
         if query.scope.partner_id != viewer.partner_id:
             raise PermissionError("the query is not of the viewer's partner")
         with self.engine.begin() as conn:
             self._within_limits(conn, viewer, new=True)
             with speaking(language):
-                name = task_name(query, view)
+                name = task_name(query, file_format, record_ids, origin, view)
             task_id = export_tasks.create(conn, viewer.login, query, name, file_format,
                                           self.retention, record_ids, view=view, language=language)
         self._submit(task_id, query.scope.partner_id)
@@ -111,6 +126,9 @@ class ExportService:
         if retried:
             self._submit(task_id, viewer.partner_id)
         return retried
+
+    def cancel(self, viewer: User, task_id: str) -> bool:
+        return bool(export_tasks.change(self.engine, export_tasks.cancel, viewer, task_id))
 
     def history(self, viewer: User) -> list[ExportTask]:
         """The viewer's tasks, after the stale/expiry check, so what is shown is true now."""
