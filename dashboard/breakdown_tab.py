@@ -33,7 +33,7 @@ from data_access.comparison import percent
 from data_access.details import DETAIL_COLUMN_KEYS, DETAIL_COLUMNS
 from data_access.forecast import Forecast
 from data_access.money import share
-from i18n import N_, _, day, month, short_day
+from i18n import N_, _, day, month, pgettext, short_day
 from i18n.terms import TERM_COLUMNS, lower, term
 
 TITLES = {ids.TAB_TREND: N_("Expenditure trend"), ids.TAB_DISTRIBUTION: N_("Expenditure distribution")}
@@ -82,7 +82,8 @@ def column_chooser() -> html.Div:
     checklist = dbc.Checklist(id=ids.COLUMN_CHOOSER, options=options, value=list(DEFAULT_SHOWN),
                               persistence=True, persistence_type="local", className="column-chooser")
     return html.Div([
-        dbc.Button([html.I(className="bi bi-layout-three-columns me-1"), _("Columns")], id=ids.COLUMN_CHOOSER_BUTTON,
+        dbc.Button([html.I(className="bi bi-layout-three-columns me-1"), pgettext("grid", "Columns")],
+                   id=ids.COLUMN_CHOOSER_BUTTON,
                    size="sm", color="secondary", outline=True),
         dbc.Popover(dbc.PopoverBody(checklist), target=ids.COLUMN_CHOOSER_BUTTON, trigger="legacy",
                     placement="bottom-end"),

@@ -18,7 +18,7 @@ def titled(title: str, controls) -> html.Div:
 def _file_format(tab: str) -> html.Div:
     """The file format, as the choice it is: radio buttons, not more buttons beside Export."""
     return html.Div([
-        html.Span("Format", className="small text-muted me-2"),
+        html.Span(_("Format"), className="small text-muted me-2"),
         dbc.RadioItems(id=ids.export_format(tab), options=[{"label": f".{f}", "value": f.value} for f in FORMATS],
                        value=FORMATS[0].value, inline=True, className="small export-format",
                        inputClassName="me-1"),

@@ -30,7 +30,7 @@ ENGLISH = ("Overview", "Expenditure", "Export", "Amount", "Cash coupons", "Sorti
            "Service type", "Billing mode", "Association type", "Previous", "Change", "Range", "Filters",
            "Top N", "Download", "Completed", "Pending", "Processing", "Status", "Parameters", "Rows",
            "Created", "Operation", "records", "Day", "Month", "Name", "Nothing", "Growing", "Customers",
-           "Page", "of", "to")
+           "Page", "of", "to", "Format", "Columns", "Settings", "More", "Chart", "Tick rows", "selected")
 # Every text a person reads: the page's, the charts' (drawn as SVG) and their traces' names and
 # hover texts.
 READ = """() => [document.body.innerText,
@@ -86,6 +86,8 @@ def test_a_chinese_browser_reads_every_tab_exports_and_switches_to_english(duckd
                 expect(content.locator(f"#{ids.BREAKDOWN_GROUPS} tfoot")).to_contain_text("合计")
         for size, name in ((DESKTOP, "wide"), (PHONE, "phone")):
             page.set_viewport_size(size)
+            # the charts have followed the new width: nothing sticks out of the page
+            page.wait_for_function("() => document.documentElement.scrollWidth <= window.innerWidth")
             board.screenshot(f"zh-{TABS.index(tab)}-{name}")
         page.set_viewport_size(DESKTOP)
         assert english_left(page.evaluate(READ)) == [], tab
