@@ -11,7 +11,7 @@ from dashboard import ids
 from dashboard.format import amount_text, money_text
 from data_access.forecast import Forecast
 from data_access.movers import Movers, Scorecard, Status
-from i18n import N_, _, day, month, ngettext, number
+from i18n import N_, _, day, ngettext, number, short_month
 from i18n.terms import term
 
 SHOWN = 20  # customers listed per status
@@ -99,7 +99,7 @@ def scorecard_card(card: Scorecard, currency: str, forecast: Forecast | None) ->
     (of the month of data up to, by manager: `forecast`)."""
     if not card.managers:
         return None
-    forecast_head = _("Forecast %(month)s", month=month(forecast.month)) if forecast else _("Forecast")
+    forecast_head = _("Forecast %(month)s", month=short_month(forecast.month)) if forecast else _("Forecast")
     numbers = (_("Customers"), _("New"), _("Lost"))
     head = html.Thead(html.Tr([html.Th(_("Account manager")),
                                *(html.Th(name, className="text-end") for name in numbers),

@@ -209,6 +209,11 @@ def month(value: date) -> str:
     return dates.format_skeleton("yMMMM", value, locale=locale())
 
 
+def short_month(value: date) -> str:
+    """'Jan 2025' / '2025年1月'."""
+    return dates.format_skeleton("yMMM", value, locale=locale())
+
+
 def moment(value: datetime) -> str:
     """'2025-03-01 14:05:09': a time in the tables, the same in both languages."""
     return value.strftime("%Y-%m-%d %H:%M:%S")

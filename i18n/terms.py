@@ -72,8 +72,6 @@ def describe(query: ExpenditureQuery) -> str:
     parts = [_("%(start)s to %(end)s", start=day(query.start), end=day(query.end))]
     if query.search:
         parts.append(_("search \u201c%(text)s\u201d", text=query.search))
-    parts.append(_("by %(basis)s, %(granularity)s", basis=lower(query.group_by.label),
-                   granularity=granularity_label(query.granularity).lower()))
     for word, filters in ((N_("only %(basis)s: %(values)s"), query.include),
                           (N_("excluding %(basis)s: %(values)s"), query.exclude)):
         for basis, keys in filters:
