@@ -17,7 +17,7 @@ from data_access.query import ExpenditureQuery, Scope
 from data_access.schema import expenditures
 from exports.builder import build_export
 
-LIMIT_BELOW_THE_SORT = "36MB"
+LIMIT_BELOW_THE_SORT = "36MB"  # below what the records' sort takes (one thread); the build's other queries fit
 
 
 @pytest.fixture(scope="module")
