@@ -10,19 +10,21 @@ from data_access import details
 from data_access.query import ExpenditureQuery
 
 
-def narrowing(query: ExpenditureQuery) -> list[str]:
-    """What, besides the time range, the query leaves out."""
+def narrowing(query: ExpenditureQuery, hide_zero_shown: bool = True) -> list[str]:
+    """What, besides the time range, the query leaves out; hiding zero expenditures only
+    where the user has that switch (not on the Overview)."""
     parts = []
     if query.search:
         parts.append(f"the search \u201c{query.search}\u201d")
     if query.include or query.exclude:
         parts.append("the filters in Advanced Settings")
-    if query.hide_zero:
+    if query.hide_zero and hide_zero_shown:
         parts.append("hiding zero expenditures")
     return parts
 
 
-def empty_reason(query: ExpenditureQuery, latest_day: date | None, range_has_records: bool) -> str:
+def empty_reason(query: ExpenditureQuery, latest_day: date | None, range_has_records: bool,
+                 hide_zero_shown: bool = True) -> str:
     """The message for a query that matches no record. `latest_day` is the data's freshness;
     `range_has_records` says whether the time range alone holds any record."""
     if latest_day is None:
@@ -32,12 +34,15 @@ def empty_reason(query: ExpenditureQuery, latest_day: date | None, range_has_rec
         hint = (f" The data goes up to {latest_day}: choose an earlier range."
                  if latest_day < query.start else "")
         return f"No expenditures {span}.{hint}"
-    parts = narrowing(query)
+    parts = narrowing(query, hide_zero_shown)
+    if not parts:  # only zero expenditures, which the Overview leaves out of its figures
+        return f"Every record {span} has a zero amount."
     causes = " and ".join(filter(None, [", ".join(parts[:-1]), parts[-1]]))
     return f"Every record {span} is excluded by {causes}."
 
 
-def empty_message(answers: Answers, query: ExpenditureQuery) -> str:
-    """Why `query` matches no record."""
+def empty_message(answers: Answers, query: ExpenditureQuery, hide_zero_shown: bool = True) -> str:
+    """Why `query` matches no record; `hide_zero_shown`: whether the tab has that switch."""
     in_range = ExpenditureQuery(query.scope, query.start, query.end, hide_zero=False)
-    return empty_reason(query, data_up_to(answers, query.scope), answers.answer(details.count_rows, in_range) > 0)
+    return empty_reason(query, data_up_to(answers, query.scope), answers.answer(details.count_rows, in_range) > 0,
+                        hide_zero_shown)

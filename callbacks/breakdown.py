@@ -3,18 +3,20 @@ one is chosen), the top groups' month-end forecast and the detail grid of the qu
 store, and the grid's pages."""
 from __future__ import annotations
 
-from dash import MATCH, Input, Output, State
+from dash import ALL, MATCH, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from answers import empty_message, month_forecast, partner_facts
+from answers.partner import data_up_to
 from auth.identity import current_scope
 from callbacks.common import stored_query
 from dashboard import breakdown_tab, ids
 from dashboard.colors import group_colors
 from dashboard.comparison_figures import trend_extras
-from dashboard.figures import donut_figure, trend_figure
+from dashboard.figures import distribution_figure, trend_figure
 from dashboard.format import MEASURE_LABELS
-from dashboard.view_state import BREAKDOWN_TABS, DEFAULTS, MEASURES
+from dashboard.periods import Coverage
+from dashboard.view_state import BREAKDOWN_TABS, CHARTS, DEFAULTS, MEASURES
 from data_access import comparison, details
 from data_access.breakdowns import without_series
 from data_access.details import DETAIL_COLUMN_KEYS
@@ -27,30 +29,35 @@ MAX_ROW = 2 ** 31 - 1  # the largest row number any database here takes as an of
 NO_ROWS = {"rowData": [], "rowCount": 0}
 
 
-def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure) -> tuple:
-    """-> (figure, graph style, groups table, forecast table, detail grid, message or None)."""
+def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure, chart=DEFAULTS["chart"],
+                   columns=None) -> tuple:
+    """-> (figure, graph style, groups table, forecast table, detail grid, message or None).
+    `chart`: how the trend draws; `columns`: the column chooser's value (both from the browser:
+    checked)."""
     if tab not in BREAKDOWN_TABS:
         raise PreventUpdate
     try:
         query = stored_query(scope, params)
     except QueryError as error:
-        return {}, HIDDEN, None, None, None, str(error)
+        return {}, HIDDEN, None, None, breakdown_tab.no_rows(str(error)), str(error)
     measure = measure if measure in MEASURES else DEFAULTS["measure"]
+    chart = chart if chart in CHARTS and tab == ids.TAB_TREND else DEFAULTS["chart"]
     currency = partner_facts(runtime.answers, scope).currency
     # The figure is what is cached with the groups, not the breakdown's series it is drawn
     # from (a year of days per group): smaller, so quicker to store and read back.
-    figure, groups, message = runtime.answers.remember(scope, ("breakdown_view", query, tab, measure),
-                                                       lambda: _drawn_breakdown(runtime, query, tab, measure, currency))
+    figure, groups, message = runtime.answers.remember(
+        scope, ("breakdown_view", query, tab, measure, chart),
+        lambda: _drawn_breakdown(runtime, query, tab, measure, chart, currency))
     if message is not None:
-        return {}, HIDDEN, None, None, None, message
+        return {}, HIDDEN, None, None, breakdown_tab.no_rows(message), message
     colors = group_colors(group.key for group in groups.groups)
     landing = month_forecast(runtime.answers, query)
     return (figure, {}, breakdown_tab.group_table(groups, measure, currency, colors),
             breakdown_tab.forecast_table(landing, query.group_by.label, currency) if landing else None,
-            breakdown_tab.detail_grid(tab, query.to_params(), currency), None)
+            breakdown_tab.detail_grid(tab, query.to_params(), currency, columns), None)
 
 
-def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, currency: str) -> tuple:
+def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, chart: str, currency: str) -> tuple:
     """-> (figure dict, the breakdown without series, message or None): what is cached."""
     trend = tab == ids.TAB_TREND
     answer = runtime.answers.compute(comparison.breakdown, query, trend)  # the donut needs no series
@@ -58,11 +65,12 @@ def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, currency: 
         return {}, None, empty_message(runtime.answers, query)
     colors = group_colors(group.key for group in answer.groups)
     if trend:
-        figure = trend_figure(answer, measure, query.granularity, currency, colors)
+        coverage = Coverage.of(query, data_up_to(runtime.answers, query.scope))
+        figure = trend_figure(answer, measure, coverage, currency, colors, chart)
         figure["data"] += trend_extras(answer, None, query, currency, measure,
                                        f"Total {MEASURE_LABELS[measure].lower()}")
     else:
-        figure = donut_figure(answer, measure, currency, colors)
+        figure = distribution_figure(answer, measure, currency, colors)
     return figure, without_series(answer), None
 
 
@@ -106,10 +114,25 @@ def register(app, runtime: Runtime) -> None:
                   Output(ids.DETAIL_GRID_BOX, "children"),
                   Output(ids.BREAKDOWN_MESSAGE, "children"), Output(ids.BREAKDOWN_MESSAGE, "is_open"),
                   Input(ids.QUERY_PARAMS, "data"), Input(ids.MEASURE, "value"),
-                  State(ids.TABS, "active_tab"))
-    def _breakdown(params, measure, tab):
-        *view, message = breakdown_view(runtime, current_scope(), tab, params, measure)
+                  Input(ids.CHART_TYPE, "value"), State(ids.TABS, "active_tab"),
+                  State(ids.COLUMN_CHOOSER, "value"))
+    def _breakdown(params, measure, chart, tab, columns):
+        *view, message = breakdown_view(runtime, current_scope(), tab, params, measure, chart, columns)
         return *view, message, message is not None
+
+    @app.callback(Output(ids.detail_grid(ALL), "columnDefs"), Input(ids.COLUMN_CHOOSER, "value"),
+                  State(ids.detail_grid(ALL), "id"), prevent_initial_call=True)
+    def _columns(columns, grids):
+        currency = partner_facts(runtime.answers, current_scope()).currency
+        return [breakdown_tab.grid_columns(currency, columns) for _grid in grids]
+
+    # "N selected" beside the Export menu, in the browser.
+    app.clientside_callback(
+        """(selections) => {
+            const count = (selections || []).reduce((n, rows) => n + (rows ? rows.length : 0), 0);
+            return count ? `${count.toLocaleString('en')} selected` : 'Tick rows to export them';
+        }""",
+        Output(ids.SELECTED_COUNT, "children"), Input(ids.detail_grid(ALL), "selectedRows"))
 
     @app.callback(Output(ids.detail_grid(MATCH), "getRowsResponse"),
                   Input(ids.detail_grid(MATCH), "getRowsRequest"), prevent_initial_call=True)

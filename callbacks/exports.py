@@ -27,6 +27,7 @@ from runtime import Runtime
 CREATED = "Export task created."
 MAX_SELECTED = 10_000
 MAX_RECORD_ID_LENGTH = 64  # the schema's
+ORIGINS = {ids.TAB_OVERVIEW: "Overview", ids.TAB_TREND: "Trend", ids.TAB_DISTRIBUTION: "Distribution"}
 
 
 class Refusal(UserError):
@@ -48,16 +49,26 @@ def selected_record_ids(rows) -> list[str]:
     return record_ids
 
 
+def export_origin(tab: str, query) -> str:
+    """Where an export was asked for, in words: the tab, and the grouping of a breakdown."""
+    if tab == ids.TAB_OVERVIEW:
+        return ORIGINS[tab]
+    return f"{ORIGINS[tab]} by {query.group_by.label.lower()}"
+
+
 def create_export(service: ExportService, viewer: User, scope: Scope, params, file_format,
-                  rows=None, everything: bool = False, view: bool = False) -> tuple[str, bool]:
+                  tab: str, rows=None, everything: bool = False, view: bool = False) -> tuple[str, bool]:
     """-> (message, created). `rows`: the selected grid rows, unless `everything` or `view`
-    (only the view's tables: the groups and the series)."""
+    (only the view's tables: the groups and the series). `tab`: where it was asked for."""
     try:
         if file_format not in FORMATS:
             raise Refusal("Choose the file format: .xlsx or .csv.")
         record_ids = None if everything or view else selected_record_ids(rows)
         query = stored_query(scope, params)
-        task = service.task(viewer, service.create(viewer, query, file_format, record_ids, view=view))
+        if tab not in ORIGINS:
+            raise Refusal("The export could not be read; reload the page.")
+        task = service.task(viewer, service.create(viewer, query, file_format, record_ids, view=view,
+                                                   origin=export_origin(tab, query)))
     except UserError as error:  # a Refusal, a QueryError, or an export limit reached
         return error.message, False
     if task.status == FAILED:  # not queued (Redis down): say so now, not only in the history
@@ -106,7 +117,7 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
         tab = _clicked("tab")
         message, created = create_export(
             current_exports(), current_user(), current_scope(), params,
-            _by_tab(format_ids, format_values).get(tab, FORMATS[0]),
+            _by_tab(format_ids, format_values).get(tab, FORMATS[0]), tab,
             rows=_by_tab(grid_ids, selections).get(tab))
         return export_history.toast(message, created)
 
@@ -117,7 +128,8 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
         _clicked()
         message, created = create_export(
             current_exports(), current_user(), current_scope(), params,
-            _by_tab(format_ids, format_values).get(ids.TAB_OVERVIEW, FORMATS[0]), everything=True)
+            _by_tab(format_ids, format_values).get(ids.TAB_OVERVIEW, FORMATS[0]), ids.TAB_OVERVIEW,
+            everything=True)
         return export_history.toast(message, created)
 
     @app.callback(Output(ids.TOASTS, "children", allow_duplicate=True),
@@ -127,7 +139,7 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
         tab = _clicked("tab")
         message, created = create_export(
             current_exports(), current_user(), current_scope(), params,
-            _by_tab(format_ids, format_values).get(tab, FORMATS[0]), view=True)
+            _by_tab(format_ids, format_values).get(tab, FORMATS[0]), tab, view=True)
         return export_history.toast(message, created)
 
     # In the browser: every tab that opens adds a View Export item, which would otherwise cost
@@ -153,3 +165,12 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
         except UserError as error:  # an export limit reached
             retried, message = False, error.message
         return {"task": task_id, "at": time.time()}, export_history.toast(message, retried)
+
+    @app.callback(Output(ids.EXPORT_RETRIED, "data", allow_duplicate=True),
+                  Output(ids.TOASTS, "children", allow_duplicate=True),
+                  Input(ids.export_cancel(ALL), "n_clicks"), prevent_initial_call=True)
+    def _cancel(_clicks):
+        task_id = _clicked("task")
+        cancelled = is_task_id(task_id) and current_exports().cancel(current_user(), task_id)
+        message = "Export cancelled." if cancelled else "This export has finished: it cannot be cancelled."
+        return {"task": task_id, "at": time.time()}, export_history.toast(message, cancelled)

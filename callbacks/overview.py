@@ -7,11 +7,13 @@ import dataclasses
 from dash import Input, Output
 
 from answers import empty_message, month_forecast, partner_facts
+from answers.partner import data_up_to
 from auth.identity import current_scope
 from callbacks.common import stored_query
 from dashboard import ids, overview
 from dashboard.comparison_figures import trend_extras
 from dashboard.figures import overview_figure
+from dashboard.periods import Coverage
 from data_access import comparison, details
 from data_access.query import QueryError, Scope
 from runtime import Runtime
@@ -38,8 +40,8 @@ def _drawn_overview(runtime: Runtime, query, currency: str) -> tuple:
     answer = runtime.answers.compute(comparison.overview, query)
     compared = answer.comparison and dataclasses.replace(answer.comparison, series=())
     if not runtime.answers.answer(details.count_rows, query):
-        return answer.total, compared, {}, empty_message(runtime.answers, query)
-    figure = overview_figure(answer, query.granularity, currency)
+        return answer.total, compared, {}, empty_message(runtime.answers, query, hide_zero_shown=False)
+    figure = overview_figure(answer, Coverage.of(query, data_up_to(runtime.answers, query.scope)), currency)
     figure["data"] += trend_extras(answer, month_forecast(runtime.answers, query), query, currency, "amount",
                                    "Amount")
     return answer.total, compared, figure, None

@@ -3,6 +3,7 @@ URL (on load, and on back / forward) sets the controls; both set the query store
 from. One callback does both directions, so there is no cycle between callbacks."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import flask_login
@@ -13,8 +14,9 @@ from answers import partner_facts, partner_today
 from answers.partner import data_up_to
 from auth.csrf import csrf_token
 from auth.identity import current_scope
+from callbacks.common import UNUSABLE
 from dashboard import ids, shell
-from dashboard.controls import filter_title
+from dashboard.controls import SIDE_DRAWER, filter_title
 from dashboard.time_range import CUSTOM
 from dashboard.view_state import (
     FILTER_KINDS,
@@ -28,7 +30,15 @@ from dashboard.view_state import (
     to_search,
 )
 from data_access import options
-from data_access.query import MAX_FILTER_VALUE_LENGTH, MAX_FILTER_VALUES, MAX_SEARCH_LENGTH, Basis, QueryError, Scope
+from data_access.query import (
+    MAX_FILTER_VALUE_LENGTH,
+    MAX_FILTER_VALUES,
+    MAX_SEARCH_LENGTH,
+    Basis,
+    QueryError,
+    Scope,
+    SortKey,
+)
 from runtime import Runtime
 
 # Each view setting's control (component id, property), by its URL name.
@@ -38,7 +48,7 @@ CONTROLS = {
     "group_by": (ids.GROUP_BY, "value"), "granularity": (ids.GRANULARITY, "value"),
     "compare": (ids.COMPARE, "value"),
     "sort_by": (ids.SORT_BY, "value"), "order": (ids.SORT_ORDER, "value"),
-    "measure": (ids.MEASURE, "value"), "hide_zero": (ids.HIDE_ZERO, "value"),
+    "measure": (ids.MEASURE, "value"), "chart": (ids.CHART_TYPE, "value"), "hide_zero": (ids.HIDE_ZERO, "value"),
     "top_n": (ids.TOP_N, "value"),
     **{filter_name(kind, basis): (ids.filter_values(kind, basis), "value")
        for kind in FILTER_KINDS for basis in Basis},
@@ -48,6 +58,8 @@ FILTERS = [(kind, basis) for kind in FILTER_KINDS for basis in Basis]
 MAX_FILTER_OPTIONS = 100
 MORE_OPTIONS = "__more__"  # the disabled last option saying how many more there are
 LINK_MESSAGE = "Some settings in this link could not be used and were reset: "
+# What choosing a sorting dimension implies for the order: names A to Z, money largest first.
+NATURAL_ORDER = {SortKey.NAME.value: "asc"}
 
 
 def _changes(view: View, controls: dict, keep: str | None = None) -> dict:
@@ -67,11 +79,13 @@ def sync_view(runtime: Runtime, scope: Scope, trigger: str | None, url_search: s
         search, message = None, (LINK_MESSAGE + "; ".join(problems) + ".") if problems else None
     else:
         values = {**controls, "range": CUSTOM} if trigger in ("from", "to") else controls
+        if trigger == "sort_by":
+            values = {**values, "order": NATURAL_ORDER.get(values.get("sort_by"), "desc")}
         values = {**values, "drill": drill_texts(url_search)}
         try:
             view = from_controls(scope, today, values)
-        except QueryError as error:  # the screen keeps the last good view; nothing is lost
-            return None, {}, None, str(error)
+        except QueryError as error:  # the controls keep what was typed; nothing is lost
+            return None, {}, UNUSABLE if params != UNUSABLE else None, str(error)
         search, message = to_search(view), None
         if search == (url_search or ""):
             search = None
@@ -90,7 +104,8 @@ def page_header(runtime: Runtime, scope: Scope, login: str, token: str) -> list:
     """The header: partner, data freshness, time zone and the signed-in user."""
     facts = partner_facts(runtime.answers, scope)
     latest = data_up_to(runtime.answers, scope)
-    return shell.header(facts.name, latest, facts.time_zone, login, token)
+    return shell.header(facts.name, latest, facts.time_zone, login, token,
+                        runtime.answers.answer(options.manager_name, scope))
 
 
 def filter_options(runtime: Runtime, scope: Scope, basis: Basis, search, chosen) -> list[dict]:
@@ -131,10 +146,24 @@ def search_suggestions(runtime: Runtime, scope: Scope, text) -> list:
     return [html.Option(value=name) for name in runtime.answers.answer(options.search_suggestions, scope, text)]
 
 
+def link_filter_options(runtime: Runtime, scope: Scope, trigger: str | None, changes: dict,
+                        controls: dict) -> dict:
+    """{filter name: options} when the URL sets the view (on load, back and forward), else {}.
+    The options go out with the values: a dropdown drops at once any value its options lack,
+    so values sent ahead of their options were lost (and the URL rewritten without them)."""
+    if trigger is not None:
+        return {}
+    return {name: filter_options(runtime, scope, basis, "", changes.get(name, controls.get(name)))
+            for name, basis in ((filter_name(kind, basis), basis) for kind, basis in FILTERS)}
+
+
 def register(app, runtime: Runtime) -> None:
+    dropdowns = [ids.filter_values(kind, basis) for kind, basis in FILTERS]
+
     @app.callback(
         Output(ids.URL, "search"),
         *(Output(component_id, prop) for component_id, prop in CONTROLS.values()),
+        *(Output(dropdown, "options") for dropdown in dropdowns),
         Output(ids.QUERY_PARAMS, "data"),
         Output(ids.VIEW_MESSAGE, "children"), Output(ids.VIEW_MESSAGE, "is_open"),
         Input(ids.URL, "search"), *(Input(component_id, prop) for component_id, prop in CONTROLS.values()),
@@ -143,10 +172,12 @@ def register(app, runtime: Runtime) -> None:
         *control_values, params = values
         trigger = CONTROL_NAMES.get(ctx.triggered_id)
         controls = dict(zip(CONTROLS, control_values, strict=True))
-        search, changes, shown, message = sync_view(runtime, current_scope(), trigger, url_search,
-                                                    controls, params)
+        scope = current_scope()
+        search, changes, shown, message = sync_view(runtime, scope, trigger, url_search, controls, params)
+        choices = link_filter_options(runtime, scope, trigger, changes, controls)
         return (no_update if search is None else search,
                 *(changes.get(name, no_update) for name in CONTROLS),
+                *(choices.get(filter_name(kind, basis), no_update) for kind, basis in FILTERS),
                 no_update if shown is None else shown, message, message is not None)
 
     classes = shell.tab_classes(ids.TAB_OVERVIEW)
@@ -162,18 +193,16 @@ def register(app, runtime: Runtime) -> None:
     def _header(_pathname):
         return page_header(runtime, current_scope(), flask_login.current_user.login, csrf_token())
 
-    dropdowns = [ids.filter_values(kind, basis) for kind, basis in FILTERS]
-
-    @app.callback(*(Output(dropdown, "options") for dropdown in dropdowns),
+    # Typing in a filter narrows its options (the first ones come with the view, above).
+    @app.callback(*(Output(dropdown, "options", allow_duplicate=True) for dropdown in dropdowns),
                   *(Input(dropdown, "search_value") for dropdown in dropdowns),
-                  *(Input(dropdown, "value") for dropdown in dropdowns))
+                  *(State(dropdown, "value") for dropdown in dropdowns), prevent_initial_call=True)
     def _filter_options(*inputs):
         searches, chosen = inputs[:len(FILTERS)], inputs[len(FILTERS):]
         changed = {prop_id.rsplit(".", 1)[0] for prop_id in ctx.triggered_prop_ids}
         scope = current_scope()
         rows = zip(dropdowns, FILTERS, searches, chosen, strict=True)
-        return tuple(filter_options(runtime, scope, basis, search, values)
-                     if not ctx.triggered_id or dropdown in changed else no_update
+        return tuple(filter_options(runtime, scope, basis, search, values) if dropdown in changed else no_update
                      for dropdown, (_kind, basis), search, values in rows)
 
     @app.callback(*(Output(ids.filter_section(basis), "title") for basis in Basis),
@@ -187,8 +216,17 @@ def register(app, runtime: Runtime) -> None:
     def _suggestions(text):
         return search_suggestions(runtime, current_scope(), text)
 
-    # Opening the side panel on a narrow screen needs no server.
-    app.clientside_callback("(clicks, open) => !open",
-                            Output(ids.SIDE_PANEL_COLLAPSE, "is_open"),
-                            Input(ids.SIDE_PANEL_TOGGLE, "n_clicks"),
-                            State(ids.SIDE_PANEL_COLLAPSE, "is_open"), prevent_initial_call=True)
+    # Opening and closing the side panel's drawer, and the toolbar's "More", need no server.
+    toggle = json.dumps(ids.SIDE_PANEL_TOGGLE)
+    app.clientside_callback(
+        f"""() => {{
+            const opening = window.dash_clientside.callback_context.triggered_id === {toggle};
+            return [{json.dumps(SIDE_DRAWER)} + (opening ? ' show' : ''), opening ? {{}} : {{display: 'none'}}];
+        }}""",
+        Output(ids.SIDE_PANEL_COLLAPSE, "className"), Output(ids.SIDE_PANEL_BACKDROP, "style"),
+        Input(ids.SIDE_PANEL_TOGGLE, "n_clicks"), Input(ids.SIDE_PANEL_CLOSE, "n_clicks"),
+        Input(ids.SIDE_PANEL_BACKDROP, "n_clicks"), prevent_initial_call=True)
+    app.clientside_callback(
+        "(clicks, name) => name.includes('toolbar-open') ? 'toolbar-box' : 'toolbar-box toolbar-open'",
+        Output(ids.TOOLBAR_BOX, "className"), Input(ids.TOOLBAR_TOGGLE, "n_clicks"),
+        State(ids.TOOLBAR_BOX, "className"), prevent_initial_call=True)

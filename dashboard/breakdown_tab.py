@@ -26,9 +26,10 @@ from dashboard.format import (
     share_text,
     signed_amount,
 )
+from dashboard.loading import loading
 from data_access.breakdowns import Breakdown
 from data_access.comparison import percent
-from data_access.details import DETAIL_COLUMNS
+from data_access.details import DETAIL_COLUMN_KEYS, DETAIL_COLUMNS
 from data_access.forecast import Forecast
 from data_access.money import share
 
@@ -37,7 +38,16 @@ PAGE_SIZE = 20
 MONEY_MEASURES = ("amount", "cash_coupon", "amount_paid")
 # A phone has room for two amounts: the coupons column shows from the small breakpoint up.
 MONEY_CLASSES = {"amount": "", "cash_coupon": "d-none d-sm-table-cell", "amount_paid": ""}
-COLUMN_WIDTHS = {"date": 120, "money": 150, "text": 170}
+COLUMN_WIDTHS = {"date": 116, "money": 200, "text": 170}
+FIRST_TEXT_WIDTH = 150  # the account name beside the money: the three amounts fit 934 px
+# The grid's columns: the money right after the day and account, so that at 1280 px all three
+# amounts are in view without scrolling sideways; the other columns follow.
+FIRST_COLUMNS = ("day", "account_name", "amount", "cash_coupon", "amount_paid")
+GRID_COLUMNS = (*(column for key in FIRST_COLUMNS for column in DETAIL_COLUMNS if column.key == key),
+                *(column for column in DETAIL_COLUMNS if column.key not in FIRST_COLUMNS))
+ALWAYS_SHOWN = ("day", "amount", "amount_paid")
+DEFAULT_SHOWN = tuple(column.key for column in GRID_COLUMNS if column.key not in ("region", "resource_id"))
+NO_ROWS_TEXT = "No records to list."
 
 
 def layout(tab: str) -> html.Div:
@@ -47,17 +57,45 @@ def layout(tab: str) -> html.Div:
             dbc.CardBody([
                 html.Nav(id=ids.DRILL_BREADCRUMB, **{"aria-label": "Drill-down path"}),
                 dbc.Alert(id=ids.BREAKDOWN_MESSAGE, color="light", is_open=False),
-                dcc.Loading([dcc.Graph(id=ids.BREAKDOWN_GRAPH, config=CONFIG, className="chart"),
-                             html.Div(id=ids.BREAKDOWN_GROUPS), html.Div(id=ids.BREAKDOWN_FORECAST)]),
+                loading([dcc.Graph(id=ids.BREAKDOWN_GRAPH, config=CONFIG, className="chart"),
+                         html.Div(id=ids.BREAKDOWN_GROUPS), html.Div(id=ids.BREAKDOWN_FORECAST)]),
             ]),
         ], className="shadow-sm mb-3"),
-        dcc.Loading(html.Div(id=ids.SCORECARD)),
+        loading(html.Div(id=ids.SCORECARD)),
         dbc.Card([
-            dbc.CardHeader(titled("Detailed fees", export_menu(tab))),
-            dbc.CardBody(dcc.Loading(html.Div(id=ids.DETAIL_GRID_BOX, className="detail-grid-box")),
+            dbc.CardHeader(titled("Detailed fees", html.Div([
+                html.Span(id=ids.SELECTED_COUNT, className="small text-muted text-nowrap"),
+                column_chooser(), export_menu(tab)], className="d-flex flex-wrap gap-2 align-items-center"))),
+            dbc.CardBody(loading(html.Div(id=ids.DETAIL_GRID_BOX, className="detail-grid-box")),
                          className="p-0"),
         ], className="shadow-sm"),
     ])
+
+
+def column_chooser() -> html.Div:
+    """Which of the grid's columns show (a popover of ticks); remembered in the browser."""
+    options = [{"label": column.header, "value": column.key, "disabled": column.key in ALWAYS_SHOWN}
+               for column in GRID_COLUMNS]
+    checklist = dbc.Checklist(id=ids.COLUMN_CHOOSER, options=options, value=list(DEFAULT_SHOWN),
+                              persistence=True, persistence_type="local", className="column-chooser")
+    return html.Div([
+        dbc.Button([html.I(className="bi bi-layout-three-columns me-1"), "Columns"], id=ids.COLUMN_CHOOSER_BUTTON,
+                   size="sm", color="secondary", outline=True),
+        dbc.Popover(dbc.PopoverBody(checklist), target=ids.COLUMN_CHOOSER_BUTTON, trigger="legacy",
+                    placement="bottom-end"),
+    ])
+
+
+def shown_columns(chosen) -> set[str]:
+    """The column keys to show, from the chooser's value (from the browser: checked)."""
+    keys = {key for key in chosen if key in DETAIL_COLUMN_KEYS} if isinstance(chosen, list) else set(DEFAULT_SHOWN)
+    return keys | set(ALWAYS_SHOWN)
+
+
+def no_rows(reason: str) -> html.Div:
+    """The detail table's empty state, in words."""
+    return html.Div([html.I(className="bi bi-inbox me-2"), NO_ROWS_TEXT, " ", reason],
+                    className="text-muted p-4 text-center detail-empty")
 
 
 def _swatch(color: str) -> html.Span:
@@ -146,8 +184,9 @@ def breadcrumb(crumbs: list[tuple[str, str | None]]) -> dbc.Breadcrumb | None:
                           class_name="drill-breadcrumb mb-2 small")
 
 
-def _column(column, currency: str) -> dict:
-    definition = {"field": column.key, "headerName": column.header, "width": COLUMN_WIDTHS[column.kind]}
+def _column(column, currency: str, shown: set[str]) -> dict:
+    width = FIRST_TEXT_WIDTH if column.key in FIRST_COLUMNS and column.kind == "text" else COLUMN_WIDTHS[column.kind]
+    definition = {"field": column.key, "headerName": column.header, "width": width, "hide": column.key not in shown}
     if column.kind == "money":
         definition.update(headerName=f"{column.header} ({currency})", type="rightAligned",
                           tooltipField=exact_field(column.key),  # the exact value on hover
@@ -165,10 +204,16 @@ def grid_key(params: dict) -> str:
     return json.dumps(params, sort_keys=True)
 
 
-def detail_grid(tab: str, params: dict, currency: str) -> html.Div:
+def grid_columns(currency: str, chosen) -> list[dict]:
+    shown = shown_columns(chosen)
+    return [_column(column, currency, shown) for column in GRID_COLUMNS]
+
+
+def detail_grid(tab: str, params: dict, currency: str, chosen=None) -> html.Div:
     """The detail fees of the query `params`, paged and sorted on the server (infinite row
-    model: the grid asks for rows through getRowsRequest, with `params` as its context)."""
-    columns = [_column(column, currency) for column in DETAIL_COLUMNS]
+    model: the grid asks for rows through getRowsRequest, with `params` as its context).
+    `chosen`: the column chooser's value."""
+    columns = grid_columns(currency, chosen)
     grid = dag.AgGrid(
         id=ids.detail_grid(tab), rowModelType="infinite", columnDefs=columns,
         defaultColDef={"sortable": True, "resizable": True, "suppressHeaderMenuButton": True},
@@ -179,6 +224,7 @@ def detail_grid(tab: str, params: dict, currency: str) -> html.Div:
             "pagination": True, "paginationPageSize": PAGE_SIZE, "paginationPageSizeSelector": False,
             "cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 50, "context": params,
             "domLayout": "autoHeight",  # a page of rows, no inner scrolling
+            "suppressColumnVirtualisation": True,  # fourteen columns at most: all in the page
             "tooltipShowDelay": 300,
         })
     return html.Div(grid, key=grid_key(params))

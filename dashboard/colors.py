@@ -6,11 +6,13 @@ from collections.abc import Iterable
 
 from data_access.query import OTHERS_KEY
 
-# Tableau 10, then darker and lighter hues that stay apart from them; no greys ("Others").
+# Twelve hues from Paul Tol's and Okabe & Ito's colour-blind-safe schemes, chosen so that every
+# two stay apart (CIELAB distance at least 11) in normal vision and as deuteranopes, protanopes
+# and tritanopes see them (Machado et al. 2009), and from the grey of "Others"; none so light
+# that a line vanishes on white. tests/test_dashboard_colors.py checks it.
 PALETTE = (
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#17becf", "#bcbd22", "#6b6ecf", "#e377c2", "#a0cbe8", "#ffbe7d", "#8cd17d",
-    "#393b79", "#843c39", "#637939", "#d4a6c8",
+    "#332288", "#CC3311", "#56B4E9", "#228833", "#EE8866", "#882255",
+    "#0072B2", "#CCBB44", "#EE3377", "#999933", "#CC79A7", "#AA3377",
 )
 OTHERS_COLOR = "#bab0ac"
 

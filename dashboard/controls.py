@@ -9,7 +9,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.format import MEASURE_LABELS
 from dashboard.time_range import CUSTOM, CUSTOM_LABEL, Preset
-from dashboard.view_state import DEFAULTS, MEASURES
+from dashboard.view_state import CHARTS, DEFAULTS, MEASURES
 from data_access.periods import Compare
 from data_access.query import MAX_SEARCH_LENGTH, MAX_TOP_N, Basis, Granularity, SortKey
 
@@ -19,8 +19,13 @@ SORT_LABELS = {SortKey.AMOUNT: "Amount", SortKey.AMOUNT_PAID: "Amount paid",
 COMPARE_LABELS = {Compare.NONE: "Nothing", Compare.PREVIOUS: "Previous period",
                   Compare.YEAR: "Same period last year"}
 FILTER_LABELS = {"include": "Only", "exclude": "Exclude"}
+CHART_LABELS = {"columns": ("Columns", "bi-bar-chart-fill"), "lines": ("Lines", "bi-graph-up"),
+                "area": ("Area", "bi-layers-fill")}
 DATE_DEBOUNCE_MS = 600   # a typed date is complete only after its last digit
 SEARCH_DEBOUNCE_MS = 300
+
+
+PHONE_MORE = "phone-more"  # a toolbar part a phone shows only when asked (assets/app.css)
 
 
 def _field(label: str, control, control_id: str | None = None, **col) -> dbc.Col:
@@ -50,8 +55,8 @@ def time_range() -> list[dbc.Col]:
     return [
         _field("Time range", dbc.Select(id=ids.RANGE_PRESET, size="sm", value=DEFAULTS["range"],
                                         options=presets + [{"label": CUSTOM_LABEL, "value": CUSTOM}]),
-               ids.RANGE_PRESET, xs=12, sm=5, md="auto"),
-        _field("Days", days, xs=12, sm=7, md="auto"),
+               ids.RANGE_PRESET, xs=True, md="auto"),
+        _field("Days", days, xs=12, sm=7, md="auto", className=PHONE_MORE),
     ]
 
 
@@ -62,7 +67,7 @@ def search() -> dbc.Col:
                   maxlength=MAX_SEARCH_LENGTH, debounce=SEARCH_DEBOUNCE_MS, value=""),
         html.Datalist(id=ids.SEARCH_SUGGESTIONS),
     ])
-    return _field("Search", box, ids.SEARCH, xs=12, md=True)
+    return _field("Search", box, ids.SEARCH, xs=12, md=True, className=PHONE_MORE)
 
 
 def grouping(class_name: str) -> dbc.Col:
@@ -81,18 +86,33 @@ def granularity(class_name: str) -> dbc.Col:
 def comparison() -> dbc.Col:
     options = [{"label": label, "value": compare.value} for compare, label in COMPARE_LABELS.items()]
     return _field("Compare with", dbc.Select(id=ids.COMPARE, options=options, size="sm",
-                                             value=DEFAULTS["compare"]), ids.COMPARE, xs=6, md="auto")
+                                             value=DEFAULTS["compare"]), ids.COMPARE, xs=6, md="auto",
+                  className=PHONE_MORE)
 
 
-def toolbar(classes: dict[str, str]) -> dbc.Row:
-    """`classes`: the shown or hidden parts' classes (dashboard.shell.tab_classes)."""
-    toggle = dbc.Col(dbc.Button([html.I(className="bi bi-sliders me-1"), "Sorting & settings"],
+def chart_type(class_name: str) -> dbc.Col:
+    options = [{"label": html.Span([html.I(className=f"bi {icon} me-1"), label]), "value": chart}
+               for chart in CHARTS for label, icon in [CHART_LABELS[chart]]]
+    return dbc.Col(_field("Chart", button_group(ids.CHART_TYPE, options, DEFAULTS["chart"])),
+                   id=ids.CHART_TYPE_BOX, xs="auto", className=class_name)
+
+
+def toolbar(classes: dict[str, str]) -> html.Div:
+    """`classes`: the shown or hidden parts' classes (dashboard.shell.tab_classes). On a phone
+    only the time range shows until "More" is pressed, so that the chart is on the first screen."""
+    more = dbc.Col(dbc.Button([html.I(className="bi bi-funnel me-1"), "More"], id=ids.TOOLBAR_TOGGLE,
+                              size="sm", color="secondary", outline=True, className="d-md-none"),
+                   xs="auto", className="align-self-end d-md-none")
+    toggle = dbc.Col(dbc.Button([html.I(className="bi bi-sliders me-1"),
+                                 html.Span("Sorting & settings", className="d-none d-sm-inline"),
+                                 html.Span("Settings", className="d-sm-none")],
                                 id=ids.SIDE_PANEL_TOGGLE, size="sm", color="secondary", outline=True,
                                 className=classes[ids.SIDE_PANEL_TOGGLE]),
                      xs="auto", className="align-self-end")
-    return dbc.Row([*time_range(), comparison(), search(), grouping(classes[ids.GROUPING]),
-                    granularity(classes[ids.GRANULARITY_BOX]), toggle],
-                   id=ids.TOOLBAR, className=classes[ids.TOOLBAR])
+    row = dbc.Row([*time_range(), more, toggle, comparison(), search(), grouping(classes[ids.GROUPING]),
+                   granularity(classes[ids.GRANULARITY_BOX]), chart_type(classes[ids.CHART_TYPE_BOX])],
+                  id=ids.TOOLBAR, className=classes[ids.TOOLBAR])
+    return html.Div(row, id=ids.TOOLBAR_BOX, className="toolbar-box")
 
 
 def _filter(kind: str, basis: Basis) -> html.Div:
@@ -120,7 +140,7 @@ def filters() -> dbc.Accordion:
         for basis in Basis], start_collapsed=True, always_open=True, flush=True, className="filters")
 
 
-def side_panel() -> dbc.Collapse:
+def side_panel() -> html.Div:
     sorting = dbc.Card([
         dbc.CardHeader("Sorting Dimensions", className="fw-semibold"),
         dbc.CardBody([
@@ -147,5 +167,17 @@ def side_panel() -> dbc.Collapse:
             filters(),
         ]),
     ])
-    return dbc.Collapse([sorting, settings], id=ids.SIDE_PANEL_COLLAPSE, is_open=False,
-                        className="d-lg-block")
+    # Bootstrap's responsive offcanvas: a drawer from the right below the lg breakpoint, the
+    # page's right column from it up (no Bootstrap script: a callback adds "show").
+    header = html.Div([html.H5("Sorting & settings", className="offcanvas-title"),
+                       html.Button(id=ids.SIDE_PANEL_CLOSE, className="btn-close", **{"aria-label": "Close"})],
+                      className="offcanvas-header border-bottom")
+    return html.Div([
+        html.Div(id=ids.SIDE_PANEL_BACKDROP, className="offcanvas-backdrop fade show d-lg-none",
+                 style={"display": "none"}),
+        html.Div([header, html.Div([sorting, settings], className="offcanvas-body d-lg-block")],
+                 id=ids.SIDE_PANEL_COLLAPSE, className=SIDE_DRAWER, tabIndex="-1"),
+    ])
+
+
+SIDE_DRAWER = "offcanvas-lg offcanvas-end side-drawer"

@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from data_access.export_tasks import (
+    CANCELLED,
     COMPLETED,
     EXPIRED,
     FAILED,
@@ -25,24 +26,41 @@ BADGE_COLORS = {PENDING: "secondary", PROCESSING: "info", COMPLETED: "success", 
                 EXPIRED: "light"}
 EMPTY_TEXT = ("No exports yet. Choose Export > Export Selected in the Trend or Distribution "
               "table, Export on the Overview, or Export This View from any tab's menu.")
+WIDE_ONLY = "d-none d-md-table-cell"  # a phone keeps the columns it acts on: status and download
 
 
 def layout():
-    return html.Div([
-        html.H5("Export History", className="mt-3"),
-        dcc.Interval(id=ids.EXPORT_REFRESH, interval=REFRESH_MILLISECONDS, disabled=True),
-        dcc.Store(id=ids.EXPORT_RETRIED),
-        html.Div(id=ids.EXPORT_HISTORY, children=html.P("Loading…", className="text-muted")),
-    ], className="export-history")
+    return dbc.Card([
+        dbc.CardHeader([html.Span("Export History", className="fw-semibold"),
+                        html.Small(" Files are built in the background and kept until their expiry date.",
+                                   className="text-muted")]),
+        dbc.CardBody([
+            dcc.Interval(id=ids.EXPORT_REFRESH, interval=REFRESH_MILLISECONDS, disabled=True),
+            dcc.Store(id=ids.EXPORT_RETRIED),
+            html.Div(id=ids.EXPORT_HISTORY, children=html.P("Loading…", className="text-muted mb-0")),
+        ], className="p-0"),
+    ], className="export-history shadow-sm mt-3")
+
+
+def cancelled(task: ExportTask) -> bool:
+    return task.status == FAILED and (task.error or "").startswith(CANCELLED)
 
 
 def status_text(task: ExportTask) -> str:
     if task.status == PROCESSING:
         rows = f" ({task.rows_done:,} of {task.rows:,} rows)" if task.rows else ""
         return f"Processing {task.progress}%{rows}"
-    if task.status == FAILED:
-        return f"Failed: {task.error}" if task.error else FAILED
+    if cancelled(task):
+        return "Cancelled"
     return task.status
+
+
+def failure_text(task: ExportTask) -> str | None:
+    """Why a task failed, as a sentence."""
+    if task.status != FAILED or not task.error:
+        return None
+    reason = task.error[0].upper() + task.error[1:]
+    return reason if reason.endswith(".") else reason + "."
 
 
 MAX_DESCRIPTION = 300  # a query of 500 long filter values is described by its start
@@ -62,39 +80,48 @@ def _parameters(task: ExportTask) -> list:
 
 def _operation(task: ExportTask):
     if task.status == COMPLETED:
-        return html.A("Download", href=download_path(task.task_id), className="export-download")
+        return html.A([html.I(className="bi bi-download me-1"), "Download"], href=download_path(task.task_id),
+                      className="export-download text-nowrap")
     if task.status == FAILED:
         return dbc.Button("Retry", id=ids.export_retry(task.task_id), color="link", size="sm",
                           className="p-0 export-retry")
+    if task.status in RUNNING:
+        return dbc.Button("Cancel", id=ids.export_cancel(task.task_id), color="link", size="sm",
+                          className="p-0 text-danger export-cancel")
     return ""
 
 
 def _row(task: ExportTask, time_zone: str, viewer_login: str):
-    about = f".{task.file_format}"
+    name = [html.Span(task.name, className="export-name")]
     if task.owner_login != viewer_login:  # an admin sees the whole partner's tasks
-        about += f" \u00b7 by {task.owner_login}"
-    name = [task.name, html.Br(), html.Small(about, className="text-muted")]
-    created = local_time(task.created_at, time_zone).strftime("%Y-%m-%d %H:%M:%S")
+        name += [html.Br(), html.Small(f"by {task.owner_login}", className="text-muted")]
+    created = local_time(task.created_at, time_zone).strftime("%Y-%m-%d %H:%M")
+    expires = local_time(task.expires_at, time_zone).strftime("%Y-%m-%d")
     rows = "" if task.rows is None else f"{task.rows:,}"
+    status = [dbc.Badge(status_text(task), color="secondary" if cancelled(task) else BADGE_COLORS[task.status],
+                        text_color="dark" if task.status == EXPIRED else None, className="export-status")]
+    reason = failure_text(task)
+    if reason and not cancelled(task):
+        status += [html.Div(reason, className="small text-danger export-reason")]
     return html.Tr([
-        html.Td(name), html.Td(_parameters(task), className="small"), html.Td(created),
-        html.Td(rows, className="text-end"),
-        html.Td(dbc.Badge(status_text(task), color=BADGE_COLORS[task.status],
-                          text_color="dark" if task.status == EXPIRED else None,
-                          className="text-wrap text-start export-status")),
-        html.Td(_operation(task)),
+        html.Td(name), html.Td(_parameters(task), className=f"small {WIDE_ONLY}"),
+        html.Td(created, className="small text-nowrap export-created"),
+        html.Td("expired" if task.status == EXPIRED else expires, className="small text-nowrap export-expires"),
+        html.Td(rows, className=f"text-end {WIDE_ONLY}"),
+        html.Td(status), html.Td(_operation(task)),
     ], id={"type": "export-row", "task": task.task_id})
 
 
 def history_table(tasks: list[ExportTask], time_zone: str, viewer_login: str):
     if not tasks:
-        return html.P(EMPTY_TEXT, className="text-muted")
-    header = html.Thead(html.Tr([html.Th("Name"), html.Th("Parameters"),
-                                 html.Th(f"Created ({zone_label(time_zone)})"),
-                                 html.Th("Rows", className="text-end"), html.Th("Status"),
-                                 html.Th("Operation")]))
+        return html.Div([html.I(className="bi bi-inbox fs-3 d-block mb-2"), EMPTY_TEXT],
+                        className="text-muted text-center p-4 export-empty")
+    header = html.Thead(html.Tr([html.Th("Name"), html.Th("Parameters", className=WIDE_ONLY),
+                                 html.Th(f"Created ({zone_label(time_zone)})"), html.Th("Expires"),
+                                 html.Th("Rows", className=f"text-end {WIDE_ONLY}"), html.Th("Status"),
+                                 html.Th("")]))
     body = html.Tbody([_row(task, time_zone, viewer_login) for task in tasks])
-    return dbc.Table([header, body], hover=True, size="sm", responsive=True, className="align-middle")
+    return dbc.Table([header, body], hover=True, size="sm", responsive=True, className="align-middle mb-0 export-table")
 
 
 def any_running(tasks: list[ExportTask]) -> bool:

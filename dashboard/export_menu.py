@@ -5,7 +5,6 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import ids
-from dashboard.controls import button_group
 from data_access.export_tasks import FORMATS
 
 
@@ -15,9 +14,14 @@ def titled(title: str, controls) -> html.Div:
                     className="d-flex flex-wrap gap-2 justify-content-between align-items-center")
 
 
-def _file_format(tab: str) -> dbc.RadioItems:
-    return button_group(ids.export_format(tab), [{"label": f".{f}", "value": f.value} for f in FORMATS],
-                        FORMATS[0].value)
+def _file_format(tab: str) -> html.Div:
+    """The file format, as the choice it is: radio buttons, not more buttons beside Export."""
+    return html.Div([
+        html.Span("Format", className="small text-muted me-2"),
+        dbc.RadioItems(id=ids.export_format(tab), options=[{"label": f".{f}", "value": f.value} for f in FORMATS],
+                       value=FORMATS[0].value, inline=True, className="small export-format",
+                       inputClassName="me-1"),
+    ], className="d-flex align-items-center")
 
 
 def _menu(tab: str, *items) -> dbc.DropdownMenu:

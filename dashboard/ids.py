@@ -46,12 +46,17 @@ def export_format(tab: str) -> dict:
 # The Export History tab (dashboard.export_history.layout()).
 EXPORT_HISTORY = "export-history"    # the table of tasks
 EXPORT_REFRESH = "export-refresh"    # dcc.Interval: enabled only while a task is Pending/Processing
-EXPORT_RETRIED = "export-retried"    # dcc.Store: bumped by a Retry, so the table refreshes
+EXPORT_RETRIED = "export-retried"    # dcc.Store: bumped by a Retry or Cancel, so the table refreshes
 
 
 def export_retry(task_id: str) -> dict:
     """The Retry button of a Failed task in the Export History."""
     return {"type": "export-retry", "task": task_id}
+
+
+def export_cancel(task_id: str) -> dict:
+    """The Cancel button of a Pending or Processing task in the Export History."""
+    return {"type": "export-cancel", "task": task_id}
 
 
 # --- The page shell and the view's controls (dashboard/shell.py, dashboard/controls.py) ------
@@ -67,11 +72,17 @@ GROUPING = "grouping"                # container of GROUP_BY: trend and distribu
 GROUP_BY = "group-by"
 GRANULARITY_BOX = "granularity-box"  # container of GRANULARITY: overview and trend only
 GRANULARITY = "granularity"
+CHART_TYPE_BOX = "chart-type-box"    # container of CHART_TYPE: trend only
+CHART_TYPE = "chart-type"            # stacked columns, lines or stacked area
 COMPARE = "compare"                  # dbc.Select: compare with none / the previous period / a year before
 MAIN_COLUMN = "main-column"
 SIDE_PANEL = "side-panel"            # Sorting Dimensions and Advanced Settings (right column)
 SIDE_PANEL_TOGGLE = "side-panel-toggle"      # button shown on narrow screens
-SIDE_PANEL_COLLAPSE = "side-panel-collapse"  # dbc.Collapse, always open on wide screens
+SIDE_PANEL_COLLAPSE = "side-panel-collapse"  # a drawer on narrow screens, the right column on wide ones
+SIDE_PANEL_CLOSE = "side-panel-close"        # the drawer's close button (narrow screens)
+SIDE_PANEL_BACKDROP = "side-panel-backdrop"  # behind the open drawer; a click closes it
+TOOLBAR_TOGGLE = "toolbar-toggle"    # on a phone: shows the toolbar's controls past the time range
+TOOLBAR_BOX = "toolbar-box"          # wraps TOOLBAR; "toolbar-open" when they show
 SORT_BY, SORT_ORDER = "sort-by", "sort-order"
 MEASURE = "measure"                  # the amount the breakdown charts draw
 HIDE_ZERO = "hide-zero"
@@ -112,6 +123,9 @@ BREAKDOWN_MESSAGE = "breakdown-message"
 BREAKDOWN_ROUNDED = "breakdown-rounded"  # the note that the table's rounded groups do not add up
 BREAKDOWN_FORECAST = "breakdown-forecast"  # the top groups' month-end forecast
 DETAIL_GRID_BOX = "detail-grid-box"    # holds detail_grid(tab), made anew for each query
+COLUMN_CHOOSER = "column-chooser"      # dbc.Checklist of the grid's columns shown (kept in the browser)
+COLUMN_CHOOSER_BUTTON = "column-chooser-button"  # opens the chooser's popover
+SELECTED_COUNT = "selected-count"      # "N selected", beside the Export menu
 SCORECARD = "scorecard"                # the account-manager scorecard, when grouped by manager
 DRILL_BREADCRUMB = "drill-breadcrumb"  # the drill-down steps, each a link back to it
 DRILL_REQUEST = "drill-request"        # dcc.Store: {"key": group key} of a chart or legend click

@@ -18,6 +18,7 @@ from dashboard.format import (
     money_text,
     rounded_parts_add_up,
 )
+from dashboard.loading import loading
 from data_access.comparison import Comparison
 from data_access.forecast import Forecast
 from data_access.money import Money
@@ -33,9 +34,10 @@ def _card(card_id: str, title, value: str, notes: list, value_id: str | None = N
     """`exact`: the value's exact text, shown on hover."""
     return dbc.Col(dbc.Card(dbc.CardBody([
         html.Div(title, className="text-muted small text-uppercase fw-semibold"),
-        html.Div(value, id=value_id or card_id + "-value", title=exact, className="fs-4 fw-semibold text-nowrap"),
+        html.Div(value, id=value_id or card_id + "-value", title=exact,
+                 className="fs-4 fw-semibold text-nowrap total-value"),
         *notes,
-    ]), id=card_id, className="h-100 shadow-sm"), **CARD_WIDTHS)
+    ]), id=card_id, className="h-100 shadow-sm total-card"), **CARD_WIDTHS)
 
 
 def _compared_note(current: Decimal, previous: Decimal, currency: str) -> html.Div:
@@ -50,7 +52,7 @@ def total_cards(total: Money | None, currency: str = "", compared: Comparison | 
     to show yet."""
     def notes(measure: str) -> list:
         if compared is None or total is None:
-            return [html.Div(CARD_NOTES[measure], className="small text-muted")]
+            return [html.Div(CARD_NOTES[measure], className="small text-muted total-note")]
         return [_compared_note(total.measure(measure), compared.total.measure(measure), currency)]
     return [_card(ids.overview_total(measure), [html.I(className=f"bi {icon} me-2"), MEASURE_LABELS[measure]],
                   money_text(total.measure(measure), currency) if total is not None else "\u2014", notes(measure),
@@ -100,13 +102,13 @@ def breakdown_links(links: list[tuple[str, str]]) -> list:
 
 def layout() -> html.Div:
     return html.Div([
-        dcc.Loading(dbc.Row(cards(None), id=ids.OVERVIEW_TOTALS, className="g-3 mb-2"), type="dot"),
+        loading(dbc.Row(cards(None), id=ids.OVERVIEW_TOTALS, className="g-3 mb-2")),
         html.Div(id=ids.OVERVIEW_BREAKDOWNS, className="small mb-3"),
         dbc.Card([
             dbc.CardHeader(titled("Expenditure trend", overview_export())),
             dbc.CardBody([
                 dbc.Alert(id=ids.OVERVIEW_MESSAGE, color="light", is_open=False, className="mb-0"),
-                dcc.Loading(dcc.Graph(id=ids.OVERVIEW_GRAPH, config=CONFIG, className="chart")),
+                loading(dcc.Graph(id=ids.OVERVIEW_GRAPH, config=CONFIG, className="chart")),
             ]),
         ], className="shadow-sm"),
         movers.layout(),

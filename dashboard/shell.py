@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from auth.csrf import FIELD_NAME
 from dashboard import breakdown_tab, export_history, ids, overview
-from dashboard.controls import side_panel, toolbar
+from dashboard.controls import PHONE_MORE, side_panel, toolbar
 from dashboard.view_state import BREAKDOWN_TABS, DEFAULTS
 from data_access.export_tasks import zone_label
 
@@ -22,7 +22,8 @@ def layout() -> html.Div:
         dcc.Location(id=ids.URL, refresh="callback-nav"),
         dcc.Store(id=ids.QUERY_PARAMS),
         dcc.Store(id=ids.DRILL_REQUEST),  # set by assets/drilldown.js
-        html.Div(id=ids.TOASTS, className="toast-container position-fixed top-0 end-0 p-3"),
+        # Bottom right: a toast never covers the header (Sign out) nor the tabs.
+        html.Div(id=ids.TOASTS, className="toast-container position-fixed bottom-0 end-0 p-3"),
         html.Header(dbc.Container([
             html.Div([html.I(className="bi bi-bar-chart-line-fill text-primary me-2"),
                       html.Span("Expenditure Statistics", className="fw-semibold")],
@@ -44,8 +45,10 @@ def layout() -> html.Div:
     ])
 
 
-def header(partner_name: str, latest_day: date | None, time_zone: str, login: str, csrf_token: str) -> list:
-    """Whose data, how fresh, in which time zone; who is signed in, and sign-out."""
+def header(partner_name: str, latest_day: date | None, time_zone: str, login: str, csrf_token: str,
+           manager_name: str | None = None) -> list:
+    """Whose data, how fresh, in which time zone; who is signed in (an account manager by
+    name: their spend is all they see), and sign-out."""
     freshness = f"Data up to {latest_day}" if latest_day else "No data loaded yet"
     sign_out = html.Form([
         dcc.Input(type="hidden", name=FIELD_NAME, value=csrf_token),
@@ -55,7 +58,7 @@ def header(partner_name: str, latest_day: date | None, time_zone: str, login: st
     facts = ((partner_name, "bi-building", "partner-name fw-semibold"),
              (freshness, "bi-database-check", "freshness small text-muted"),
              (zone_label(time_zone), "bi-globe2", "time-zone small text-muted"),
-             (login, "bi-person-circle", "login small"))
+             (f"{manager_name} \u00b7 {login}" if manager_name else login, "bi-person-circle", "login small"))
     return [*(html.Span([html.I(className=f"bi {icon} me-1"), text], className=class_name)
               for text, icon, class_name in facts), sign_out]
 
@@ -75,8 +78,9 @@ def tab_classes(tab: str) -> dict[str, str]:
     hidden = "d-none"
     return {
         ids.TOOLBAR: "g-2 align-items-end my-3" + (f" {hidden}" if tab == ids.TAB_EXPORTS else ""),
-        ids.GROUPING: "" if breakdown else hidden,
-        ids.GRANULARITY_BOX: "" if tab in (ids.TAB_OVERVIEW, ids.TAB_TREND) else hidden,
+        ids.GROUPING: PHONE_MORE if breakdown else hidden,
+        ids.GRANULARITY_BOX: PHONE_MORE if tab in (ids.TAB_OVERVIEW, ids.TAB_TREND) else hidden,
+        ids.CHART_TYPE_BOX: PHONE_MORE if tab == ids.TAB_TREND else hidden,
         ids.SIDE_PANEL_TOGGLE: "d-lg-none" if breakdown else hidden,
         ids.MAIN_COLUMN: "col-12 col-lg-9" if breakdown else "col-12",
         ids.SIDE_PANEL: "col-12 col-lg-3 order-first order-lg-last" if breakdown else hidden,

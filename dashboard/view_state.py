@@ -1,7 +1,7 @@
 """The view on screen — tab, time range, chart amount and query — and its two spellings: the
 controls' values and the page's query string, so that a copied link or the back button brings
 the same view back. Both use the same names: `tab`, `range`, `from`, `to`, `search`,
-`group_by`, `granularity`, `compare`, `sort_by`, `order`, `measure`, `hide_zero`, `top_n`,
+`group_by`, `granularity`, `compare`, `sort_by`, `order`, `measure`, `chart`, `hide_zero`, `top_n`,
 `include.<basis>` / `exclude.<basis>` (lists), and `drill` (the drill-down steps, a list: only
 in the URL, shown as the breadcrumb)."""
 from __future__ import annotations
@@ -15,12 +15,13 @@ from dashboard import ids
 from dashboard.drilldown import MAX_STEPS, Step
 from dashboard.time_range import CUSTOM, DEFAULT_PRESET, Preset, preset_range
 from data_access.money import Measure
-from data_access.query import Basis, ExpenditureQuery, QueryError, Scope, excerpt
+from data_access.query import MAX_TOP_N, Basis, ExpenditureQuery, QueryError, Scope, excerpt
 
 TABS = tuple(ids.Tab)
 BREAKDOWN_TABS = (ids.TAB_TREND, ids.TAB_DISTRIBUTION)
 RANGES = (*(preset.value for preset in Preset), CUSTOM)
 MEASURES = tuple(Measure)  # what the breakdown charts draw
+CHARTS = ("columns", "lines", "area")  # how the trend draws its groups: stacked columns first
 ORDERS = {"desc": True, "asc": False}
 FILTER_KINDS = ("include", "exclude")
 MAX_URL_FIELDS = 2000
@@ -38,7 +39,8 @@ DEFAULTS = {
     "group_by": _QUERY["group_by"].value, "granularity": _QUERY["granularity"].value,
     "compare": _QUERY["compare"].value, "sort_by": _QUERY["sort_by"].value,
     "order": "desc" if _QUERY["descending"] else "asc",
-    "measure": Measure.AMOUNT.value, "hide_zero": _QUERY["hide_zero"], "top_n": _QUERY["top_n"],
+    "measure": Measure.AMOUNT.value, "chart": CHARTS[0], "hide_zero": _QUERY["hide_zero"],
+    "top_n": _QUERY["top_n"],
     **{name: [] for name in FILTER_NAMES},
 }
 NAMES = ("tab", "range", "from", "to", *(name for name in DEFAULTS if name not in ("tab", "range")))
@@ -53,6 +55,7 @@ class View:
     tab: str
     preset: str  # a Preset value, or CUSTOM
     measure: str
+    chart: str  # one of CHARTS
     query: ExpenditureQuery  # everything the controls say
     drill: tuple[Step, ...] = ()  # the drill-down steps that led here
 
@@ -85,7 +88,10 @@ def from_controls(scope: Scope, today: date, values: Mapping) -> View:
             raise QueryError("custom range: choose the first and the last day")
     else:
         start, end = preset_range(Preset(preset), today)
+    if values["top_n"] is None:  # what a number box holds when its text is not a number in range
+        raise QueryError(f"top N must be a whole number from 1 to {MAX_TOP_N}")
     measure = _choice(values["measure"], MEASURES, "chart amount")
+    chart = _choice(values["chart"], CHARTS, "chart type")
     order = _choice(values["order"], ORDERS, "order")
     filters = {kind: {basis.value: values[filter_name(kind, basis)] or [] for basis in Basis}
                for kind in FILTER_KINDS}
@@ -94,7 +100,7 @@ def from_controls(scope: Scope, today: date, values: Mapping) -> View:
         granularity=values["granularity"], compare=values["compare"], top_n=values["top_n"],
         sort_by=values["sort_by"],
         descending=ORDERS[order], hide_zero=values["hide_zero"], **filters))
-    return View(tab, preset, measure, query, drill_steps(values.get("drill")))
+    return View(tab, preset, measure, chart, query, drill_steps(values.get("drill")))
 
 
 def drill_steps(texts) -> tuple[Step, ...]:
@@ -111,7 +117,7 @@ def to_controls(view: View) -> dict:
     values = {"tab": view.tab, "range": view.preset, "from": q.start.isoformat(),
               "to": q.end.isoformat(), "search": q.search, "group_by": q.group_by.value,
               "granularity": q.granularity.value, "compare": q.compare.value, "sort_by": q.sort_by.value,
-              "order": "desc" if q.descending else "asc", "measure": view.measure,
+              "order": "desc" if q.descending else "asc", "measure": view.measure, "chart": view.chart,
               "hide_zero": q.hide_zero, "top_n": q.top_n, **{name: [] for name in FILTER_NAMES}}
     for kind, filters in (("include", q.include), ("exclude", q.exclude)):
         for basis, keys in filters:

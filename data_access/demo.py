@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from data_access import loading, users
+from data_access.demo_money import CENT_UNITS, divide_half_up, steps, units_to_decimal
 from data_access.demo_vocabulary import (
     ADJUSTMENT,
     BILLING_MODE_PRICE,
@@ -39,9 +40,8 @@ from data_access.demo_vocabulary import (
     SAVINGS_PLAN,
     SERVICES,
 )
-from data_access.money import DECIMALS
 from data_access.query import ASSOCIATION_TYPES, BILL_TYPES, BILLING_MODES
-from data_access.schema import MONEY, expenditures
+from data_access.schema import expenditures
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,7 +60,6 @@ DEMO_SIGN_INS = (("admin@p1", "demo-admin-1", "P1", "admin", None),
                  ("admin@p2", "demo-admin-2", "P2", "admin", None),
                  ("am@p1", "demo-manager-1", "P1", "account_manager", 0))
 
-CENT_UNITS = 10 ** (DECIMALS - 2)  # money is generated in integer units of 10^-8
 SECONDS_A_DAY = 86_400
 WINDOW_DAYS = 28  # records are generated window by window, each from its own seeded generator
 EPOCH = date(1970, 1, 1).toordinal()
@@ -313,7 +312,7 @@ def _window_records(rng: np.random.Generator, partner: DemoPartner, first_day: d
     pay_per_use = res.billing_mode[resource] == PAY_PER_USE
     seconds = rng.integers(SECONDS_A_DAY // 24, SECONDS_A_DAY + 1, count)
     hourly_cents = np.where(pay_per_use, np.maximum(1, np.round(cents * 3600 / seconds)), 0).astype(np.int64)
-    used = _divide_half_up(hourly_cents * CENT_UNITS * seconds, 3600)
+    used = divide_half_up(hourly_cents * CENT_UNITS * seconds, 3600)
     whole_cents = np.maximum(1, np.round(cents)).astype(np.int64) * CENT_UNITS
     amount = np.where(pay_per_use, np.maximum(1, used), whole_cents)
     step = np.where(pay_per_use, 1, CENT_UNITS)
@@ -322,8 +321,8 @@ def _window_records(rng: np.random.Generator, partner: DemoPartner, first_day: d
     refund, adjustment = kind < 0.012, (kind >= 0.012) & (kind < 0.02)
     part = rng.uniform(0.05, 1.0, count)
     sign = np.where(rng.random(count) < 0.7, -1, 1)
-    amount = np.where(refund, -_steps(amount * part, step), amount)
-    amount = np.where(adjustment, sign * _steps(amount * part * 0.2, step), amount)
+    amount = np.where(refund, -steps(amount * part, step), amount)
+    amount = np.where(adjustment, sign * steps(amount * part * 0.2, step), amount)
     bill_type = np.where(refund, REFUND, np.where(adjustment, ADJUSTMENT, EXPENDITURE))
     # Coupons pay part of some positive fees of the customers that have them, never more.
     share = partner.coupon_share[customer]
@@ -344,31 +343,10 @@ def _window_records(rng: np.random.Generator, partner: DemoPartner, first_day: d
         "bill_type": _labels(BILL_TYPES, bill_type),
         "region": _labels([region[0] for region in REGIONS], res.region[resource]),
         "resource_id": resource_ids,
-        "amount": _units_to_decimal(amount),
-        "cash_coupon": _units_to_decimal(coupon),
+        "amount": units_to_decimal(amount),
+        "cash_coupon": units_to_decimal(coupon),
     })
 
 
 def _labels(labels, indices: np.ndarray) -> pa.Array:
     return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(list(labels)))
-
-
-def _divide_half_up(numerator: np.ndarray, denominator: int) -> np.ndarray:
-    """numerator / denominator rounded half up, in integers (numerators are positive)."""
-    return (2 * numerator + denominator) // (2 * denominator)
-
-
-def _steps(units: np.ndarray, step: np.ndarray) -> np.ndarray:
-    """A fraction of an amount (float, in units), as a whole number of steps, at least one:
-    the float only picks which; the result is an exact integer."""
-    return np.maximum(1, np.round(units / step)).astype(np.int64) * step
-
-
-def _units_to_decimal(units: np.ndarray) -> pa.Array:
-    """Exact decimal128 of MONEY from integer units of 10^-8: the 128-bit unscaled values,
-    sign-extended."""
-    words = np.empty((len(units), 2), dtype=np.int64)
-    words[:, 0] = units
-    words[:, 1] = units >> 63
-    return pa.Array.from_buffers(pa.decimal128(MONEY.precision, MONEY.scale), len(units),
-                                 [None, pa.py_buffer(words)])

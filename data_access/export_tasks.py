@@ -44,6 +44,7 @@ RUNNING = (PENDING, PROCESSING)
 FORMATS = tuple(FileFormat)
 TASK_ID = re.compile(r"[0-9a-f]{32}")
 INTERRUPTED = "interrupted: the worker stopped"
+CANCELLED = "cancelled"  # the error of a task its viewer cancelled (a Failed task: it can be retried)
 STALE_AFTER = timedelta(minutes=2)  # a Processing task silent this long has lost its worker
 
 
@@ -204,6 +205,18 @@ def retry(conn: sa.Connection, viewer: User, task_id: str, retention: timedelta,
                           .values(status=PENDING, rows=None, rows_done=0, error=None,
                                   started_at=None, heartbeat_at=None, finished_at=None,
                                   expires_at=now + retention))
+    return result.rowcount == 1
+
+
+def cancel(conn: sa.Connection, viewer: User, task_id: str, now: datetime | None = None) -> bool:
+    """A Pending or Processing task becomes Failed as cancelled: a builder at work sees at its
+    next heartbeat that its attempt is over and stops; Retry queues it again. False if it is
+    not the viewer's or not running."""
+    if not is_task_id(task_id):
+        return False
+    result = conn.execute(t.update().where(t.c.task_id == task_id, t.c.status.in_(RUNNING), *_visible_to(viewer))
+                          .values(status=FAILED, error=f"{CANCELLED} by {viewer.login}",
+                                  finished_at=now or utc_now()))
     return result.rowcount == 1
 
 

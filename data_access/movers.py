@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
 import sqlalchemy as sa
 
 from data_access import attribution
+from data_access.comparison import percent
 from data_access.facts import all_rows, matching
 from data_access.money import Money, to_decimal
 from data_access.periods import Compare
@@ -176,9 +177,7 @@ class ManagerCard:
     @property
     def change_percent(self) -> Decimal | None:
         """change ÷ previous × 100, half-up to 2 decimals; None when previous is zero."""
-        if not self.previous.amount:
-            return None
-        return (self.change / self.previous.amount * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return percent(self.current.amount, self.previous.amount)
 
 
 @dataclasses.dataclass(frozen=True)

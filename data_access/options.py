@@ -51,3 +51,12 @@ def search_suggestions(conn: sa.Connection, scope: Scope, text: str, limit: int 
 def partner(conn: sa.Connection, partner_id: str):
     """The partner's row (name, time zone, currency, attribution delay), or None."""
     return conn.execute(sa.select(partners).where(partners.c.partner_id == partner_id)).first()
+
+
+def manager_name(conn: sa.Connection, scope: Scope) -> str | None:
+    """The name of the account manager an account-manager sign-in is scoped to, for the header;
+    None for an admin (or a manager not loaded yet)."""
+    if scope.manager_id is None:
+        return None
+    return conn.execute(sa.select(m.c.name).where(m.c.partner_id == scope.partner_id,
+                                                  m.c.manager_id == scope.manager_id)).scalar()

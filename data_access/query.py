@@ -266,11 +266,11 @@ class ExpenditureQuery:
         }
 
     def describe(self) -> str:
-        """The query in words, for the export history and file headers."""
+        """Which records the query selects, in words, for the export history and file headers
+        (the grouping and granularity shape the charts, not which records match)."""
         parts = [f"{self.start} to {self.end}"]
         if self.search:
             parts.append(f"search \u201c{self.search}\u201d")
-        parts.append(f"by {self.group_by.label.lower()}, {self.granularity.value}")
         for word, filters in (("only", self.include), ("excluding", self.exclude)):
             for basis, keys in filters:
                 parts.append(f"{word} {basis.label.lower()}: {', '.join(keys) or UNASSIGNED_LABEL}")

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from config import Config
 from data_access import export_tasks
 from data_access.errors import UserError
-from data_access.export_tasks import ExportTask, utc_now
+from data_access.export_tasks import ExportTask, FileFormat, utc_now
 from data_access.query import ExpenditureQuery
 from data_access.users import User
 from exports.builder import TEMPORARY_SUFFIX, file_name
@@ -33,8 +33,20 @@ def current_exports() -> ExportService:
     return flask.current_app.extensions["exports"]
 
 
-def task_name(query: ExpenditureQuery, view: bool = False) -> str:
-    return f"{'View of expenditures' if view else 'Expenditures'} {query.start} to {query.end}"
+NAMED_SEARCH = 40
+
+
+def task_name(query: ExpenditureQuery, file_format: str, record_ids: list[str] | None = None,
+              origin: str | None = None, view: bool = False) -> str:
+    """Tells tasks apart: where the export was made (a breakdown tab names its grouping), what
+    was selected or searched, the days and the format. "Trend by account manager · 3 selected ·
+    2025-01-01 to 2025-01-31 · “alpha” · .xlsx"; a view's tables say "view" instead."""
+    selected = "view" if view else "all records" if record_ids is None else f"{len(record_ids):,} selected"
+    parts = [origin or "Expenditures", selected, f"{query.start} to {query.end}"]
+    if query.search:  # cut to keep the name within its column (the parameters say it whole)
+        search = query.search if len(query.search) <= NAMED_SEARCH else query.search[:NAMED_SEARCH] + "\u2026"
+        parts.append(f"\u201c{search}\u201d")
+    return " \u00b7 ".join([*parts, f".{FileFormat(file_format).value}"])
 
 
 def download_name(task: ExportTask) -> str:
@@ -71,13 +83,15 @@ class ExportService:
     # --- the user's requests ------------------------------------------------------------------
 
     def create(self, viewer: User, query: ExpenditureQuery, file_format: str,
-               record_ids: list[str] | None = None, view: bool = False) -> str:
-        """Store the task and queue it; the file is built in the background."""
+               record_ids: list[str] | None = None, view: bool = False, origin: str | None = None) -> str:
+        """Store the task and queue it; the file is built in the background. `origin`: where
+        it was asked for, in words ("Overview", "Trend by service type"), for its name."""
         if query.scope.partner_id != viewer.partner_id:
             raise PermissionError("the query is not of the viewer's partner")
         with self.engine.begin() as conn:
             self._within_limits(conn, viewer, new=True)
-            task_id = export_tasks.create(conn, viewer.login, query, task_name(query, view), file_format,
+            task_id = export_tasks.create(conn, viewer.login, query,
+                                          task_name(query, file_format, record_ids, origin, view), file_format,
                                           self.retention, record_ids, view=view)
         self._submit(task_id, query.scope.partner_id)
         return task_id
@@ -104,6 +118,9 @@ class ExportService:
         if retried:
             self._submit(task_id, viewer.partner_id)
         return retried
+
+    def cancel(self, viewer: User, task_id: str) -> bool:
+        return bool(export_tasks.change(self.engine, export_tasks.cancel, viewer, task_id))
 
     def history(self, viewer: User) -> list[ExportTask]:
         """The viewer's tasks, after the stale/expiry check, so what is shown is true now."""

@@ -11,12 +11,14 @@ import pytest
 from dash.exceptions import PreventUpdate
 
 from callbacks.breakdown import NO_ROWS, breakdown_view, detail_rows
+from callbacks.common import UNUSABLE, UNUSABLE_MESSAGE
 from callbacks.overview import overview_view
 from callbacks.view import (
     CONTROLS,
     MORE_OPTIONS,
     filter_options,
     filter_titles,
+    link_filter_options,
     page_header,
     search_suggestions,
     sync_view,
@@ -29,6 +31,7 @@ from data_access import breakdowns
 from data_access.query import Basis, ExpenditureQuery, QueryError, Scope
 from tests.helpers import make_app, seed_small
 from tests.helpers.builders import load
+from tests.helpers.components import find, texts
 from tests.helpers.database import empty
 
 ADMIN_A, ALICE, ADMIN_B = Scope("A"), Scope("A", "A-M1"), Scope("B")
@@ -59,22 +62,6 @@ def controls(search: str = "") -> dict:
     return to_controls(from_search(ADMIN_A, TODAY, search)[0])
 
 
-def texts(component) -> str:
-    """All the text a component tree shows."""
-    if component is None or isinstance(component, (str, int, float)):
-        return "" if component is None else str(component)
-    if isinstance(component, (list, tuple)):
-        return " ".join(texts(child) for child in component)
-    return texts(getattr(component, "children", None))
-
-
-def find(component, component_id):
-    if isinstance(component, (list, tuple)):
-        return next((found for child in component if (found := find(child, component_id)) is not None), None)
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    return None if children is None or isinstance(children, str) else find(children, component_id)
 
 
 # --- the view: URL <-> controls -> query store ------------------------------------------------
@@ -120,16 +107,47 @@ def test_typing_a_day_makes_the_range_custom(runtime):
 @pytest.mark.parametrize("name, value, message", [
     ("to", "2024-12-01", "from (2025-01-01) is after to (2024-12-01)"),
     ("top_n", 99, "top N must be between 1 and 50, not 99"),
-    ("top_n", None, "top N must be a whole number, not None"),
+    ("top_n", None, "top N must be a whole number from 1 to 50"),  # what a number box sends for 0
     ("search", "x" * 101, "search is longer than 100 characters"),
     ("group_by", {"partner_id": "B"}, "group by: unknown value"),
 ])
-def test_an_unusable_control_value_gets_a_message_and_changes_nothing(runtime, name, value, message):
+def test_an_unusable_control_value_gets_a_message_and_no_stale_figures(runtime, name, value, message):
     link = JANUARY + "&tab=trend"
     current = {**controls(link), name: value}
     search, changes, shown, said = sync_view(runtime, ADMIN_A, name, link, current, params(link), TODAY)
     assert said.startswith(message)
-    assert (search, changes, shown) == (None, {}, None)  # the last good view stays on screen
+    assert (search, changes, shown) == (None, {}, UNUSABLE)  # the URL and the controls are kept
+    # The tabs draw nothing while the controls cannot be used, rather than the last view's figures.
+    figure, style, groups, _forecast, grid, tab_message = breakdown_view(runtime, ADMIN_A, "trend", shown, "amount")
+    assert (figure, style, groups, _forecast) == ({}, {"display": "none"}, None, None)
+    assert tab_message == UNUSABLE_MESSAGE and texts(grid).endswith(UNUSABLE_MESSAGE)  # no rows, in words
+    cards, _figure, style, _ = overview_view(runtime, ADMIN_A, shown)
+    assert style == {"display": "none"} and "CNY" not in texts(cards)
+    # Still unusable: nothing is sent again.
+    assert sync_view(runtime, ADMIN_A, name, link, current, shown, TODAY)[2] is None
+
+
+def test_choosing_name_sorts_a_to_z_and_an_amount_largest_first(runtime):
+    link = JANUARY + "&tab=trend"
+    current = {**controls(link), "sort_by": "name"}
+    search, changes, shown, _ = sync_view(runtime, ADMIN_A, "sort_by", link, current, params(link), TODAY)
+    assert changes == {"order": "asc"} and shown["descending"] is False
+    assert "order=asc" in search
+    back = {**current, "order": "asc", "sort_by": "amount_paid"}
+    _, changes, shown, _ = sync_view(runtime, ADMIN_A, "sort_by", search, back, shown, TODAY)
+    assert changes == {"order": "desc"} and shown["descending"] is True
+
+
+def test_a_link_sends_the_filter_options_with_the_chosen_values(runtime):
+    """A dropdown drops any value its options lack: a link's filter values must come with
+    options that hold them, or the link loses them."""
+    link = JANUARY + "&tab=trend&include.account_manager=A-M2&exclude.customer_account=A-C3"
+    changes = sync_view(runtime, ADMIN_A, None, link, controls(), None, TODAY)[1]
+    options = link_filter_options(runtime, ADMIN_A, None, changes, controls())
+    assert set(options) == {f"{kind}.{basis.value}" for kind in ("include", "exclude") for basis in Basis}
+    assert {"label": "Bob Baker", "value": "A-M2"} in options["include.account_manager"]
+    assert {"label": "alpha-labs", "value": "A-C3"} in options["exclude.customer_account"]
+    assert link_filter_options(runtime, ADMIN_A, "search", changes, controls()) == {}
 
 
 def test_the_control_being_edited_is_never_rewritten(runtime):
@@ -188,6 +206,11 @@ def test_the_header_names_the_partner_freshness_time_zone_and_user(runtime, data
     form = header[-1]
     assert (form.action, form.method) == ("/logout", "POST")
     assert form.children[0].value == "token-1"
+
+
+def test_an_account_manager_is_named_in_the_header(runtime):
+    assert "Alice Able \u00b7 alice@a" in texts(page_header(runtime, ALICE, "alice@a", "token-1"))
+    assert "Alice Able" not in texts(page_header(runtime, ADMIN_A, "admin@a", "token-1"))
 
 
 def labels(options: list[dict]) -> list[str]:
@@ -256,10 +279,11 @@ def test_filter_titles_count_the_chosen_values():
 
 
 @pytest.mark.parametrize("tab, content_id, hidden", [
-    (ids.TAB_OVERVIEW, ids.OVERVIEW_GRAPH, {ids.GROUPING, ids.SIDE_PANEL, ids.SIDE_PANEL_TOGGLE}),
+    (ids.TAB_OVERVIEW, ids.OVERVIEW_GRAPH, {ids.GROUPING, ids.CHART_TYPE_BOX, ids.SIDE_PANEL,
+                                            ids.SIDE_PANEL_TOGGLE}),
     (ids.TAB_TREND, ids.BREAKDOWN_GRAPH, set()),
-    (ids.TAB_DISTRIBUTION, ids.BREAKDOWN_GRAPH, {ids.GRANULARITY_BOX}),
-    (ids.TAB_EXPORTS, ids.EXPORT_HISTORY, {ids.TOOLBAR, ids.GROUPING, ids.GRANULARITY_BOX,
+    (ids.TAB_DISTRIBUTION, ids.BREAKDOWN_GRAPH, {ids.GRANULARITY_BOX, ids.CHART_TYPE_BOX}),
+    (ids.TAB_EXPORTS, ids.EXPORT_HISTORY, {ids.TOOLBAR, ids.GROUPING, ids.GRANULARITY_BOX, ids.CHART_TYPE_BOX,
                                            ids.SIDE_PANEL, ids.SIDE_PANEL_TOGGLE}),
 ])
 def test_each_tab_shows_its_content_and_the_controls_it_uses(tab, content_id, hidden):
@@ -297,7 +321,10 @@ def test_overview_cards_and_trend(runtime):
     # the data goes up to 2025-01-28: the forecast continues from it to the month's end
     assert [line["name"] for line in figure["data"]] == ["Amount", "Amount paid", "Forecast low",
                                                          "Forecast range", "Forecast"]
-    assert len(figure["data"][0]["x"]) == 31
+    # The series stop there rather than fall to zero, and the chart says so.
+    assert figure["data"][0]["x"][-1] == "2025-01-28" and len(figure["data"][0]["x"]) == 28
+    assert figure["layout"]["xaxis"]["range"] == ["2025-01-01", "2025-02-01"]
+    assert "data up to 2025-01-28" in [note["text"] for note in figure["layout"]["annotations"]]
     assert figure["data"][-1]["x"] == ["2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31"]
     assert texts(find(cards, ids.OVERVIEW_FORECAST)).strip().startswith("Forecast for January 2025")
     assert "CNY 12,677.82 to 28 Jan" in texts(find(cards, ids.OVERVIEW_FORECAST))
@@ -347,11 +374,12 @@ def test_an_account_manager_overview_is_their_own_spend(runtime):
      "No expenditures from 2026-01-01 to 2026-01-31. The data goes up to 2025-01-28: "
      "choose an earlier range."),
     (JANUARY + "&search=nobody",
-     "Every record from 2025-01-01 to 2025-01-31 is excluded by the search \u201cnobody\u201d"),
+     # The Overview has no "hide zero expenditures" switch: it is never blamed there.
+     "Every record from 2025-01-01 to 2025-01-31 is excluded by the search \u201cnobody\u201d."),
 ])
 def test_an_empty_overview_says_why(runtime, link, reason):
     cards, _figure, style, message = overview_view(runtime, ADMIN_A, params(link))
-    assert message.startswith(reason) and style == {"display": "none"}
+    assert message == reason and style == {"display": "none"}
     assert card_values(cards)["amount"] == "CNY 0.00"
 
 
@@ -380,7 +408,11 @@ def test_trend_by_account_manager(runtime):
     figure, style, groups, _forecast, grid, message = breakdown_view(runtime, ADMIN_A, "trend", params(link),
                                                                      "amount")
     assert message is None and style == {}
-    assert [line["name"] for line in figure["data"]] == ["Bob Baker", "Unassigned", "Alice Able"]
+    # Stacked columns by default, the groups in the table's order, then their total.
+    assert [bars["name"] for bars in figure["data"]] == ["Bob Baker", "Unassigned", "Alice Able", "Total"]
+    assert {bars["type"] for bars in figure["data"][:-1]} == {"bar"} and figure["layout"]["barmode"] == "relative"
+    total_line = next(trace for trace in figure["data"] if trace["name"] == "Total")
+    assert [None, "CNY 7,771.17"] in total_line["customdata"]
     rows = texts(groups)
     for part in ("Bob Baker CNY 7,771.17", "Unassigned CNY 3,303.03", "Alice Able CNY 1,603.62",
                  "Total CNY 12,677.82 CNY 20.00 CNY 12,657.82 100.00%"):
@@ -434,11 +466,21 @@ def test_top_n_puts_the_rest_in_others_with_the_same_colour_on_both_tabs(runtime
     link = JANUARY + "&group_by=customer_account&top_n=1"
     trend, *_ = breakdown_view(runtime, ADMIN_A, "trend", params(link + "&tab=trend"), "amount")
     donut, *_ = breakdown_view(runtime, ADMIN_A, "distribution", params(link + "&tab=distribution"), "amount")
-    assert [line["name"] for line in trend["data"]] == ["alpha-games", "Others"]
+    assert [bars["name"] for bars in trend["data"]] == ["alpha-games", "Others", "Total"]
     pie = donut["data"][0]
     assert pie["labels"] == ["alpha-games", "Others"]
-    assert pie["marker"]["colors"] == [line["line"]["color"] for line in trend["data"]]
+    assert pie["marker"]["colors"] == [bars["marker"]["color"] for bars in trend["data"][:2]]
     assert pie["marker"]["colors"][1] == OTHERS_COLOR
+
+
+def test_the_trend_draws_the_chosen_chart_type_and_a_bad_choice_falls_back(runtime):
+    link = params(JANUARY + "&tab=trend&group_by=account_manager")
+    lines, *_ = breakdown_view(runtime, ADMIN_A, "trend", link, "amount", "lines")
+    assert {line["type"] for line in lines["data"]} == {"scatter"} and "stackgroup" not in lines["data"][0]
+    area, *_ = breakdown_view(runtime, ADMIN_A, "trend", link, "amount", "area")
+    assert {trace.get("stackgroup") for trace in area["data"][:-1]} == {"groups"}
+    forged, *_ = breakdown_view(runtime, ADMIN_A, "trend", link, "amount", {"x": 1})
+    assert forged["data"][0]["type"] == "bar"
 
 
 def test_include_and_exclude_filters(runtime):
@@ -457,7 +499,8 @@ def test_an_empty_breakdown_says_why_and_shows_no_table(runtime):
                                                                      "amount")
     assert message == ("Every record from 2025-01-01 to 2025-01-31 is excluded by the filters in "
                        "Advanced Settings and hiding zero expenditures.")
-    assert (style, groups, _forecast, grid) == ({"display": "none"}, None, None, None)
+    assert (style, groups, _forecast) == ({"display": "none"}, None, None)
+    assert " ".join(texts(grid).split()) == "No records to list. " + message  # in words, not a blank box
 
 
 def test_a_breakdown_only_for_its_tabs(runtime):

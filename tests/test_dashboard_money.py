@@ -14,6 +14,7 @@ from dashboard.view_state import from_search
 from data_access.query import Scope
 from tests.helpers import make_app
 from tests.helpers.builders import load
+from tests.helpers.components import find
 
 ADMIN = Scope("P1")
 TODAY = date(2025, 2, 10)
@@ -40,14 +41,6 @@ def params(search: str) -> dict:
     assert problems == []
     return view.shown_query().to_params()
 
-
-def find(component, component_id):
-    if isinstance(component, (list, tuple)):
-        return next((found for child in component if (found := find(child, component_id)) is not None), None)
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    return None if children is None or isinstance(children, str) else find(children, component_id)
 
 
 def components(component, kind: str) -> list:

@@ -121,7 +121,7 @@ def test_an_unreachable_queue_fails_the_task_with_a_reason(engine, tmp_path):
 def test_an_unqueued_export_says_so_at_once(engine, tmp_path):
     app = make_app(engine, tmp_path, redis_url="redis://127.0.0.1:9/0")  # nothing listens there
     params = ExpenditureQuery(Scope("P1"), start="2025-01-01", end="2025-01-31").to_params()
-    message, created = create_export(app.extensions["exports"], ADMIN, Scope("P1"), params, "csv",
+    message, created = create_export(app.extensions["exports"], ADMIN, Scope("P1"), params, "csv", "overview",
                                      everything=True)
     assert (message, created) == ("The export could not be started: the export queue is unavailable; "
                                   "please retry from Export History.", False)

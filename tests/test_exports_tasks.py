@@ -141,6 +141,21 @@ def test_times_show_in_the_partners_zone():
     assert tasks.zone_label("+08:00") == "UTC+08:00"
 
 
+def test_a_running_task_can_be_cancelled_by_who_sees_it_and_its_builder_stops(engine):
+    pending, processing = create(engine), create(engine)
+    with engine.begin() as conn:
+        attempt = tasks.claim(conn, processing, now=T0)
+        assert not tasks.cancel(conn, BOB, pending)  # not Bob's
+        assert not tasks.cancel(conn, OTHER_ADMIN, pending)  # another partner's admin
+        assert not tasks.cancel(conn, ALICE, "../" + pending)
+        assert tasks.cancel(conn, ALICE, pending, now=T0) and tasks.cancel(conn, ADMIN, processing, now=T0)
+        assert not tasks.cancel(conn, ALICE, pending)  # not running any more
+        assert not tasks.heartbeat(conn, processing, attempt, 10)  # the builder is told to stop
+        assert tasks.claim(conn, pending) is None  # and no worker takes the cancelled one up
+    assert (get(engine, pending).status, get(engine, pending).error) == (tasks.FAILED, "cancelled by alice")
+    assert get(engine, processing).error == "cancelled by admin"
+    with engine.begin() as conn:
+        assert tasks.retry(conn, ALICE, pending, WEEK)  # a cancelled task can be asked for again
 def test_partners_take_turns_whatever_one_of_them_queued(engine):
     """P1 queues three exports, then P2 and P3 one each: builds alternate between partners
     (fewest running first, then the partner served longest ago), each partner's own in order."""

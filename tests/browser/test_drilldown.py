@@ -25,7 +25,7 @@ def test_from_the_team_to_a_service_and_back(setup, console_errors):  # noqa: F8
     board.page.locator(f"#{ids.OVERVIEW_BREAKDOWNS}").get_by_role("link", name="by account manager").click()
     expect(rows(board)).to_have_text(["Bob Baker", "Unassigned", "Alice Able"])
     board.expect_traces("labels", [["Bob Baker", "Unassigned", "Alice Able"]])  # the donut is drawn
-    box = board.page.locator(f"#{ids.BREAKDOWN_GRAPH} g.slice text").nth(2).bounding_box()
+    box = board.page.locator(f"#{ids.BREAKDOWN_GRAPH} g.slice path.surface").nth(2).bounding_box()
     board.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # Alice Able's slice
     expect(rows(board)).to_have_text(["alpha-retail", "alpha-games"])
     expect(crumbs(board)).to_have_text(["All account managers", "Alice Able \u2014 by customer account"])
@@ -52,16 +52,16 @@ def test_a_legend_entry_and_others_drill_on_the_trend(setup, console_errors):  #
     board = setup.board
     board.open("?tab=trend&range=last_month&group_by=account_manager")
     expect(rows(board)).to_have_text(["Bob Baker", "Unassigned", "Alice Able"])
-    board.expect_trace_names(["Bob Baker", "Unassigned", "Alice Able"])
+    board.expect_trace_names(["Bob Baker", "Unassigned", "Alice Able", "Total"])
     board.page.locator(f"#{ids.BREAKDOWN_GRAPH} g.legend g.traces").nth(0).click()  # Bob Baker
     expect(rows(board)).to_have_text(["alpha-games"])
     expect(board.page).to_have_url(re.compile("drill="))
 
     # A click on a line: with the unified hover every line at that month answers; the nearest
     # drawn to the pointer is the one clicked (Unassigned, the middle one).
-    board.open("?tab=trend&range=last_month&group_by=account_manager&granularity=month")
+    board.open("?tab=trend&range=last_month&group_by=account_manager&granularity=month&chart=lines")
     expect(rows(board)).to_have_text(["Bob Baker", "Unassigned", "Alice Able"])
-    board.expect_trace_names(["Bob Baker", "Unassigned", "Alice Able"])
+    board.expect_trace_names(["Bob Baker", "Unassigned", "Alice Able", "Total"])
     box = board.page.locator(f"#{ids.BREAKDOWN_GRAPH} g.trace.scatter").nth(1).locator(".points path").bounding_box()
     board.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(rows(board)).to_have_text(["alpha-labs"])

@@ -77,11 +77,12 @@ def test_overview_cards_equal_the_command_line_through_range_and_search(setup, c
     cards = {"amount": "CNY 12,677.82", "cash_coupon": "CNY 20.00", "amount_paid": "CNY 12,657.82"}
     assert setup.cli_overview(setup.first, setup.last) == cards
     board.expect_cards(cards)
-    # the data goes up to the 28th: the forecast continues from it to the month's end (if any is left)
+    # the data goes up to the 28th: the forecast continues from it to the month's end (if any is left);
+    # the series stop there rather than fall to zero
     left = (setup.last - (setup.first + timedelta(days=27))).days
     forecast = ["Forecast low", "Forecast range", "Forecast"] if left else []
     board.expect_trace_names(["Amount", "Amount paid", *forecast], ids.OVERVIEW_GRAPH)
-    board.expect_points([(setup.last - setup.first).days + 1] * 2 + [left + 1] * len(forecast), ids.OVERVIEW_GRAPH)
+    board.expect_points([28] * 2 + [left + 1] * len(forecast), ids.OVERVIEW_GRAPH)
     board.screenshot("overview-1280")
 
     board.search("alpha")
@@ -116,18 +117,18 @@ def test_overview_says_why_it_is_empty_and_rejects_a_backwards_range(setup, cons
     board.expect_cards({"amount": "CNY 12,677.82"})
     board.page.fill(f"#{ids.RANGE_TO}", str(setup.first - timedelta(days=1)))
     board.expect_message(ids.VIEW_MESSAGE, "is after to", whole=False)
-    board.expect_cards({"amount": "CNY 12,677.82"})  # the last good view stays
+    board.expect_cards({"amount": "\u2014"})  # no stale figures under settings that cannot be used
     assert console_errors == []
 
 
 def test_trend_follows_grouping_granularity_sorting_top_n_and_range(setup, console_errors):
     board = setup.board
     board.open("?tab=trend&range=last_month")
-    board.expect_trace_names(["Object Storage Service", "Elastic Cloud Server"])  # by amount
+    board.expect_trace_names(["Object Storage Service", "Elastic Cloud Server", "Total"])  # by amount
     board.expect_grid_total(5)
 
     board.group_by("Account manager")
-    board.expect_trace_names(["Bob Baker", "Unassigned", "Alice Able"])
+    board.expect_trace_names(["Bob Baker", "Unassigned", "Alice Able", "Total"])
     board.expect_group_row(0, ["Bob Baker", "CNY 7,771.17", "CNY 0.00", "CNY 7,771.17"])
     board.expect_total(1, "CNY 12,677.82")
     board.expect_grid_record_ids(["A-R2", "A-R4", "A-R1", "A-R3", "A-R5"])  # by amount
@@ -135,14 +136,14 @@ def test_trend_follows_grouping_granularity_sorting_top_n_and_range(setup, conso
     board.sort("Name", "Ascending")
     board.expect_group_column(0, ["Alice Able", "Bob Baker", "Unassigned"])
     board.expect_total(0, "Total")
-    board.expect_trace_names(["Alice Able", "Bob Baker", "Unassigned"])
+    board.expect_trace_names(["Alice Able", "Bob Baker", "Unassigned", "Total"])
 
     board.granularity("Month")
-    board.expect_points([1, 1, 1])
+    board.expect_points([1, 1, 1, 1])
     board.screenshot("trend-1280")
 
     board.top_n(1)
-    board.expect_trace_names(["Bob Baker", "Others"])
+    board.expect_trace_names(["Bob Baker", "Others", "Total"])
 
     board.set_days(setup.first, setup.first + timedelta(days=9))
     board.expect_grid_record_ids(["A-R1", "A-R2"], any_order=True)
@@ -184,7 +185,7 @@ def test_charts_draw_with_the_vendored_plotly_bundle_alone(setup, console_errors
     board = setup.board.open("?tab=distribution&range=last_month")
     board.expect_traces("labels", [["Object Storage Service", "Elastic Cloud Server"]])  # the donut
     board.tab("Expenditure Trend")
-    board.expect_trace_names(["Object Storage Service", "Elastic Cloud Server"])
+    board.expect_trace_names(["Object Storage Service", "Elastic Cloud Server", "Total"])
     scripts = [url for url in fetched if "plotly" in url]
     assert scripts and all("/assets/vendor/plotly-basic.min.js" in url for url in scripts), scripts
     assert console_errors == []
@@ -194,7 +195,7 @@ def test_the_url_holds_the_view_and_the_back_button_restores_it(setup, console_e
     board = setup.board
     board.open("?tab=trend&range=last_month")
     board.group_by("Billing mode")
-    board.expect_trace_names(["Pay-per-use", "Yearly/Monthly"])
+    board.expect_trace_names(["Pay-per-use", "Yearly/Monthly", "Total"])
     board.tab("Expenditure Distribution")
     board.expect_url_query("tab=distribution")
     link = board.page.url
@@ -202,11 +203,11 @@ def test_the_url_holds_the_view_and_the_back_button_restores_it(setup, console_e
     board.page.go_back()
     board.expect_active_tab("Expenditure Trend")
     board.expect_control(ids.GROUP_BY, "billing_mode")
-    board.expect_trace_names(["Pay-per-use", "Yearly/Monthly"])
+    board.expect_trace_names(["Pay-per-use", "Yearly/Monthly", "Total"])
 
     board.page.go_back()
     board.expect_control(ids.GROUP_BY, "service_type")
-    board.expect_trace_names(["Object Storage Service", "Elastic Cloud Server"])
+    board.expect_trace_names(["Object Storage Service", "Elastic Cloud Server", "Total"])
 
     board.page.goto(link)  # a copied link opens the same view
     board.expect_active_tab("Expenditure Distribution")
@@ -220,7 +221,7 @@ def test_a_bad_link_is_explained_and_the_rest_of_it_used(setup, console_errors):
     board.expect_message(ids.VIEW_MESSAGE, (
         "Some settings in this link could not be used and were reset: "
         "top N must be a whole number, not 'zero'."))
-    board.expect_trace_names(["Bob Baker", "Unassigned", "Alice Able"])
+    board.expect_trace_names(["Bob Baker", "Unassigned", "Alice Able", "Total"])
     assert console_errors == []
 
 
