@@ -51,6 +51,9 @@ def build_export(engine: sa.Engine, task_id: str, export_dir: Path,
     if attempt is None:
         return None
     export_dir = Path(export_dir)
+    # The claim makes this the task's one builder: a partial file of the task is a killed attempt's.
+    for partial in export_dir.glob(f".{task_id}.*{TEMPORARY_SUFFIX}"):
+        partial.unlink(missing_ok=True)
     temporary = export_dir / f".{task_id}.{uuid.uuid4().hex}{TEMPORARY_SUFFIX}"
     progress = _Progress(engine, task_id, attempt, heartbeat_seconds)
     try:
