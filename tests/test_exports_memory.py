@@ -17,8 +17,6 @@ from data_access.query import ExpenditureQuery, Scope
 from data_access.schema import expenditures
 from exports.builder import build_export
 
-LIMIT_BELOW_THE_SORT = "36MB"  # below what the records' sort takes (one thread); the build's other queries fit
-
 
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory) -> str:
@@ -30,22 +28,15 @@ def demo_url(tmp_path_factory) -> str:
     return url
 
 
-def limited_engine(url: str, memory_limit: str, threads: int = 2, spill: bool = True) -> sa.Engine:
-    engine = make_engine(url, duckdb_memory_limit=memory_limit, duckdb_threads=threads)
-    if not spill:
-        sa.event.listen(engine, "connect", lambda connection, _: connection.execute("SET temp_directory = ''"))
-    return engine
-
-
 def all_of_p1(conn) -> ExpenditureQuery:
     first, last = conn.execute(sa.select(sa.func.min(expenditures.c.day), sa.func.max(expenditures.c.day))
                                .where(expenditures.c.partner_id == "P1")).one()
     return ExpenditureQuery(Scope("P1"), first, last, hide_zero=False)
 
 
-def export(url: str, export_dir, file_format: str, memory_limit: str, threads: int = 2, spill: bool = True):
-    """Build an export of all of P1's records on an engine with these limits: (task, rows of P1)."""
-    engine = limited_engine(url, memory_limit, threads, spill)
+def export(url: str, export_dir, file_format: str, memory_limit: str):
+    """Build an export of all of P1's records on an engine with this limit: (task, rows of P1)."""
+    engine = make_engine(url, duckdb_memory_limit=memory_limit)
     try:
         with engine.begin() as conn:
             q = all_of_p1(conn)
@@ -66,14 +57,3 @@ def test_an_export_completes_within_a_64_mb_limit_in_the_screens_order(demo_url,
         with open(tmp_path / task.file_name, encoding="utf-8-sig", newline="") as file:
             order = [(-Decimal(row["Amount"]), row["Record ID"]) for row in csv.DictReader(file)]
         assert len(order) == count and order == sorted(order)  # amount descending, then record id
-
-
-def test_the_sort_spills_to_disk_beyond_the_limit(demo_url, tmp_path):
-    task, count = export(demo_url, tmp_path, "xlsx", LIMIT_BELOW_THE_SORT, threads=1)
-    assert task.status == export_tasks.COMPLETED, task.error
-    assert task.rows == count
-    # The same export with nowhere to spill: the limit holds, the rows do not fit in it, and
-    # the task says why.
-    task, _ = export(demo_url, tmp_path, "xlsx", LIMIT_BELOW_THE_SORT, threads=1, spill=False)
-    assert task.status == export_tasks.FAILED
-    assert task.error.startswith("the database ran out of memory sorting the records")
