@@ -131,6 +131,9 @@ def _reason(error: Exception, task_id: str) -> str:
         return "it took longer than the time limit; export fewer records at a time"
     if isinstance(error, OSError):
         return f"the file could not be written: {error.strerror or error}"
+    if isinstance(error, sa.exc.OperationalError) and "Out of Memory" in str(error.orig):
+        return ("the database ran out of memory sorting the records (DUCKDB_MEMORY_LIMIT); "
+                "export fewer records at a time")
     log.exception("export %s failed", task_id, exc_info=error)
     return f"unexpected error ({type(error).__name__}); please retry"
 
