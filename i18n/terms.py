@@ -31,6 +31,8 @@ TERMS = frozenset({
     N_("interrupted: the worker stopped"),
     N_("the worker building it stopped twice (killed, or out of memory); please retry"),
     N_("the export queue is unavailable; please retry"),
+    N_("it took longer than the time limit; export fewer records at a time"),
+    N_("the database ran out of memory sorting the records (DUCKDB_MEMORY_LIMIT); export fewer records at a time"),
 })
 
 
