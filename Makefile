@@ -23,6 +23,7 @@ help:
 	@echo "make run     - install runtime deps, init db, load demo data, serve on 127.0.0.1:8050"
 	@echo "make test    - install dev deps, ruff check, ensure services, run pytest (PYTEST_ARGS=...)"
 	@echo "make install / install-dev - only (re)install requirements into $(VENV)"
+	@echo "make messages - extract the messages into translations/messages.pot and update the .po files"
 
 # The virtualenv itself; created only if missing.
 $(PYTHON):
@@ -58,3 +59,13 @@ test: install-dev
 	$(VENV)/bin/ruff check .
 	bash scripts/ensure_services.sh
 	$(PYTHON) -m pytest -q -p no:cacheprovider -n 2 --durations=10 $(PYTEST_ARGS)
+
+# The catalogs (docs/TRANSLATING.md): extract the messages of the code into messages.pot and
+# merge them into each language's .po, where new ones wait for their translation (the test
+# tests/test_i18n.py fails until every one has it). The app reads the .po files themselves.
+MESSAGE_DIRS := answers auth callbacks dashboard exports i18n
+.PHONY: messages
+messages:
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file \
+	  -o translations/messages.pot $(MESSAGE_DIRS)
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete

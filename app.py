@@ -10,6 +10,7 @@ import dash
 import flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import i18n
 import logs
 from auth import register_auth
 from auth.headers import register_headers
@@ -37,6 +38,7 @@ def create_app(config: Config | None = None) -> flask.Flask:
     logs.register_request_logging(server, logging.DEBUG if config.log_format == "plain" else logging.INFO)
     runtime = Runtime.start(server, config)
     register_auth(server, runtime)  # next: its checks run before any other request hook
+    i18n.init_app(server)
     app = dash.Dash(
         __name__, server=server, title="Expenditure Statistics",
         suppress_callback_exceptions=True,  # tabs render their controls on demand

@@ -62,11 +62,11 @@ class Answers:
         except Exception:  # noqa: BLE001 - any cache failure is a miss, never an outage
             log.warning("cache unavailable; answering from the database", exc_info=True)
             cached = None
-        if cached is not None:
-            return cached
+        if cached is not None:  # stored as (result,): a miss reads as None, a None answer does not
+            return cached[0]
         result = compute()
         try:
-            self.cache.set(cache_key, result)
+            self.cache.set(cache_key, (result,))
         except Exception:  # noqa: BLE001
             log.warning("cache unavailable; answer not stored", exc_info=True)
         return result

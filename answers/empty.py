@@ -8,6 +8,7 @@ from answers.cache import Answers
 from answers.partner import data_up_to
 from data_access import details
 from data_access.query import ExpenditureQuery
+from i18n import _, day
 
 
 def narrowing(query: ExpenditureQuery, hide_zero_shown: bool = True) -> list[str]:
@@ -15,11 +16,11 @@ def narrowing(query: ExpenditureQuery, hide_zero_shown: bool = True) -> list[str
     where the user has that switch (not on the Overview)."""
     parts = []
     if query.search:
-        parts.append(f"the search \u201c{query.search}\u201d")
+        parts.append(_("the search \u201c%(text)s\u201d", text=query.search))
     if query.include or query.exclude:
-        parts.append("the filters in Advanced Settings")
+        parts.append(_("the filters in Advanced Settings"))
     if query.hide_zero and hide_zero_shown:
-        parts.append("hiding zero expenditures")
+        parts.append(_("hiding zero expenditures"))
     return parts
 
 
@@ -28,17 +29,19 @@ def empty_reason(query: ExpenditureQuery, latest_day: date | None, range_has_rec
     """The message for a query that matches no record. `latest_day` is the data's freshness;
     `range_has_records` says whether the time range alone holds any record."""
     if latest_day is None:
-        return "No expenditure data has been loaded yet."
-    span = f"from {query.start} to {query.end}"
+        return _("No expenditure data has been loaded yet.")
+    start, end = day(query.start), day(query.end)
     if not range_has_records:
-        hint = (f" The data goes up to {latest_day}: choose an earlier range."
-                 if latest_day < query.start else "")
-        return f"No expenditures {span}.{hint}"
+        if latest_day < query.start:
+            return _("No expenditures from %(start)s to %(end)s. The data goes up to %(latest)s: choose an "
+                     "earlier range.", start=start, end=end, latest=day(latest_day))
+        return _("No expenditures from %(start)s to %(end)s.", start=start, end=end)
     parts = narrowing(query, hide_zero_shown)
     if not parts:  # only zero expenditures, which the Overview leaves out of its figures
-        return f"Every record {span} has a zero amount."
-    causes = " and ".join(filter(None, [", ".join(parts[:-1]), parts[-1]]))
-    return f"Every record {span} is excluded by {causes}."
+        return _("Every record from %(start)s to %(end)s has a zero amount.", start=start, end=end)
+    causes = _(" and ").join(filter(None, [_(", ").join(parts[:-1]), parts[-1]]))
+    return _("Every record from %(start)s to %(end)s is excluded by %(causes)s.", start=start, end=end,
+             causes=causes)
 
 
 def empty_message(answers: Answers, query: ExpenditureQuery, hide_zero_shown: bool = True) -> str:

@@ -11,6 +11,7 @@ from flask_limiter.util import get_remote_address
 from auth.csrf import csrf_token
 from auth.guard import LOGIN_PATH, safe_next
 from data_access.users import authenticate, sign_out_everywhere
+from i18n import N_, _
 from runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,11 @@ LIMIT_PER_ADDRESS = "10/minute;100/hour"
 LIMIT_PER_LOGIN_AND_ADDRESS = "5/minute;10/hour;20/day"
 MAX_LOGIN_LENGTH = 100     # the column's width
 MAX_PASSWORD_LENGTH = 1024  # hashing a megabyte of "password" would be a denial of service
-WRONG = "Wrong login or password."
+WRONG = N_("Wrong login or password.")
+# By how long the limit reached lasts (whole sentences: each language words them its own way).
+TOO_MANY = {60: N_("Too many sign-in attempts from here. Wait a minute, then try again."),
+            3600: N_("Too many sign-in attempts from here. Wait an hour, then try again.")}
+TOO_MANY_FOR_A_DAY = N_("Too many sign-in attempts from here. Wait a day, then try again.")
 
 
 def _login_name() -> str:
@@ -56,7 +61,7 @@ def blueprint(runtime: Runtime, limiter: Limiter) -> flask.Blueprint:
                 user = authenticate(conn, name, password)
         if user is None:
             log.warning("failed sign-in for %r from %s", name[:MAX_LOGIN_LENGTH], get_remote_address())
-            return _page(WRONG, login=name[:MAX_LOGIN_LENGTH])
+            return _page(_(WRONG), login=name[:MAX_LOGIN_LENGTH])
         # A fresh session: nothing chosen before signing in (a planted session id, an old
         # CSRF token) survives into the signed-in one.
         flask.session.clear()
@@ -76,8 +81,8 @@ def blueprint(runtime: Runtime, limiter: Limiter) -> flask.Blueprint:
 
     @views.errorhandler(RateLimitExceeded)
     def too_many(error: RateLimitExceeded):
-        wait = {60: "a minute", 3600: "an hour"}.get(error.limit.limit.get_expiry(), "a day")
-        return _page(f"Too many sign-in attempts from here. Wait {wait}, then try again.", 429,
+        message = TOO_MANY.get(error.limit.limit.get_expiry(), TOO_MANY_FOR_A_DAY)
+        return _page(_(message), 429,
                      login=_login_name()[:MAX_LOGIN_LENGTH])
 
     return views

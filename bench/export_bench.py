@@ -2,7 +2,7 @@
 about 100 thousand and 1 million rows, as .xlsx and .csv (on a loaded machine, the CPU time is
 what the build would take on a quiet one, as long as it is below the wall time).
 
-    [DUCKDB_MEMORY_LIMIT=128MB] .venv/bin/python -m bench.export_bench [--customers 1750 --days 400] \
+    [DUCKDB_MEMORY_LIMIT=128MB DUCKDB_THREADS=1] .venv/bin/python -m bench.export_bench [--customers 1750 --days 400] \
         [--url URL] [--formats xlsx csv] [--sizes 100000 1000000]
 
 Builds (once, kept in bench/.data/) a demo dataset, then for each size and format creates an
@@ -77,7 +77,8 @@ def child(url: str, task_id: str, export_dir: str, trace: bool) -> None:
 
     if trace:
         tracemalloc.start()
-    engine = make_engine(url, duckdb_memory_limit=os.environ.get("DUCKDB_MEMORY_LIMIT", "1GB"))
+    engine = make_engine(url, duckdb_memory_limit=os.environ.get("DUCKDB_MEMORY_LIMIT", "1GB"),
+                         duckdb_threads=int(os.environ.get("DUCKDB_THREADS", "2")))
     with engine.connect() as conn:  # the database opened before the measurement starts
         conn.execute(sa.select(sa.func.count()).select_from(expenditures)).scalar()
     before = resident_mib()

@@ -21,6 +21,8 @@ from data_access import comparison, details
 from data_access.breakdowns import without_series
 from data_access.details import DETAIL_COLUMN_KEYS
 from data_access.query import QueryError, Scope, excerpt
+from i18n import _, current_language
+from i18n.terms import lower
 from runtime import Runtime
 
 HIDDEN = {"display": "none"}
@@ -46,7 +48,7 @@ def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure, chart=D
     # The figure is what is cached with the groups, not the breakdown's series it is drawn
     # from (a year of days per group): smaller, so quicker to store and read back.
     figure, groups, message = runtime.answers.remember(
-        scope, ("breakdown_view", query, tab, measure, chart),
+        scope, ("breakdown_view", query, tab, measure, chart, current_language()),
         lambda: _drawn_breakdown(runtime, query, tab, measure, chart, currency))
     if message is not None:
         return {}, HIDDEN, None, None, breakdown_tab.no_rows(message), message
@@ -68,7 +70,7 @@ def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, chart: str
         coverage = Coverage.of(query, data_up_to(runtime.answers, query.scope))
         figure = trend_figure(answer, measure, coverage, currency, colors, chart)
         figure["data"] += trend_extras(answer, None, query, currency, measure,
-                                       f"Total {MEASURE_LABELS[measure].lower()}")
+                                       _("Total %(measure)s", measure=lower(MEASURE_LABELS[measure])))
     else:
         figure = distribution_figure(answer, measure, currency, colors)
     return figure, without_series(answer), None
@@ -105,7 +107,7 @@ def detail_rows(runtime: Runtime, scope: Scope, request) -> dict:
     def drawn_rows() -> dict:
         page = runtime.answers.compute(details.detail_page, query, start, end - start, sort)
         return {"rowData": [breakdown_tab.grid_row(row) for row in page.rows], "rowCount": page.total_rows}
-    return runtime.answers.remember(scope, ("detail_rows", query, start, end, sort), drawn_rows)
+    return runtime.answers.remember(scope, ("detail_rows", query, start, end, sort, current_language()), drawn_rows)
 
 
 def register(app, runtime: Runtime) -> None:
@@ -128,11 +130,12 @@ def register(app, runtime: Runtime) -> None:
 
     # "N selected" beside the Export menu, in the browser.
     app.clientside_callback(
-        """(selections) => {
+        """(selections, words) => {
             const count = (selections || []).reduce((n, rows) => n + (rows ? rows.length : 0), 0);
-            return count ? `${count.toLocaleString('en')} selected` : 'Tick rows to export them';
+            return count ? words.selected.replace('%(count)s', count.toLocaleString('en')) : words.none;
         }""",
-        Output(ids.SELECTED_COUNT, "children"), Input(ids.detail_grid(ALL), "selectedRows"))
+        Output(ids.SELECTED_COUNT, "children"), Input(ids.detail_grid(ALL), "selectedRows"),
+        State(ids.SELECTION_WORDS, "data"))
 
     @app.callback(Output(ids.detail_grid(MATCH), "getRowsResponse"),
                   Input(ids.detail_grid(MATCH), "getRowsRequest"), prevent_initial_call=True)

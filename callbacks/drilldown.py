@@ -17,7 +17,14 @@ from dashboard.drilldown import MAX_STEPS, back, crumb_text, drill
 from dashboard.view_state import BREAKDOWN_TABS, View, from_search, to_search
 from data_access import breakdowns, options
 from data_access.query import OTHERS_KEY, Basis, Scope
+from i18n import N_, _
 from runtime import Runtime
+
+# The first crumb: every group of the basis the path started from.
+ALL_GROUPS = {Basis.SERVICE_TYPE: N_("All service types"), Basis.BILLING_MODE: N_("All billing modes"),
+              Basis.ASSOCIATION_TYPE: N_("All association types"),
+              Basis.ACCOUNT_MANAGER: N_("All account managers"),
+              Basis.CUSTOMER_ACCOUNT: N_("All customer accounts")}
 
 
 def _view(runtime: Runtime, scope: Scope, url_search, today: date | None) -> View:
@@ -65,7 +72,7 @@ def crumbs(runtime: Runtime, scope: Scope, url_search, today: date | None = None
     if not view.drill:
         return []
     first = view.drill[0].basis
-    texts = [f"All {first.label.lower()}s"]
+    texts = [_(ALL_GROUPS[first])]
     for step in view.drill:
         labels = dict(runtime.answers.answer(options.dimension_values, scope, step.basis)) if not step.is_others else {}
         texts.append(crumb_text(step, labels))

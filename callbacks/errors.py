@@ -21,21 +21,27 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from dashboard import ids
 from data_access.errors import UserError
+from i18n import N_, _, current_language
 
 log = logging.getLogger(__name__)
 
-DATABASE_UNAVAILABLE = "The database is unavailable; try again in a moment."
-UNEXPECTED = "Something went wrong; please try again. If it keeps happening, reload the page."
+DATABASE_UNAVAILABLE = N_("The database is unavailable; try again in a moment.")
+UNEXPECTED = N_("Something went wrong; please try again. If it keeps happening, reload the page.")
 RETRY_AFTER_SECONDS = 5
 CALLBACK_PATH = "/_dash-update-component"
 
-UNAVAILABLE_PAGE = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Expenditure Statistics</title></head>
+UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="{language}"><head><meta charset="utf-8"><title>{title}</title></head>
 <body style="font-family: sans-serif; margin: 3rem">
-<h1 style="font-size: 1.4rem">Expenditure Statistics</h1>
-<p>{DATABASE_UNAVAILABLE}</p><p><a href="">Try again</a></p>
+<h1 style="font-size: 1.4rem">{title}</h1>
+<p>{message}</p><p><a href="">{again}</a></p>
 </body></html>
 """
+
+
+def unavailable_page() -> str:
+    return UNAVAILABLE_PAGE.format(language=current_language(), title=_("Expenditure Statistics"),
+                                   message=_(DATABASE_UNAVAILABLE), again=_("Try again"))
 
 
 def database_unavailable(error: BaseException | None) -> bool:
@@ -45,7 +51,7 @@ def database_unavailable(error: BaseException | None) -> bool:
 
 
 def error_toast(message: str) -> dbc.Toast:
-    return dbc.Toast(message, header="Error", icon="danger", dismissable=True, is_open=True,
+    return dbc.Toast(message, header=_("Error"), icon="danger", dismissable=True, is_open=True,
                      className="error-toast")
 
 
@@ -58,10 +64,10 @@ def on_callback_error(error: Exception) -> None:
         message = error.message
     elif database_unavailable(error):
         log.warning("callback %s: the database is unavailable", dash.ctx.triggered_id, exc_info=error)
-        message = DATABASE_UNAVAILABLE
+        message = _(DATABASE_UNAVAILABLE)
     else:
         log.error("callback %s failed", dash.ctx.triggered_id, exc_info=error)
-        message = UNEXPECTED
+        message = _(UNEXPECTED)
     dash.set_props(ids.TOASTS, {"children": error_toast(message)})
 
 
@@ -82,11 +88,11 @@ def _server_error(error: InternalServerError):
         # The renderer shows a callback's answer only with status 200: the toast as a side
         # update, as set_props in on_callback_error sends it, and no output changed.
         body = {"multi": True, "response": {},
-                "sideUpdate": {ids.TOASTS: {"children": error_toast(DATABASE_UNAVAILABLE)}}}
+                "sideUpdate": {ids.TOASTS: {"children": error_toast(_(DATABASE_UNAVAILABLE))}}}
         return flask.Response(to_json_plotly(body), status=200, mimetype="application/json")
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if request.method == "GET" and any(kind == "text/html" for kind, _ in request.accept_mimetypes):
         # A browser navigating (a script fetching says */*, and gets the plain text)
-        return flask.Response(UNAVAILABLE_PAGE, status=503, headers=headers, mimetype="text/html")
-    return flask.Response(DATABASE_UNAVAILABLE + "\n", status=503, headers=headers, mimetype="text/plain")
+        return flask.Response(unavailable_page(), status=503, headers=headers, mimetype="text/html")
+    return flask.Response(_(DATABASE_UNAVAILABLE) + "\n", status=503, headers=headers, mimetype="text/plain")
 

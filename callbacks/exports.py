@@ -22,12 +22,14 @@ from data_access.export_tasks import FAILED, FORMATS, is_task_id
 from data_access.query import Scope
 from data_access.users import User
 from exports.service import ExportService, current_exports
+from i18n import N_, _, current_language, number
+from i18n.terms import lower
 from runtime import Runtime
 
-CREATED = "Export task created."
+CREATED = N_("Export task created.")
 MAX_SELECTED = 10_000
 MAX_RECORD_ID_LENGTH = 64  # the schema's
-ORIGINS = {ids.TAB_OVERVIEW: "Overview", ids.TAB_TREND: "Trend", ids.TAB_DISTRIBUTION: "Distribution"}
+ORIGINS = {ids.TAB_OVERVIEW: N_("Overview"), ids.TAB_TREND: N_("Trend"), ids.TAB_DISTRIBUTION: N_("Distribution")}
 
 
 class Refusal(UserError):
@@ -37,23 +39,23 @@ class Refusal(UserError):
 def selected_record_ids(rows) -> list[str]:
     """The record ids of the grid's selected rows, checked."""
     if not rows:
-        raise Refusal("Select the records to export first: tick them in the table.")
+        raise Refusal(_("Select the records to export first: tick them in the table."))
     if not isinstance(rows, list):
-        raise Refusal("The selection could not be read; select the records again.")
+        raise Refusal(_("The selection could not be read; select the records again."))
     if len(rows) > MAX_SELECTED:
-        raise Refusal(f"Select at most {MAX_SELECTED:,} records, or export everything the query "
-                      f"matches from the Overview.")
+        raise Refusal(_("Select at most %(count)s records, or export everything the query matches from the "
+                        "Overview.", count=number(MAX_SELECTED)))
     record_ids = [row.get("record_id") if isinstance(row, dict) else None for row in rows]
     if not all(isinstance(rid, str) and 0 < len(rid) <= MAX_RECORD_ID_LENGTH for rid in record_ids):
-        raise Refusal("The selection could not be read; select the records again.")
+        raise Refusal(_("The selection could not be read; select the records again."))
     return record_ids
 
 
 def export_origin(tab: str, query) -> str:
     """Where an export was asked for, in words: the tab, and the grouping of a breakdown."""
     if tab == ids.TAB_OVERVIEW:
-        return ORIGINS[tab]
-    return f"{ORIGINS[tab]} by {query.group_by.label.lower()}"
+        return _(ORIGINS[tab])
+    return _("%(tab)s by %(basis)s", tab=_(ORIGINS[tab]), basis=lower(query.group_by.label))
 
 
 def create_export(service: ExportService, viewer: User, scope: Scope, params, file_format,
@@ -62,18 +64,18 @@ def create_export(service: ExportService, viewer: User, scope: Scope, params, fi
     (only the view's tables: the groups and the series). `tab`: where it was asked for."""
     try:
         if file_format not in FORMATS:
-            raise Refusal("Choose the file format: .xlsx or .csv.")
+            raise Refusal(_("Choose the file format: .xlsx or .csv."))
         record_ids = None if everything or view else selected_record_ids(rows)
         query = stored_query(scope, params)
         if tab not in ORIGINS:
-            raise Refusal("The export could not be read; reload the page.")
+            raise Refusal(_("The export could not be read; reload the page."))
         task = service.task(viewer, service.create(viewer, query, file_format, record_ids, view=view,
-                                                   origin=export_origin(tab, query)))
+                                                   origin=export_origin(tab, query), language=current_language()))
     except UserError as error:  # a Refusal, a QueryError, or an export limit reached
         return error.message, False
     if task.status == FAILED:  # not queued (Redis down): say so now, not only in the history
-        return f"The export could not be started: {task.error} from Export History.", False
-    return CREATED, True
+        return _("The export could not be started: %(reason)s from Export History.", reason=task.error), False
+    return _(CREATED), True
 
 
 def _by_tab(component_ids, values) -> dict:
@@ -161,7 +163,7 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
         task_id = _clicked("task")
         try:
             retried = is_task_id(task_id) and current_exports().retry(current_user(), task_id)
-            message = "Export task queued again." if retried else "This export cannot be retried."
+            message = _("Export task queued again.") if retried else _("This export cannot be retried.")
         except UserError as error:  # an export limit reached
             retried, message = False, error.message
         return {"task": task_id, "at": time.time()}, export_history.toast(message, retried)
@@ -172,5 +174,5 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
     def _cancel(_clicks):
         task_id = _clicked("task")
         cancelled = is_task_id(task_id) and current_exports().cancel(current_user(), task_id)
-        message = "Export cancelled." if cancelled else "This export has finished: it cannot be cancelled."
+        message = _("Export cancelled.") if cancelled else _("This export has finished: it cannot be cancelled.")
         return {"task": task_id, "at": time.time()}, export_history.toast(message, cancelled)

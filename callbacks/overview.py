@@ -16,6 +16,7 @@ from dashboard.figures import overview_figure
 from dashboard.periods import Coverage
 from data_access import comparison, details
 from data_access.query import QueryError, Scope
+from i18n import _, current_language
 from runtime import Runtime
 
 HIDDEN = {"display": "none"}
@@ -29,7 +30,7 @@ def overview_view(runtime: Runtime, scope: Scope, params) -> tuple:
         return overview.cards(None), {}, HIDDEN, str(error)
     currency = partner_facts(runtime.answers, scope).currency
     total, compared, figure, message = runtime.answers.remember(
-        scope, ("overview_view", query), lambda: _drawn_overview(runtime, query, currency))
+        scope, ("overview_view", query, current_language()), lambda: _drawn_overview(runtime, query, currency))
     cards = overview.cards(total, currency, compared, month_forecast(runtime.answers, query))
     return cards, figure, HIDDEN if message else {}, message
 
@@ -43,7 +44,7 @@ def _drawn_overview(runtime: Runtime, query, currency: str) -> tuple:
         return answer.total, compared, {}, empty_message(runtime.answers, query, hide_zero_shown=False)
     figure = overview_figure(answer, Coverage.of(query, data_up_to(runtime.answers, query.scope)), currency)
     figure["data"] += trend_extras(answer, month_forecast(runtime.answers, query), query, currency, "amount",
-                                   "Amount")
+                                   _("Amount"))
     return answer.total, compared, figure, None
 
 

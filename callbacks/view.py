@@ -39,6 +39,9 @@ from data_access.query import (
     Scope,
     SortKey,
 )
+from data_access.users import set_language
+from i18n import LANGUAGES, N_, _, current_language, number
+from i18n.terms import term
 from runtime import Runtime
 
 # Each view setting's control (component id, property), by its URL name.
@@ -57,7 +60,7 @@ CONTROL_NAMES = {component_id: name for name, (component_id, _) in CONTROLS.item
 FILTERS = [(kind, basis) for kind in FILTER_KINDS for basis in Basis]
 MAX_FILTER_OPTIONS = 100
 MORE_OPTIONS = "__more__"  # the disabled last option saying how many more there are
-LINK_MESSAGE = "Some settings in this link could not be used and were reset: "
+LINK_MESSAGE = N_("Some settings in this link could not be used and were reset: %(problems)s.")
 # What choosing a sorting dimension implies for the order: names A to Z, money largest first.
 NATURAL_ORDER = {SortKey.NAME.value: "asc"}
 
@@ -76,7 +79,7 @@ def sync_view(runtime: Runtime, scope: Scope, trigger: str | None, url_search: s
     today = today or partner_today(partner_facts(runtime.answers, scope))
     if trigger is None:
         view, problems = from_search(scope, today, url_search)
-        search, message = None, (LINK_MESSAGE + "; ".join(problems) + ".") if problems else None
+        search, message = None, _(LINK_MESSAGE, problems="; ".join(problems)) if problems else None
     else:
         values = {**controls, "range": CUSTOM} if trigger in ("from", "to") else controls
         if trigger == "sort_by":
@@ -108,6 +111,18 @@ def page_header(runtime: Runtime, scope: Scope, login: str, token: str) -> list:
                         runtime.answers.answer(options.manager_name, scope))
 
 
+def save_language(runtime: Runtime, login: str, chosen) -> str:
+    """Store the language chosen in the header with the user; -> its code, after which the
+    page reloads in it. The URL is untouched: its values are codes in every language."""
+    # From the browser: one of the codes offered, else nothing happens.
+    if not isinstance(chosen, str) or chosen not in LANGUAGES or chosen == current_language():
+        raise PreventUpdate
+    language = chosen
+    with runtime.engine.begin() as conn:
+        set_language(conn, login, language)
+    return language
+
+
 def filter_options(runtime: Runtime, scope: Scope, basis: Basis, search, chosen) -> list[dict]:
     """A filter dropdown's options: the values whose label or key contains `search` (the
     text typed in it), at most MAX_FILTER_OPTIONS of them, and the values already chosen.
@@ -123,10 +138,10 @@ def filter_options(runtime: Runtime, scope: Scope, basis: Basis, search, chosen)
     # The chosen values come from the browser: only those a query could hold are shown back.
     chosen = [key for key in chosen[:MAX_FILTER_VALUES] if isinstance(key, str)
               and len(key) <= MAX_FILTER_VALUE_LENGTH] if isinstance(chosen, list) else []
-    offered = [{"label": labels.get(key, key), "value": key} for key in chosen if key not in keys]
-    offered += [{"label": label, "value": key} for key, label in shown]
+    offered = [{"label": term(labels.get(key, key)), "value": key} for key in chosen if key not in keys]
+    offered += [{"label": term(label), "value": key} for key, label in shown]
     if len(matching) > len(shown):
-        offered.append({"label": f"{len(matching) - len(shown):,} more: type to narrow",
+        offered.append({"label": _("%(count)s more: type to narrow", count=number(len(matching) - len(shown))),
                         "value": MORE_OPTIONS, "disabled": True})
     return offered
 
@@ -192,6 +207,14 @@ def register(app, runtime: Runtime) -> None:
     @app.callback(Output(ids.HEADER, "children"), Input(ids.URL, "pathname"))
     def _header(_pathname):
         return page_header(runtime, current_scope(), flask_login.current_user.login, csrf_token())
+
+    @app.callback(Output(ids.LANGUAGE_SAVED, "data"), Input(ids.LANGUAGE, "value"), prevent_initial_call=True)
+    def _language(chosen):
+        return save_language(runtime, flask_login.current_user.login, chosen)
+
+    # Reloaded, the page is drawn in the language stored (the view stays: it is in the URL).
+    app.clientside_callback("(saved) => { if (saved) { window.location.reload(); } }",
+                            Input(ids.LANGUAGE_SAVED, "data"), prevent_initial_call=True)
 
     # Typing in a filter narrows its options (the first ones come with the view, above).
     @app.callback(*(Output(dropdown, "options", allow_duplicate=True) for dropdown in dropdowns),

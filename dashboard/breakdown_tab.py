@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.export_menu import export_menu, titled
-from dashboard.figures import CONFIG, group_labels
+from dashboard.figures import graph_config, group_labels
 from dashboard.format import (
     MEASURE_LABELS,
     ROUNDED_NOTE,
@@ -20,6 +20,7 @@ from dashboard.format import (
     change_color,
     exact_amount_text,
     exact_money_text,
+    measure_label,
     money_text,
     percent_text,
     rounded_parts_add_up,
@@ -32,8 +33,10 @@ from data_access.comparison import percent
 from data_access.details import DETAIL_COLUMN_KEYS, DETAIL_COLUMNS
 from data_access.forecast import Forecast
 from data_access.money import share
+from i18n import N_, _, day, month, pgettext, short_day
+from i18n.terms import TERM_COLUMNS, lower, term
 
-TITLES = {ids.TAB_TREND: "Expenditure trend", ids.TAB_DISTRIBUTION: "Expenditure distribution"}
+TITLES = {ids.TAB_TREND: N_("Expenditure trend"), ids.TAB_DISTRIBUTION: N_("Expenditure distribution")}
 PAGE_SIZE = 20
 MONEY_MEASURES = ("amount", "cash_coupon", "amount_paid")
 # A phone has room for two amounts: the coupons column shows from the small breakpoint up.
@@ -47,23 +50,23 @@ GRID_COLUMNS = (*(column for key in FIRST_COLUMNS for column in DETAIL_COLUMNS i
                 *(column for column in DETAIL_COLUMNS if column.key not in FIRST_COLUMNS))
 ALWAYS_SHOWN = ("day", "amount", "amount_paid")
 DEFAULT_SHOWN = tuple(column.key for column in GRID_COLUMNS if column.key not in ("region", "resource_id"))
-NO_ROWS_TEXT = "No records to list."
+NO_ROWS_TEXT = N_("No records to list.")
 
 
 def layout(tab: str) -> html.Div:
     return html.Div([
         dbc.Card([
-            dbc.CardHeader(TITLES[tab], className="fw-semibold"),
+            dbc.CardHeader(_(TITLES[tab]), className="fw-semibold"),
             dbc.CardBody([
-                html.Nav(id=ids.DRILL_BREADCRUMB, **{"aria-label": "Drill-down path"}),
+                html.Nav(id=ids.DRILL_BREADCRUMB, **{"aria-label": _("Drill-down path")}),
                 dbc.Alert(id=ids.BREAKDOWN_MESSAGE, color="light", is_open=False),
-                loading([dcc.Graph(id=ids.BREAKDOWN_GRAPH, config=CONFIG, className="chart"),
+                loading([dcc.Graph(id=ids.BREAKDOWN_GRAPH, config=graph_config(), className="chart"),
                          html.Div(id=ids.BREAKDOWN_GROUPS), html.Div(id=ids.BREAKDOWN_FORECAST)]),
             ]),
         ], className="shadow-sm mb-3"),
         loading(html.Div(id=ids.SCORECARD)),
         dbc.Card([
-            dbc.CardHeader(titled("Detailed fees", html.Div([
+            dbc.CardHeader(titled(_("Detailed fees"), html.Div([
                 html.Span(id=ids.SELECTED_COUNT, className="small text-muted text-nowrap"),
                 column_chooser(), export_menu(tab)], className="d-flex flex-wrap gap-2 align-items-center"))),
             dbc.CardBody(loading(html.Div(id=ids.DETAIL_GRID_BOX, className="detail-grid-box")),
@@ -74,12 +77,13 @@ def layout(tab: str) -> html.Div:
 
 def column_chooser() -> html.Div:
     """Which of the grid's columns show (a popover of ticks); remembered in the browser."""
-    options = [{"label": column.header, "value": column.key, "disabled": column.key in ALWAYS_SHOWN}
+    options = [{"label": term(column.header), "value": column.key, "disabled": column.key in ALWAYS_SHOWN}
                for column in GRID_COLUMNS]
     checklist = dbc.Checklist(id=ids.COLUMN_CHOOSER, options=options, value=list(DEFAULT_SHOWN),
                               persistence=True, persistence_type="local", className="column-chooser")
     return html.Div([
-        dbc.Button([html.I(className="bi bi-layout-three-columns me-1"), "Columns"], id=ids.COLUMN_CHOOSER_BUTTON,
+        dbc.Button([html.I(className="bi bi-layout-three-columns me-1"), pgettext("grid", "Columns")],
+                   id=ids.COLUMN_CHOOSER_BUTTON,
                    size="sm", color="secondary", outline=True),
         dbc.Popover(dbc.PopoverBody(checklist), target=ids.COLUMN_CHOOSER_BUTTON, trigger="legacy",
                     placement="bottom-end"),
@@ -94,7 +98,7 @@ def shown_columns(chosen) -> set[str]:
 
 def no_rows(reason: str) -> html.Div:
     """The detail table's empty state, in words."""
-    return html.Div([html.I(className="bi bi-inbox me-2"), NO_ROWS_TEXT, " ", reason],
+    return html.Div([html.I(className="bi bi-inbox me-2"), _(NO_ROWS_TEXT), " ", reason],
                     className="text-muted p-4 text-center detail-empty")
 
 
@@ -112,15 +116,18 @@ def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[
     labels = group_labels(breakdown.groups)
     whole = breakdown.total.measure(measure)
     compared = breakdown.comparison
-    shown = MEASURE_LABELS[measure].lower()
-    head = html.Thead(html.Tr([html.Th("Group"),
-                               *(html.Th(MEASURE_LABELS[m], className=f"text-end {MONEY_CLASSES[m]}")
+    shown = lower(MEASURE_LABELS[measure])
+    head = html.Thead(html.Tr([html.Th(_("Group")),
+                               *(html.Th(measure_label(m), className=f"text-end {MONEY_CLASSES[m]}")
                                  for m in MONEY_MEASURES),
-                               html.Th("Share", className="text-end"),
-                               *((html.Th("Previous", className="text-end", title=f"{MEASURE_LABELS[measure]}, "
-                                          f"{compared.start} to {compared.end}"),
-                                  html.Th("Change", className="text-end", title=f"Change of {shown}"),
-                                  html.Th("Change %", className="text-end", title=f"Change of {shown}, in %"))
+                               html.Th(_("Share"), className="text-end"),
+                               *((html.Th(_("Previous"), className="text-end",
+                                          title=_("%(measure)s, %(start)s to %(end)s", measure=measure_label(measure),
+                                                  start=day(compared.start), end=day(compared.end))),
+                                  html.Th(_("Change"), className="text-end",
+                                          title=_("Change of %(measure)s", measure=shown)),
+                                  html.Th(_("Change %"), className="text-end",
+                                          title=_("Change of %(measure)s, in %%", measure=shown)))
                                  if compared else ())]))
 
     def comparison_cells(money, key):
@@ -145,15 +152,15 @@ def group_table(breakdown: Breakdown, measure: str, currency: str, colors: dict[
 
     body = html.Tbody([row(labels[g.key], g.money, share(g.money.measure(measure), whole), colors[g.key], g.key,
                            id=ids.group_row(g.key), n_clicks=0, tabIndex=0, role="button",
-                           className="drillable", title=f"Drill into {labels[g.key]}")
+                           className="drillable", title=_("Drill into %(group)s", group=labels[g.key]))
                        for g in breakdown.groups])
-    foot = html.Tfoot(row("Total", breakdown.total, share(whole, whole), className="fw-semibold"))
+    foot = html.Tfoot(row(_("Total"), breakdown.total, share(whole, whole), className="fw-semibold"))
     table = dbc.Table([head, body, foot], size="sm", hover=True, responsive=True,
                       className="group-table mt-3 mb-0 align-middle")
     adds_up = all(rounded_parts_add_up((g.money.measure(m) for g in breakdown.groups),
                                        breakdown.total.measure(m)) for m in MONEY_MEASURES)
     return html.Div([table, None if adds_up else
-                     html.Div(ROUNDED_NOTE, id=ids.BREAKDOWN_ROUNDED, className="small text-muted mt-2")])
+                     html.Div(_(ROUNDED_NOTE), id=ids.BREAKDOWN_ROUNDED, className="small text-muted mt-2")])
 
 
 def forecast_table(forecast: Forecast, basis_label: str, currency: str) -> html.Div:
@@ -163,15 +170,18 @@ def forecast_table(forecast: Forecast, basis_label: str, currency: str) -> html.
                         html.Td(money_text(landing.forecast, currency), className="text-end text-nowrap fw-semibold"),
                         html.Td(f"{amount_text(landing.low)} \u2013 {amount_text(landing.high)}",
                                 className="text-end text-nowrap d-none d-sm-table-cell")], **props)
-    head = html.Thead(html.Tr([html.Th(basis_label), html.Th(f"To {forecast.data_up_to:%d %b}", className="text-end"),
-                               html.Th("Forecast", className="text-end"),
-                               html.Th("Range", className="text-end d-none d-sm-table-cell")]))
+    head = html.Thead(html.Tr([html.Th(term(basis_label)),
+                               html.Th(_("To %(day)s", day=short_day(forecast.data_up_to)), className="text-end"),
+                               html.Th(_("Forecast"), className="text-end"),
+                               html.Th(_("Range"), className="text-end d-none d-sm-table-cell")]))
     return html.Div([
-        html.Div([html.I(className="bi bi-graph-up-arrow me-2"), f"Forecast for {forecast.month:%B %Y}",
-                  html.Span(f" \u2014 Amount, data up to {forecast.data_up_to}", className="text-muted fw-normal")],
+        html.Div([html.I(className="bi bi-graph-up-arrow me-2"),
+                  _("Forecast for %(month)s", month=month(forecast.month)),
+                  html.Span(_(" \u2014 Amount, data up to %(day)s", day=day(forecast.data_up_to)),
+                            className="text-muted fw-normal")],
                  className="fw-semibold small mt-4 mb-1"),
-        dbc.Table([head, html.Tbody([row(group.label, group.amount) for group in forecast.groups]),
-                   html.Tfoot(row("Total", forecast.total.amount, className="fw-semibold"))],
+        dbc.Table([head, html.Tbody([row(term(group.label), group.amount) for group in forecast.groups]),
+                   html.Tfoot(row(_("Total"), forecast.total.amount, className="fw-semibold"))],
                   size="sm", hover=True, responsive=True, className="group-table mb-0 align-middle"),
     ])
 
@@ -186,9 +196,10 @@ def breadcrumb(crumbs: list[tuple[str, str | None]]) -> dbc.Breadcrumb | None:
 
 def _column(column, currency: str, shown: set[str]) -> dict:
     width = FIRST_TEXT_WIDTH if column.key in FIRST_COLUMNS and column.kind == "text" else COLUMN_WIDTHS[column.kind]
-    definition = {"field": column.key, "headerName": column.header, "width": width, "hide": column.key not in shown}
+    definition = {"field": column.key, "headerName": term(column.header), "width": width,
+                  "hide": column.key not in shown}
     if column.kind == "money":
-        definition.update(headerName=f"{column.header} ({currency})", type="rightAligned",
+        definition.update(headerName=f"{term(column.header)} ({currency})", type="rightAligned",
                           tooltipField=exact_field(column.key),  # the exact value on hover
                           cellClassRules={"text-danger": "params.value && params.value.startsWith('-')"})
     return definition
@@ -197,6 +208,16 @@ def _column(column, currency: str, shown: set[str]) -> dict:
 def exact_field(key: str) -> str:
     """The row field holding a money column's exact text (its own shows it rounded)."""
     return f"{key}_exact"
+
+
+# AG Grid's own words (its pager), in the user's language: by its localeText keys.
+GRID_WORDS = {"page": N_("Page"), "of": N_("of"), "to": N_("to"), "more": N_("more"),
+              "firstPage": N_("First Page"), "previousPage": N_("Previous Page"), "nextPage": N_("Next Page"),
+              "lastPage": N_("Last Page"), "loadingOoo": N_("Loading…"), "noRowsToShow": N_("No rows to show")}
+
+
+def grid_words() -> dict[str, str]:
+    return {key: _(word) for key, word in GRID_WORDS.items()}
 
 
 def grid_key(params: dict) -> str:
@@ -222,6 +243,7 @@ def detail_grid(tab: str, params: dict, currency: str, chosen=None) -> html.Div:
             "rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": False,
                              "enableClickSelection": False},
             "pagination": True, "paginationPageSize": PAGE_SIZE, "paginationPageSizeSelector": False,
+            "localeText": grid_words(),
             "cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 50, "context": params,
             "domLayout": "autoHeight",  # a page of rows, no inner scrolling
             "suppressColumnVirtualisation": True,  # fourteen columns at most: all in the page
@@ -238,5 +260,6 @@ def grid_row(row: dict) -> dict:
         if isinstance(value, Decimal):
             shown[key], shown[exact_field(key)] = amount_text(value), exact_amount_text(value)
         else:
-            shown[key] = value.isoformat() if isinstance(value, date) else value
+            shown[key] = value.isoformat() if isinstance(value, date) else \
+                term(value) if key in TERM_COLUMNS and isinstance(value, str) else value
     return shown

@@ -9,6 +9,7 @@ from data_access.breakdowns import Point
 from data_access.comparison import Comparison
 from data_access.forecast import Forecast, month_end
 from data_access.query import Granularity
+from i18n import _, day
 
 COMPARISON_COLOR = "#9aa5b1"
 FORECAST_COLOR = "#4e79a7"
@@ -37,7 +38,7 @@ def forecast_traces(forecast: Forecast, last: Point | None, granularity: Granula
     month's forecast and range as a point with error bars."""
     if granularity is Granularity.MONTH:
         landing = forecast.total.amount
-        return [{"type": "scatter", "mode": "markers", "name": "Forecast",
+        return [{"type": "scatter", "mode": "markers", "name": _("Forecast"),
                  "marker": {"color": FORECAST_COLOR, "symbol": "diamond-open", "size": 10},
                  "x": [granularity.period_text(forecast.month)], "y": [float(landing.forecast)],
                  "error_y": {"type": "data", "symmetric": False, "color": FORECAST_COLOR,
@@ -45,7 +46,7 @@ def forecast_traces(forecast: Forecast, last: Point | None, granularity: Granula
                              "arrayminus": [float(landing.forecast - landing.low)]},
                  "customdata": [f"{money_text(landing.forecast, currency)} "
                                 f"({money_text(landing.low, currency)} \u2013 {money_text(landing.high, currency)})"],
-                 "hovertemplate": "Forecast: %{customdata}<extra></extra>"}]
+                 "hovertemplate": _("Forecast") + ": %{customdata}<extra></extra>"}]
     if not forecast.days:
         return []
     start = [(last.period.isoformat(), last.money.amount, last.money.amount, last.money.amount)] if last else []
@@ -53,15 +54,15 @@ def forecast_traces(forecast: Forecast, last: Point | None, granularity: Granula
     x = [point[0] for point in points]
     band = {"type": "scatter", "mode": "lines", "line": {"width": 0}, "hoverinfo": "skip", "showlegend": False}
     return [
-        {**band, "name": "Forecast low", "x": x, "y": [float(point[2]) for point in points]},
-        {**band, "name": "Forecast range", "x": x, "y": [float(point[3]) for point in points],
+        {**band, "name": _("Forecast low"), "x": x, "y": [float(point[2]) for point in points]},
+        {**band, "name": _("Forecast range"), "x": x, "y": [float(point[3]) for point in points],
          "fill": "tonexty", "fillcolor": BAND_COLOR},
-        {"type": "scatter", "mode": "lines", "name": "Forecast",
+        {"type": "scatter", "mode": "lines", "name": _("Forecast"),
          "line": {"color": FORECAST_COLOR, "width": 2, "dash": "dash"},
          "x": x, "y": [float(point[1]) for point in points],
          "customdata": [f"{money_text(point[1], currency)} ({money_text(point[2], currency)} \u2013 "
                         f"{money_text(point[3], currency)})" for point in points],
-         "hovertemplate": "Forecast: %{customdata}<extra></extra>"},
+         "hovertemplate": _("Forecast") + ": %{customdata}<extra></extra>"},
     ]
 
 
@@ -72,7 +73,8 @@ def trend_extras(answer, forecast: Forecast | None, query, currency: str, measur
     traces = []
     if answer.comparison is not None:
         traces.append(comparison_trace(answer.comparison, answer.series, measure, query.granularity, currency,
-                                       f"{label} {answer.comparison.start} to {answer.comparison.end}"))
+                                       _("%(label)s %(start)s to %(end)s", label=label,
+                                         start=day(answer.comparison.start), end=day(answer.comparison.end))))
     if forecast is not None and query.start <= month_end(forecast.month) and query.end >= forecast.data_up_to:
         last = next((point for point in answer.series if point.period == forecast.data_up_to), None)
         traces += forecast_traces(forecast, last, query.granularity, currency)

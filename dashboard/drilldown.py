@@ -11,6 +11,8 @@ import dataclasses
 import json
 
 from data_access.query import OTHERS_KEY, Basis, ExpenditureQuery, Filters, QueryError
+from i18n import _
+from i18n.terms import lower, term
 
 NEXT_BASIS = {
     Basis.ACCOUNT_MANAGER: Basis.CUSTOMER_ACCOUNT,
@@ -100,5 +102,5 @@ def back(q: ExpenditureQuery, steps: tuple[Step, ...], level: int) -> tuple[Expe
 def crumb_text(step: Step, labels: dict[str, str]) -> str:
     """A step in the breadcrumb: the group chosen, or "Others" of the grouping."""
     if step.is_others:
-        return f"Others ({step.basis.label.lower()})"
-    return ", ".join(labels.get(key, key) for key in step.keys)
+        return _("Others (%(basis)s)", basis=lower(step.basis.label))
+    return ", ".join(term(labels.get(key, key)) for key in step.keys)

@@ -11,15 +11,26 @@ from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
-from dashboard.format import MEASURE_LABELS, change_text, money_text, share_text
+from dashboard.format import change_text, measure_label, money_text, share_text
 from dashboard.periods import Coverage, next_period
 from data_access.breakdowns import Breakdown, Group, Overview
 from data_access.money import ZERO, share
 from data_access.query import OTHERS_KEY, Granularity
+from i18n import _, plotly_locale
+from i18n.terms import term
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 CONFIG = {"displaylogo": False, "responsive": True,
           "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+
+
+def graph_config() -> dict:
+    """The graphs' config in the user's language: plotly.js's own locale (month names, its
+    buttons' titles; assets/vendor/plotly-locale-zh-cn.js) for Chinese."""
+    locale = plotly_locale()
+    return {**CONFIG, "locale": locale} if locale else CONFIG
+
+
 AMOUNT_COLOR, AMOUNT_PAID_COLOR = "#0072B2", "#CC3311"
 TOTAL_COLOR, MUTED_COLOR = "#343a40", "#6c757d"
 PARTIAL_FILL, NO_DATA_FILL = "rgba(108,117,125,0.10)", "rgba(108,117,125,0.05)"
@@ -49,7 +60,9 @@ def _time_axes(coverage: Coverage, currency: str) -> dict:
     xaxis = {"type": "date", "automargin": True, "showgrid": False, "range": [first.isoformat(), after.isoformat()],
              "hoverformat": "%b %Y" if month else "%a %Y-%m-%d"}
     if month:
-        xaxis.update(tickformat="%b %Y", dtick="M1")
+        xaxis.update(tickformat=_("%b %Y"), dtick="M1")  # a d3 time format: "%Y年%-m月" in Chinese
+    elif plotly_locale():  # plotly.js's own day ticks ("Nov 1") read oddly with Chinese month names
+        xaxis.update(tickformat=_("%b %-d"))
     return {"hovermode": "x unified", "xaxis": xaxis, "yaxis": _money_axis(currency), "bargap": 0.25,
             "hoverlabel": {"namelength": -1}, **_incomplete_marks(coverage)}
 
@@ -71,13 +84,13 @@ def _incomplete_marks(coverage: Coverage) -> dict:
         while month <= coverage.last_day:
             if coverage.is_partial(month):
                 shape, note = _band(month.isoformat(), next_period(month, Granularity.MONTH).isoformat(),
-                                    PARTIAL_FILL, "partial month")
+                                    PARTIAL_FILL, _("partial month"))
                 shapes.append(shape), notes.append(note)
             month = next_period(month, Granularity.MONTH)
     if coverage.cut:
         shape, note = _band((coverage.data_up_to + timedelta(days=1)).isoformat(),
                             next_period(coverage.end, Granularity.DAY).isoformat(), NO_DATA_FILL,
-                            f"data up to {coverage.data_up_to}", at_end=True)
+                            _("data up to %(day)s", day=coverage.data_up_to), at_end=True)
         shapes.append(shape), notes.append(note)
     return {"shapes": shapes, "annotations": notes}
 
@@ -122,7 +135,7 @@ def _columns(key: str, name: str, color: str, points, measure: str, coverage: Co
 def _total(points, coverage: Coverage, measure: str, chart: str, currency: str) -> dict:
     """The total of all groups: a dark line over lines and areas, a cap on each column."""
     trace = _series_values(None, points, measure, coverage, currency)
-    trace.update(type="scatter", name="Total", showlegend=False, line={"color": TOTAL_COLOR, "width": 1.5})
+    trace.update(type="scatter", name=_("Total"), showlegend=False, line={"color": TOTAL_COLOR, "width": 1.5})
     if chart == "columns":  # no cap on an empty period
         trace.update(mode="markers", marker={"symbol": "line-ew-open", "size": [14 if y else 0 for y in trace["y"]],
                                              "color": TOTAL_COLOR, "line": {"width": 2, "color": TOTAL_COLOR}})
@@ -133,7 +146,7 @@ def _total(points, coverage: Coverage, measure: str, chart: str, currency: str) 
 
 def overview_figure(overview: Overview, coverage: Coverage, currency: str) -> dict:
     """Amount and Amount paid over time, up to "data up to"."""
-    traces = [_line(measure, MEASURE_LABELS[measure], color, overview.series, measure, coverage, currency)
+    traces = [_line(measure, measure_label(measure), color, overview.series, measure, coverage, currency)
               for measure, color in (("amount", AMOUNT_COLOR), ("amount_paid", AMOUNT_PAID_COLOR))]
     layout = _layout(**_time_axes(coverage, currency), showlegend=True,
                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
@@ -145,7 +158,7 @@ def group_labels(groups: tuple[Group, ...]) -> dict[str, str]:
     """{key: label}, with the key added to a label that two groups share (two customers may
     have the same account name), so that no chart merges or confuses them."""
     counts = Counter(group.label for group in groups)
-    return {group.key: group.label if counts[group.label] == 1 else f"{group.label} ({group.key})"
+    return {group.key: term(group.label) if counts[group.label] == 1 else f"{term(group.label)} ({group.key})"
             for group in groups}
 
 
@@ -191,16 +204,18 @@ def _change_hover(breakdown: Breakdown, group: Group, measure: str, currency: st
     if breakdown.comparison is None:
         return []
     previous = breakdown.comparison.previous(group.key).measure(measure)
-    return [f"Change: {change_text(group.money.measure(measure), previous, currency)} "
-            f"(was {money_text(previous, currency)})"]
+    return [_("Change: %(change)s (was %(previous)s)",
+              change=change_text(group.money.measure(measure), previous, currency),
+              previous=money_text(previous, currency))]
 
 
 def _hover(label: str, breakdown: Breakdown, group: Group, measure: str, measure_share: Decimal,
            cumulative: Decimal | None, currency: str) -> str:
-    lines = [f"<b>{label}</b>", f"Amount: {money_text(group.money.amount, currency)}",
-             f"Amount paid: {money_text(group.money.amount_paid, currency)}", f"Share: {share_text(measure_share)}"]
+    lines = [f"<b>{label}</b>", _("Amount: %(value)s", value=money_text(group.money.amount, currency)),
+             _("Amount paid: %(value)s", value=money_text(group.money.amount_paid, currency)),
+             _("Share: %(value)s", value=share_text(measure_share))]
     if cumulative is not None:
-        lines.append(f"Cumulative share: {share_text(cumulative)}")
+        lines.append(_("Cumulative share: %(value)s", value=share_text(cumulative)))
     return "<br>".join(lines + _change_hover(breakdown, group, measure, currency))
 
 
@@ -224,7 +239,7 @@ def donut_figure(breakdown: Breakdown, measure: str, currency: str, colors: dict
         "customdata": [[group.key] for group in drawn],
         "hovertemplate": "%{hovertext}<extra></extra>",
     }], "layout": _layout(margin={"l": 24, "r": 24, "t": 24, "b": 24}, annotations=[{
-        "text": f"{MEASURE_LABELS[measure]}<br><b>{money_text(whole, currency)}</b>",
+        "text": f"{measure_label(measure)}<br><b>{money_text(whole, currency)}</b>",
         "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper"}])}
 
 
@@ -242,7 +257,7 @@ def ranked_figure(breakdown: Breakdown, measure: str, currency: str, colors: dic
         running += value
         cumulative.append(running)
     y = [labels[g.key] for g in ranked]
-    bars = {"type": "bar", "orientation": "h", "name": MEASURE_LABELS[measure], "y": y,
+    bars = {"type": "bar", "orientation": "h", "name": measure_label(measure), "y": y,
             "x": [float(g.money.measure(measure)) for g in ranked],
             "marker": {"color": [colors[g.key] for g in ranked]},
             "text": [f"{money_text(g.money.measure(measure), currency)} \u00b7 {share_text(value)}"
@@ -252,7 +267,7 @@ def ranked_figure(breakdown: Breakdown, measure: str, currency: str, colors: dic
                           for g, value, cum in zip(ranked, shares, cumulative, strict=True)],
             "customdata": [[g.key] for g in ranked],
             "hovertemplate": "%{hovertext}<extra></extra>"}
-    line = {"type": "scatter", "mode": "lines+markers", "name": "Cumulative share", "xaxis": "x2", "y": y,
+    line = {"type": "scatter", "mode": "lines+markers", "name": _("Cumulative share"), "xaxis": "x2", "y": y,
             "x": [float(value * 100) for value in cumulative], "line": {"color": TOTAL_COLOR, "width": 1.5},
             "marker": {"size": 6}, "hoverinfo": "skip"}
     return {"data": [bars, line], "layout": _layout(
@@ -261,7 +276,7 @@ def ranked_figure(breakdown: Breakdown, measure: str, currency: str, colors: dic
         xaxis={**_money_axis(currency), "title": {"text": currency}},
         xaxis2={"overlaying": "x", "side": "top", "range": [0, 102], "tickvals": [0, 25, 50, 75, 100],
                 "ticksuffix": "%", "showgrid": False,
-                "title": {"text": "Cumulative share", "font": {"size": 11, "color": MUTED_COLOR}},
+                "title": {"text": _("Cumulative share"), "font": {"size": 11, "color": MUTED_COLOR}},
                 "tickfont": {"color": MUTED_COLOR}})}
 
 

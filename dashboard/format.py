@@ -9,15 +9,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dash import html
 
+import i18n
 from data_access.comparison import percent
 from data_access.money import CENT
-from data_access.money import money_text as plain_money_text
+from i18n import N_, _
 
-PERCENT = Decimal("0.01")
-ROUNDED_NOTE = ("Figures are rounded to the cent; rounded groups may not add up to the rounded "
-                "total. Point at a figure for its exact value.")
-ROUNDED_TOTALS_NOTE = ("Figures are rounded to the cent; rounded, Amount less cash coupons used may "
-                       "differ from Amount paid. Point at a figure for its exact value.")
+ROUNDED_NOTE = N_("Figures are rounded to the cent; rounded groups may not add up to the rounded total. Point at "
+                  "a figure for its exact value.")
+ROUNDED_TOTALS_NOTE = N_("Figures are rounded to the cent; rounded, Amount less cash coupons used may differ from "
+                         "Amount paid. Point at a figure for its exact value.")
 
 
 def rounded(value: Decimal) -> Decimal:
@@ -26,24 +26,23 @@ def rounded(value: Decimal) -> Decimal:
 
 
 def amount_text(value: Decimal) -> str:
-    """'1,234,567.89': thousands separators, rounded to two decimals."""
-    value = rounded(value)
-    return f"{value if value else abs(value):,.2f}"  # no "-0.00"
+    """'1,234,567.89': thousands separators, rounded half up to two decimals, in the user's locale."""
+    return i18n.decimal(value)
 
 
 def money_text(value: Decimal, currency: str) -> str:
-    """'CNY 1,234,567.89'; a refund reads 'CNY -5.00'."""
-    return f"{currency} {amount_text(value)}"
+    """'CNY 1,234,567.89' / '¥1,234,567.89'; a refund reads 'CNY -5.00' / '-¥5.00'."""
+    return i18n.money(value, currency)
 
 
 def exact_amount_text(value: Decimal) -> str:
     """'1,234.83822466': every decimal there is, at least two."""
-    return f"{Decimal(plain_money_text(value)):,f}"
+    return i18n.decimal(value, exact=True)
 
 
 def exact_money_text(value: Decimal, currency: str) -> str:
-    """'CNY 1,234.83822466': what hovering over a rounded figure shows."""
-    return f"{currency} {exact_amount_text(value)}"
+    """'CNY 1,234.83822466' / '¥1,234.83822466': what hovering over a rounded figure shows."""
+    return i18n.money(value, currency, exact=True)
 
 
 def rounded_parts_add_up(parts: Iterable[Decimal], whole: Decimal) -> bool:
@@ -54,20 +53,25 @@ def rounded_parts_add_up(parts: Iterable[Decimal], whole: Decimal) -> bool:
 
 def share_text(share: Decimal) -> str:
     """0.4120 -> '41.20%'."""
-    return f"{(share * 100).quantize(PERCENT, rounding=ROUND_HALF_UP)}%"
+    return i18n.percent(share * 100)
 
 
-MEASURE_LABELS = {"amount": "Amount", "amount_paid": "Amount paid", "cash_coupon": "Cash coupons used"}
+# Marked for the catalog; shown through `measure_label`.
+MEASURE_LABELS = {"amount": N_("Amount"), "amount_paid": N_("Amount paid"), "cash_coupon": N_("Cash coupons used")}
+
+
+def measure_label(measure: str) -> str:
+    return _(MEASURE_LABELS[measure])
 
 
 def signed_amount(value: Decimal) -> str:
     """'+1,234.50', '-5.00', '0.00'."""
-    return ("+" if rounded(value) > 0 else "") + amount_text(value)
+    return i18n.money(value, "", signed=True)
 
 
 def percent_text(rate: Decimal | None) -> str:
     """'+12.34%', '-5.00%'; a dash where there is no percentage (a zero previous value)."""
-    return "\u2014" if rate is None else f"{'+' if rate > 0 else ''}{rate}%"
+    return "\u2014" if rate is None else i18n.percent(rate, signed=True)
 
 
 def change_color(change: Decimal) -> str:
@@ -78,8 +82,8 @@ def change_color(change: Decimal) -> str:
 def change_text(current: Decimal, previous: Decimal, currency: str) -> str:
     """'CNY +1,234.50 (+12.34%)'; no percentage of a zero previous value."""
     rate = percent(current, previous)
-    text = signed_amount(current - previous)
-    return (f"{currency} {text}" if currency else text) + ("" if rate is None else f" ({percent_text(rate)})")
+    text = i18n.money(current - previous, currency, signed=True)
+    return text + ("" if rate is None else f" ({percent_text(rate)})")
 
 
 def change_badge(current: Decimal, previous: Decimal, currency: str = "") -> html.Span:

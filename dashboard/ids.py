@@ -61,6 +61,9 @@ def export_cancel(task_id: str) -> dict:
 
 # --- The page shell and the view's controls (dashboard/shell.py, dashboard/controls.py) ------
 HEADER = "header"                    # partner, data freshness, time zone, sign-in: filled on load
+LANGUAGE = "language"                # the header's language switch (a language code)
+LANGUAGE_SAVED = "language-saved"    # the language just stored: the page reloads in it
+SELECTION_WORDS = "selection-words"  # the words of the grid's "N selected", in the page's language
 TAB_CONTENT = "tab-content"          # the active tab's content, rendered when the tab is chosen
 VIEW_MESSAGE = "view-message"        # dbc.Alert: a control or link value that cannot be used
 TOOLBAR = "toolbar"                  # time range, search, grouping: hidden on the export history

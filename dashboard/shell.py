@@ -11,9 +11,10 @@ from dashboard import breakdown_tab, export_history, ids, overview
 from dashboard.controls import PHONE_MORE, side_panel, toolbar
 from dashboard.view_state import BREAKDOWN_TABS, DEFAULTS
 from data_access.export_tasks import zone_label
+from i18n import LANGUAGES, N_, _, current_language
 
-TAB_LABELS = {ids.TAB_OVERVIEW: "Overview", ids.TAB_TREND: "Expenditure Trend",
-              ids.TAB_DISTRIBUTION: "Expenditure Distribution", ids.TAB_EXPORTS: "Export History"}
+TAB_LABELS = {ids.TAB_OVERVIEW: N_("Overview"), ids.TAB_TREND: N_("Expenditure Trend"),
+              ids.TAB_DISTRIBUTION: N_("Expenditure Distribution"), ids.TAB_EXPORTS: N_("Export History")}
 
 
 def layout() -> html.Div:
@@ -22,17 +23,20 @@ def layout() -> html.Div:
         dcc.Location(id=ids.URL, refresh="callback-nav"),
         dcc.Store(id=ids.QUERY_PARAMS),
         dcc.Store(id=ids.DRILL_REQUEST),  # set by assets/drilldown.js
+        dcc.Store(id=ids.LANGUAGE_SAVED),
+        dcc.Store(id=ids.SELECTION_WORDS, data={"selected": _("%(count)s selected"),
+                                                 "none": _("Tick rows to export them")}),
         # Bottom right: a toast never covers the header (Sign out) nor the tabs.
         html.Div(id=ids.TOASTS, className="toast-container position-fixed bottom-0 end-0 p-3"),
         html.Header(dbc.Container([
             html.Div([html.I(className="bi bi-bar-chart-line-fill text-primary me-2"),
-                      html.Span("Expenditure Statistics", className="fw-semibold")],
+                      html.Span(_("Expenditure Statistics"), className="fw-semibold")],
                      className="brand d-flex align-items-center"),
             html.Div(id=ids.HEADER, className="d-flex flex-wrap align-items-center gap-2 gap-md-3"),
         ], fluid=True, className="d-flex flex-wrap justify-content-between align-items-center gap-2 py-2"),
             className="app-header border-bottom bg-white"),
         dbc.Container([
-            dbc.Tabs([dbc.Tab(label=label, tab_id=tab) for tab, label in TAB_LABELS.items()],
+            dbc.Tabs([dbc.Tab(label=_(label), tab_id=tab) for tab, label in TAB_LABELS.items()],
                      id=ids.TABS, active_tab=DEFAULTS["tab"], className="mt-2 flex-nowrap app-tabs"),
             toolbar(classes),
             dbc.Alert(id=ids.VIEW_MESSAGE, color="warning", is_open=False, dismissable=True),
@@ -45,14 +49,24 @@ def layout() -> html.Div:
     ])
 
 
+def language_switch() -> html.Div:
+    """The languages, each in its own name; the choice is stored with the user."""
+    return html.Div([
+        dbc.Label([html.I(className="bi bi-translate"), html.Span(_("Language"), className="visually-hidden")],
+                  html_for=ids.LANGUAGE, className="mb-0 text-muted"),
+        dbc.Select(id=ids.LANGUAGE, size="sm", value=current_language(), class_name="w-auto",
+                   options=[{"label": name, "value": code} for code, name in LANGUAGES.items()]),
+    ], className="language-switch d-flex align-items-center gap-1")
+
+
 def header(partner_name: str, latest_day: date | None, time_zone: str, login: str, csrf_token: str,
            manager_name: str | None = None) -> list:
     """Whose data, how fresh, in which time zone; who is signed in (an account manager by
-    name: their spend is all they see), and sign-out."""
-    freshness = f"Data up to {latest_day}" if latest_day else "No data loaded yet"
+    name: their spend is all they see), the language, and sign-out."""
+    freshness = _("Data up to %(day)s", day=latest_day) if latest_day else _("No data loaded yet")
     sign_out = html.Form([
         dcc.Input(type="hidden", name=FIELD_NAME, value=csrf_token),
-        html.Button([html.I(className="bi bi-box-arrow-right me-1"), "Sign out"], type="submit",
+        html.Button([html.I(className="bi bi-box-arrow-right me-1"), _("Sign out")], type="submit",
                     className="btn btn-sm btn-outline-secondary"),
     ], action="/logout", method="POST", className="m-0")
     facts = ((partner_name, "bi-building", "partner-name fw-semibold"),
@@ -60,7 +74,7 @@ def header(partner_name: str, latest_day: date | None, time_zone: str, login: st
              (zone_label(time_zone), "bi-globe2", "time-zone small text-muted"),
              (f"{manager_name} \u00b7 {login}" if manager_name else login, "bi-person-circle", "login small"))
     return [*(html.Span([html.I(className=f"bi {icon} me-1"), text], className=class_name)
-              for text, icon, class_name in facts), sign_out]
+              for text, icon, class_name in facts), language_switch(), sign_out]
 
 
 def tab_content(tab: str):

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from data_access.export_tasks import local_time
+from i18n import N_, _
 
 
 class Preset(StrEnum):
@@ -19,11 +20,19 @@ class Preset(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return _(PRESET_LABELS[self])
+
+
+PRESET_LABELS = {
+    Preset.LAST_7_DAYS: N_("Last 7 days"), Preset.LAST_30_DAYS: N_("Last 30 days"),
+    Preset.THIS_MONTH: N_("This month"), Preset.LAST_MONTH: N_("Last month"),
+    Preset.LAST_3_MONTHS: N_("Last 3 months"), Preset.LAST_6_MONTHS: N_("Last 6 months"),
+    Preset.LAST_12_MONTHS: N_("Last 12 months"), Preset.THIS_YEAR: N_("This year"),
+}
 
 
 CUSTOM = "custom"  # the time range is the days chosen, not a preset
-CUSTOM_LABEL = "Custom range"
+CUSTOM_LABEL = N_("Custom range")
 DEFAULT_PRESET = Preset.LAST_30_DAYS
 
 

@@ -93,6 +93,11 @@ class ExportTask:
         return self.parameters.get("view", False)
 
     @property
+    def language(self) -> str:
+        """The language of the file (tasks stored before there was a choice: English)."""
+        return self.parameters.get("language") or "en"
+
+    @property
     def selection(self) -> str:
         return selection(self.record_ids, self.view)
 
@@ -147,15 +152,17 @@ def change(engine: sa.Engine, step, *args, **kwargs):
 
 def create(conn: sa.Connection, owner_login: str, query: ExpenditureQuery, name: str,
            file_format: str, retention: timedelta, record_ids: Sequence[str] | None = None,
-           now: datetime | None = None, view: bool = False) -> str:
+           now: datetime | None = None, view: bool = False, language: str = "en") -> str:
     """Store a Pending task for `query` (narrowed to `record_ids` if given; only the view's
-    tables, not the records, if `view`); returns its id."""
+    tables, not the records, if `view`), whose file speaks `language` (the owner's at creation,
+    a code of i18n.LANGUAGES); returns its id."""
     if file_format not in FORMATS:
         raise ValueError(f"unknown export format {file_format!r}")
     now = now or utc_now()
     task_id = uuid.uuid4().hex
     parameters = {"scope": dataclasses.asdict(query.scope), "query": query.to_params(),
-                  "record_ids": None if record_ids is None else sorted(set(record_ids)), "view": view}
+                  "record_ids": None if record_ids is None else sorted(set(record_ids)), "view": view,
+                  "language": language}
     conn.execute(t.insert().values(
         task_id=task_id, owner_login=owner_login, partner_id=query.scope.partner_id, name=name,
         file_format=file_format, parameters=json.dumps(parameters), status=PENDING,

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from data_access import rollups
-from data_access.schema import MONEY, ROLLUP_MONEY, expenditures, schema_meta
+from data_access.schema import MONEY, ROLLUP_MONEY, expenditures, schema_meta, users
 
 
 def read_meta(conn: sa.Connection, key: str) -> str | None:
@@ -63,10 +63,17 @@ def users_session_generation(conn: sa.Connection) -> None:
         "ALTER TABLE users ADD COLUMN IF NOT EXISTS session_generation INTEGER DEFAULT 0"))
 
 
+def users_language(conn: sa.Connection) -> None:
+    """The users' chosen language (NULL: not chosen yet, the browser's preference decides)."""
+    width = users.c.language.type.length
+    conn.execute(sa.text(f"ALTER TABLE users ADD COLUMN IF NOT EXISTS language VARCHAR({width})"))
+
+
 # (unique name, step), applied in this order; a name, once released, never changes.
 MIGRATIONS: tuple[tuple[str, Callable[[sa.Connection], None]], ...] = (
     ("money-8-decimals", money_at_eight_decimals),
     ("users-session-generation", users_session_generation),
+    ("users-language", users_language),
 )
 
 

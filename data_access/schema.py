@@ -123,6 +123,8 @@ users = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     # Part of every session of the user: bumping it ends them all, on every worker.
     sa.Column("session_generation", sa.Integer, nullable=False, server_default="0"),
+    # "en" or "zh-CN" (i18n.LANGUAGES); NULL until chosen: the browser's preference decides.
+    sa.Column("language", sa.String(16), nullable=True),
 )
 
 export_tasks = sa.Table(

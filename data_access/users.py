@@ -31,6 +31,7 @@ class User:
     role: Role
     manager_id: str | None = None
     session_generation: int = 0  # sessions signed in under another generation have ended
+    language: str | None = None  # the language chosen in the header; None: not chosen
 
     # What flask-login asks of a signed-in user: a stored user is one.
     is_authenticated, is_active, is_anonymous = True, True, False
@@ -51,7 +52,7 @@ class User:
 
 
 def _user(row) -> User:
-    return User(row.login, row.partner_id, Role(row.role), row.manager_id, row.session_generation)
+    return User(row.login, row.partner_id, Role(row.role), row.manager_id, row.session_generation, row.language)
 
 
 def _check_role(conn: sa.Connection, partner_id: str, role: str, manager_id: str | None) -> None:
@@ -129,6 +130,13 @@ def set_role(conn: sa.Connection, login: str, role: str, manager_id: str | None 
 
 def sign_out_everywhere(conn: sa.Connection, login: str) -> None:
     _update(conn, login)
+
+
+def set_language(conn: sa.Connection, login: str, language: str) -> None:
+    """Remember the user's language (a code the caller has checked). Not through `_update`:
+    choosing a language ends no session."""
+    if conn.execute(users.update().where(users.c.login == login).values(language=language)).rowcount != 1:
+        raise UserError(f"unknown login {login!r}")
 
 
 def remove_user(conn: sa.Connection, login: str) -> None:

@@ -21,11 +21,13 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from data_access import comparison, details, export_tasks, options
 from data_access.errors import UserError
-from data_access.export_tasks import ExportTask, local_time, selection, utc_now, zone_label
+from data_access.export_tasks import ExportTask, local_time, utc_now, zone_label
 from data_access.query import ExpenditureQuery, QueryError
 from exports.cells import FORMULA_STARTS
 from exports.views import view_tables
-from exports.writers import CSV_HEADERS, WRITERS, FileHeader, write_xlsx
+from exports.writers import WRITERS, FileHeader, csv_headers, write_xlsx
+from i18n import _, speaking
+from i18n.terms import describe, selection
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +53,18 @@ def build_export(engine: sa.Engine, task_id: str, export_dir: Path,
     if attempt is None:
         return None
     export_dir = Path(export_dir)
+    # The claim makes this the task's one builder: a partial file of the task is a killed attempt's.
+    for partial in export_dir.glob(f".{task_id}.*{TEMPORARY_SUFFIX}"):
+        partial.unlink(missing_ok=True)
     temporary = export_dir / f".{task_id}.{uuid.uuid4().hex}{TEMPORARY_SUFFIX}"
     progress = _Progress(engine, task_id, attempt, heartbeat_seconds)
     try:
         with engine.connect() as conn:
             task = export_tasks.get(conn, task_id)
             export_dir.mkdir(parents=True, exist_ok=True)
-            count = write_file(conn, task.query, task.file_format, temporary, task.record_ids, task.view,
-                               progress)
+            with speaking(task.language):  # no request here: the file speaks its owner's language
+                count = write_file(conn, task.query, task.file_format, temporary, task.record_ids, task.view,
+                                   progress)
         final = export_dir / file_name(task)
         os.replace(temporary, final)
         if export_tasks.change(engine, export_tasks.complete, task_id, attempt, final.name, count):
@@ -93,7 +99,8 @@ def write_file(conn: sa.Connection, query: ExpenditureQuery, file_format: str, p
     if progress is not None:
         progress.beat(0, rows=details.count_rows(conn, query, record_ids))
     if file_format == "csv":  # written by the database, at its speed
-        return details.copy_details_csv(conn, query, record_ids, path, CSV_HEADERS, FORMULA_STARTS)
+        # The database writes the rows: their values stay as stored (English labels), the headers speak.
+        return details.copy_details_csv(conn, query, record_ids, path, csv_headers(), FORMULA_STARTS)
     rows = details.detail_values(conn, query, record_ids)
     rows = progress.track(rows) if progress is not None else rows
     return write_xlsx(path, header, rows, tables)
@@ -103,7 +110,7 @@ def build_next(engine: sa.Engine, export_dir: Path) -> str | None:
     """Build the Pending task that is fairest to build next (export_tasks.next_pending): what
     an in-process builder does with each task submitted, whichever it was. Returns the status
     it ends in, or None when no task was left to claim."""
-    for _ in range(CLAIM_ATTEMPTS):
+    for _attempt in range(CLAIM_ATTEMPTS):
         with engine.connect() as conn:
             task_id = export_tasks.next_pending(conn)
         if task_id is None:
@@ -124,14 +131,17 @@ def _reason(error: Exception, task_id: str) -> str:
         return "it took longer than the time limit; export fewer records at a time"
     if isinstance(error, OSError):
         return f"the file could not be written: {error.strerror or error}"
+    if isinstance(error, sa.exc.OperationalError) and "Out of Memory" in str(error.orig):
+        return ("the database ran out of memory sorting the records (DUCKDB_MEMORY_LIMIT); "
+                "export fewer records at a time")
     log.exception("export %s failed", task_id, exc_info=error)
     return f"unexpected error ({type(error).__name__}); please retry"
 
 
 def file_header(query: ExpenditureQuery, records: str, partner) -> FileHeader:
-    parameters = query.describe()
+    parameters = describe(query)
     if query.scope.manager_id is not None:
-        parameters += f"; spend of account manager {query.scope.manager_id} only"
+        parameters += _("; ") + _("spend of account manager %(manager)s only", manager=query.scope.manager_id)
     return FileHeader(
         partner=f"{partner.name} ({partner.partner_id})", parameters=parameters, records=records,
         generated=local_time(utc_now(), partner.time_zone),

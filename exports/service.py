@@ -20,6 +20,7 @@ from data_access.query import ExpenditureQuery
 from data_access.users import User
 from exports.builder import TEMPORARY_SUFFIX, file_name
 from exports.runners import CeleryRunner, ThreadRunner
+from i18n import ENGLISH, _, day, number, speaking
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,12 @@ def task_name(query: ExpenditureQuery, file_format: str, record_ids: list[str] |
               origin: str | None = None, view: bool = False) -> str:
     """Tells tasks apart: where the export was made (a breakdown tab names its grouping), what
     was selected or searched, the days and the format. "Trend by account manager · 3 selected ·
-    2025-01-01 to 2025-01-31 · “alpha” · .xlsx"; a view's tables say "view" instead."""
-    selected = "view" if view else "all records" if record_ids is None else f"{len(record_ids):,} selected"
-    parts = [origin or "Expenditures", selected, f"{query.start} to {query.end}"]
+    2025-01-01 to 2025-01-31 · “alpha” · .xlsx"; a view's tables say "view" instead. In the
+    current language: the owner's, when the task is created."""
+    selected = _("view") if view else _("all records") if record_ids is None else \
+        _("%(count)s selected", count=number(len(record_ids)))
+    days = _("%(start)s to %(end)s", start=day(query.start), end=day(query.end))
+    parts = [origin or _("Expenditures"), selected, days]
     if query.search:  # cut to keep the name within its column (the parameters say it whole)
         search = query.search if len(query.search) <= NAMED_SEARCH else query.search[:NAMED_SEARCH] + "\u2026"
         parts.append(f"\u201c{search}\u201d")
@@ -83,16 +87,19 @@ class ExportService:
     # --- the user's requests ------------------------------------------------------------------
 
     def create(self, viewer: User, query: ExpenditureQuery, file_format: str,
-               record_ids: list[str] | None = None, view: bool = False, origin: str | None = None) -> str:
-        """Store the task and queue it; the file is built in the background. `origin`: where
-        it was asked for, in words ("Overview", "Trend by service type"), for its name."""
+               record_ids: list[str] | None = None, view: bool = False, origin: str | None = None,
+               language: str = ENGLISH) -> str:
+        """Store the task and queue it; the file is built in the background, in `language`
+        (the viewer's: a worker has no request to ask). `origin`: where it was asked for, in
+        words ("Overview", "Trend by service type"), for its name."""
         if query.scope.partner_id != viewer.partner_id:
             raise PermissionError("the query is not of the viewer's partner")
         with self.engine.begin() as conn:
             self._within_limits(conn, viewer, new=True)
-            task_id = export_tasks.create(conn, viewer.login, query,
-                                          task_name(query, file_format, record_ids, origin, view), file_format,
-                                          self.retention, record_ids, view=view)
+            with speaking(language):
+                name = task_name(query, file_format, record_ids, origin, view)
+            task_id = export_tasks.create(conn, viewer.login, query, name, file_format,
+                                          self.retention, record_ids, view=view, language=language)
         self._submit(task_id, query.scope.partner_id)
         return task_id
 
@@ -101,15 +108,16 @@ class ExportService:
         fill the builders' queue, nor the disk, for everybody)."""
         config = self.config
         load = export_tasks.load(conn, viewer.login, viewer.partner_id, utc_now() - timedelta(hours=1))
-        wait = "wait until one has finished, then try again"
+        # In the user's language: asked in a request (create, retry).
         if load.owner_running >= config.exports_pending_per_user:
-            raise ExportRefused(f"You have {load.owner_running} exports on their way already; {wait}.")
+            raise ExportRefused(_("You have %(count)s exports on their way already; wait until one has finished, "
+                                  "then try again.", count=number(load.owner_running)))
         if load.partner_running >= config.exports_pending_per_partner:
-            raise ExportRefused(f"Your organisation has {load.partner_running} exports on their way "
-                                f"already; {wait}.")
+            raise ExportRefused(_("Your organisation has %(count)s exports on their way already; wait until one "
+                                  "has finished, then try again.", count=number(load.partner_running)))
         if new and load.owner_created_since >= config.exports_per_hour:
-            raise ExportRefused(f"You have created {load.owner_created_since} exports in the last hour, "
-                                "the most allowed; try again later.")
+            raise ExportRefused(_("You have created %(count)s exports in the last hour, the most allowed; try "
+                                  "again later.", count=number(load.owner_created_since)))
 
     def retry(self, viewer: User, task_id: str) -> bool:
         with self.engine.connect() as conn:

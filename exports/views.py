@@ -15,6 +15,8 @@ from data_access.breakdowns import Breakdown
 from data_access.comparison import Comparison
 from data_access.money import Money
 from data_access.query import ExpenditureQuery, Granularity
+from i18n import N_, _
+from i18n.terms import term
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,15 +35,17 @@ class Table:
     totals: list | None  # the totals row, or None
 
 
-MONEY_COLUMNS = [Column("amount", "Amount", "money"), Column("cash_coupon", "Cash coupons used", "money"),
-                 Column("amount_paid", "Amount paid", "money")]
-SHARE_COLUMN = Column("share", "Share of amount", "share", 16)
-COMPARISON_COLUMNS = [Column("previous_amount", "Previous amount", "money"),
-                      Column("previous_amount_paid", "Previous amount paid", "money"),
-                      Column("change_amount", "Change of amount", "money"),
-                      Column("change_amount_paid", "Change of amount paid", "money"),
-                      Column("change_percent", "Change of amount %", "share", 16)]
-TOTAL_LABEL = "Total"
+# Headers and titles in English, marked for the catalog: the writers write them translated.
+MONEY_COLUMNS = [Column("amount", N_("Amount"), "money"), Column("cash_coupon", N_("Cash coupons used"), "money"),
+                 Column("amount_paid", N_("Amount paid"), "money")]
+SHARE_COLUMN = Column("share", N_("Share of amount"), "share", 16)
+COMPARISON_COLUMNS = [Column("previous_amount", N_("Previous amount"), "money"),
+                      Column("previous_amount_paid", N_("Previous amount paid"), "money"),
+                      Column("change_amount", N_("Change of amount"), "money"),
+                      Column("change_amount_paid", N_("Change of amount paid"), "money"),
+                      Column("change_percent", N_("Change of amount %"), "share", 16)]
+TOTAL_LABEL = N_("Total")
+GROUPS, SERIES = N_("Groups"), N_("Series")
 
 
 def _money(money: Money) -> list:
@@ -61,17 +65,18 @@ def view_tables(q: ExpenditureQuery, answer: Breakdown) -> list[Table]:
     one's previous figures and change) and the series (each period's totals by group, then the
     total), as the tabs show them."""
     group = Column("group", q.group_by.label, "text", 32)
-    period = Column("period", "Day" if q.granularity is Granularity.DAY else "Month", "date", 12)
+    period = Column("period", N_("Day") if q.granularity is Granularity.DAY else N_("Month"), "date", 12)
     whole = Decimal(1) if answer.total.amount else Decimal(0)  # 100% of a non-zero total
     compared = answer.comparison
-    groups = Table("Groups", [group, *MONEY_COLUMNS, SHARE_COLUMN, *(COMPARISON_COLUMNS if compared else [])],
-                   [[g.label, *_money(g.money), g.share, *(_compared(compared, g.money, g.key) if compared else [])]
-                    for g in answer.groups],
-                   [TOTAL_LABEL, *_money(answer.total), whole,
+    # Built in the file's language (exports.builder speaks it): the groups' labels and Total.
+    groups = Table(GROUPS, [group, *MONEY_COLUMNS, SHARE_COLUMN, *(COMPARISON_COLUMNS if compared else [])],
+                   [[term(g.label), *_money(g.money), g.share,
+                     *(_compared(compared, g.money, g.key) if compared else [])] for g in answer.groups],
+                   [_(TOTAL_LABEL), *_money(answer.total), whole,
                     *(_compared(compared, answer.total) if compared else [])])
-    by_period = [[point.period, g.label, *_money(point.money)]
+    by_period = [[point.period, term(g.label), *_money(point.money)]
                  for index, _ in enumerate(answer.series) for g in answer.groups
                  for point in (g.series[index],)]
-    series = Table("Series", [period, group, *MONEY_COLUMNS], by_period,
-                   [None, TOTAL_LABEL, *_money(answer.total)])
+    series = Table(SERIES, [period, group, *MONEY_COLUMNS], by_period,
+                   [None, _(TOTAL_LABEL), *_money(answer.total)])
     return [groups, series]

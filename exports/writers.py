@@ -29,21 +29,37 @@ from data_access.money import ZERO, money_text
 from exports import xlsx
 from exports.cells import cell_text
 from exports.views import Table
+from i18n import ENGLISH, N_, _, current_language, ngettext
+from i18n.terms import TERM_COLUMNS, term
 
 EXCEL_MAX_ROWS = xlsx.MAX_ROWS
-SHEET_TITLE = "Expenditures"
+SHEET_TITLE = N_("Expenditures")
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 SHARE_FORMAT = "0.00%"
-CSV_HEADERS = tuple(cell_text(column.header) for column in DETAIL_COLUMNS)
 MONEY_KEYS = tuple(column.key for column in DETAIL_COLUMNS if column.kind == "money")
 WIDTHS = {"day": 12, "record_id": 24, "customer_name": 30, "account_name": 24,
           "association_type": 16, "account_manager": 20, "service_type": 26, "billing_mode": 18,
           "bill_type": 12, "region": 14, "resource_id": 30}
 MONEY_WIDTH = 18
 HEADER_FILL = "DDE4EE"
-AMOUNTS_NOTE = ("exact, to 8 decimals, shown to 2; an amount a spreadsheet number cannot hold "
-                "exactly (more than 15 significant digits) is written as its exact text, right-aligned")
+AMOUNTS_NOTE = N_("exact, to 8 decimals, shown to 2; an amount a spreadsheet number cannot hold exactly (more "
+                  "than 15 significant digits) is written as its exact text, right-aligned")
+# Positions in a detail row of the values that are labels of data_access (enumerations, Unassigned).
+TERM_POSITIONS = tuple(index for index, column in enumerate(DETAIL_COLUMNS) if column.key in TERM_COLUMNS)
+
+
+def csv_headers() -> list[str]:
+    """The detail columns' headers in the current language (the file's)."""
+    return [cell_text(term(column.header)) for column in DETAIL_COLUMNS]
+
+
+def _in_language(rows: Iterable[Sequence]) -> Iterable[Sequence]:
+    """Detail rows with their labels (billing mode, bill type...) in the current language."""
+    if current_language() == ENGLISH:
+        return rows
+    return ([term(value) if index in TERM_POSITIONS and isinstance(value, str) else value
+             for index, value in enumerate(row)] for row in rows)
 KINDS = {"text": xlsx.TEXT, "date": xlsx.DATE, "money": xlsx.NUMBER, "share": xlsx.NUMBER}
 
 
@@ -83,10 +99,10 @@ class _Styles:
 
 def _header_block(sheet: xlsx.Sheet, styles: _Styles, title: str, header: FileHeader) -> int:
     """The title and the lines about the file, then a blank row: returns the rows written."""
-    about = [("Partner", header.partner, 0), ("Query", header.parameters, 0),
-             ("Records", header.records, 0), ("Generated", header.generated, styles.time),
-             ("Time zone", header.time_zone, 0), ("Currency", header.currency, 0),
-             ("Amounts", AMOUNTS_NOTE, 0)]
+    about = [(_("Partner"), header.partner, 0), (_("Query"), header.parameters, 0),
+             (_("Records"), header.records, 0), (_("Generated"), header.generated, styles.time),
+             (_("Time zone"), header.time_zone, 0), (_("Currency"), header.currency, 0),
+             (_("Amounts"), _(AMOUNTS_NOTE), 0)]
     sheet.row([title], styles.title)
     for label, value, style in about:
         sheet.row([label, value], [styles.label, style])
@@ -103,12 +119,12 @@ class _DetailSheets:
 
     def open(self, header: FileHeader | None = None) -> None:
         """A new sheet: with the header block above the column headers on the first."""
-        self.sheet = self.book.sheet(SHEET_TITLE, [WIDTHS.get(c.key, MONEY_WIDTH) for c in DETAIL_COLUMNS])
+        self.sheet = self.book.sheet(_(SHEET_TITLE), [WIDTHS.get(c.key, MONEY_WIDTH) for c in DETAIL_COLUMNS])
         above = 0 if header is None else _header_block_rows()
         self.sheet.freeze(above + 1)
         if header is not None:
-            _header_block(self.sheet, self.styles, "Expenditure details", header)
-        self.sheet.row([column.header for column in DETAIL_COLUMNS], self.styles.header)
+            _header_block(self.sheet, self.styles, _("Expenditure details"), header)
+        self.sheet.row([term(column.header) for column in DETAIL_COLUMNS], self.styles.header)
         self.sheet.autofilter(above + 1, len(DETAIL_COLUMNS))
         self.write = self.sheet.row_writer(
             [KINDS[column.kind] for column in DETAIL_COLUMNS],
@@ -140,7 +156,7 @@ def write_xlsx(path: Path, header: FileHeader, rows: Iterable[Sequence] | None, 
         details.open(header if not view else None)
         money_positions = [(index, column.key) for index, column in enumerate(DETAIL_COLUMNS)
                            if column.kind == "money"]
-        for row in rows:
+        for row in _in_language(rows):
             if details.sheet.rows >= max_sheet_rows:
                 details.open()
             details.write(row)
@@ -148,7 +164,7 @@ def write_xlsx(path: Path, header: FileHeader, rows: Iterable[Sequence] | None, 
                 totals[key] += row[index]
             count += 1
         details.make_room()
-        label = f"Total of {count:,} record{'s' if count != 1 else ''}"
+        label = ngettext("Total of %(count)s record", "Total of %(count)s records", count)
         details.sheet.row([label if index == 0 else totals.get(column.key)
                            for index, column in enumerate(DETAIL_COLUMNS)],
                           [styles.bold[column.kind] for column in DETAIL_COLUMNS], styles.bold_right)
@@ -156,12 +172,12 @@ def write_xlsx(path: Path, header: FileHeader, rows: Iterable[Sequence] | None, 
 
 
 def _table_sheet(book: xlsx.Workbook, styles: _Styles, table: Table, header: FileHeader | None) -> None:
-    sheet = book.sheet(table.title, [column.width for column in table.columns])
+    sheet = book.sheet(_(table.title), [column.width for column in table.columns])
     above = _header_block_rows() if header is not None else 0
     sheet.freeze(above + 1)
     if header is not None:
-        _header_block(sheet, styles, "Expenditures as shown", header)
-    sheet.row([column.header for column in table.columns], styles.header)
+        _header_block(sheet, styles, _("Expenditures as shown"), header)
+    sheet.row([_(column.header) for column in table.columns], styles.header)
     sheet.autofilter(above + 1, len(table.columns))
     kinds = [KINDS[column.kind] for column in table.columns]
     as_text = [styles.right if column.kind == "money" else 0 for column in table.columns]
@@ -188,11 +204,11 @@ def _csv_value(kind: str, value) -> str:
 
 def write_csv(path: Path, header: FileHeader, rows: None, view: list[Table]) -> int:
     """The view's tables as one csv table; returns its rows. (The detail rows' csv is written by
-    the database: details.copy_details_csv, with CSV_HEADERS and cells.FORMULA_STARTS.)"""
+    the database: details.copy_details_csv, with csv_headers() and cells.FORMULA_STARTS.)"""
     table = view_csv_table(view)
     with open(path, "w", newline="", encoding="utf-8-sig") as file:
         writer = csv.writer(file)
-        writer.writerow([cell_text(column.header) for column in table.columns])
+        writer.writerow([cell_text(_(column.header)) for column in table.columns])
         writer.writerows([_csv_value(column.kind, value) for column, value in zip(table.columns, row, strict=True)]
                          for row in table.rows)
     return len(table.rows)
@@ -202,13 +218,13 @@ def view_csv_table(view: list[Table]) -> Table:
     """The view's tables as the one table a csv holds: every table's rows under the union of
     their columns, with a first column naming the table (so a reader can pick one)."""
     columns = list(dict.fromkeys(column for table in view for column in table.columns))
-    table_column = dataclasses.replace(view[0].columns[0], key="table", header="Table", kind="text")
+    table_column = dataclasses.replace(view[0].columns[0], key="table", header=N_("Table"), kind="text")
     rows = []
     for table in view:
         positions = [table.columns.index(column) if column in table.columns else None for column in columns]
         for row in [*table.rows, *([table.totals] if table.totals is not None else [])]:
-            rows.append([table.title, *(None if p is None else row[p] for p in positions)])
-    return Table("View", [table_column, *columns], rows, None)
+            rows.append([_(table.title), *(None if p is None else row[p] for p in positions)])
+    return Table(N_("View"), [table_column, *columns], rows, None)
 
 
 WRITERS = {"xlsx": write_xlsx, "csv": write_csv}

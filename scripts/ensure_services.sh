@@ -41,6 +41,10 @@ apt_install() {
 if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium chromium-driver fonts-liberation
 fi
+# Chinese glyphs for the screenshots of the zh-CN pages (the tests read text, not pixels).
+if [ ! -d /usr/share/fonts/truetype/wqy ]; then
+    apt_install fonts-wqy-microhei
+fi
 
 # ---------------------------------------------------------------- LibreOffice
 # Export tests open the .xlsx files in LibreOffice (soffice --headless --convert-to csv).

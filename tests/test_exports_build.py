@@ -17,7 +17,7 @@ from exports import builder
 from exports.builder import build_export
 from exports.writers import FileHeader, write_xlsx
 from tests.helpers.builders import load
-from tests.helpers.files import HEADERS, PAYLOADS, cents, random_records, read_csv, read_xlsx
+from tests.helpers.files import HEADERS, PAYLOADS, exact, random_records, read_csv, read_xlsx
 from tests.helpers.spreadsheets import libreoffice_sheets
 
 
@@ -75,8 +75,8 @@ def test_xlsx_sums_to_stats_to_the_cent(dataset, tmp_path, params):
         assert done.rows == len(content["rows"]) == details.count_rows(conn, q) > 0
     for header, value in (("Amount", expected.amount), ("Cash coupons used", expected.cash_coupon),
                           ("Amount paid", expected.amount_paid)):
-        assert cents(content["totals"][header]) == value
-        assert sum(cents(row[header]) for row in content["rows"]) == value
+        assert exact(content["totals"][header]) == value
+        assert sum(exact(row[header]) for row in content["rows"]) == value
 
 
 def test_xlsx_cells_are_typed(dataset, tmp_path):
@@ -166,7 +166,7 @@ def test_rows_past_a_sheet_continue_on_the_next_with_headers(tmp_path):
     content = read_xlsx(tmp_path / "x.xlsx")
     assert content["sheets"] == ["Expenditures", "Expenditures (2)", "Expenditures (3)"]
     assert [row["Record ID"] for row in content["rows"]] == [f"r{i}" for i in range(25)]
-    assert cents(content["totals"]["Amount"]) == Decimal("25.25")
+    assert exact(content["totals"]["Amount"]) == Decimal("25.25")
     for sheet in content["workbook"].worksheets:
         assert sheet.max_row <= 13
     second = content["workbook"].worksheets[1]
@@ -183,8 +183,8 @@ def test_large_amounts_round_trip_to_the_cent(tmp_path):
     header = FileHeader("P (P1)", "q", "All", datetime(2025, 1, 1), "UTC+08:00", "CNY")
     write_xlsx(tmp_path / "x.xlsx", header, as_values(rows))
     content = read_xlsx(tmp_path / "x.xlsx")
-    assert [cents(row["Amount"]) for row in content["rows"]] == amounts
-    assert cents(content["totals"]["Amount"]) == sum(amounts)
+    assert [exact(row["Amount"]) for row in content["rows"]] == amounts
+    assert exact(content["totals"]["Amount"]) == sum(amounts)
 
 
 # --- interruptions, retries, double runs ----------------------------------------------------------
@@ -224,7 +224,7 @@ def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_pa
         assert export_tasks.retry(conn, viewer, task_id, timedelta(days=7))
     assert build_export(dataset, task_id, tmp_path) == export_tasks.COMPLETED
     content = read_xlsx(tmp_path / f"{task_id}.xlsx")
-    assert sum(cents(row["Amount"]) for row in content["rows"]) == overview_total(dataset, q).amount
+    assert sum(exact(row["Amount"]) for row in content["rows"]) == overview_total(dataset, q).amount
 
 
 def test_an_error_midway_fails_the_task_with_a_reason_and_leaves_no_file(dataset, tmp_path, monkeypatch):

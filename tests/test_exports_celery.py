@@ -22,7 +22,7 @@ from exports.runners import LANES
 from tests.helpers import make_app
 from tests.helpers.builders import load
 from tests.helpers.database import empty, url_of
-from tests.helpers.files import cents, random_records, read_xlsx
+from tests.helpers.files import exact, random_records, read_xlsx
 
 REDIS_URL = os.environ.get("REDIS_URL_TEST", "redis://127.0.0.1:6379/15")
 ADMIN = User("admin@p1", "P1", Role.ADMIN)
@@ -105,7 +105,7 @@ def test_a_celery_worker_builds_the_file_and_survives_being_killed_midway(engine
     content = read_xlsx(service.file_path(done))
     with engine.connect() as conn:
         total = breakdowns.overview(conn, query).total
-    assert len(content["rows"]) == done.rows and cents(content["totals"]["Amount"]) == total.amount
+    assert len(content["rows"]) == done.rows and exact(content["totals"]["Amount"]) == total.amount
     assert service.cleanup().files_deleted == 0  # nothing half-written left behind... by the builder
     assert [path.name for path in service.export_dir.iterdir()] == [done.file_name]
 

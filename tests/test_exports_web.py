@@ -22,7 +22,7 @@ from data_access.users import Role, User
 from exports.routes import download_path
 from exports.service import ExportRefused
 from tests.helpers import client, dash_of, make_app, signed_in_client
-from tests.helpers.files import cents, read_xlsx
+from tests.helpers.files import exact, read_xlsx
 
 
 def viewer(sign_in) -> User:
@@ -200,7 +200,7 @@ def test_the_file_of_a_manager_holds_only_their_spend_and_sums_to_the_screen(app
     assert {row["Account manager"] for row in content["rows"]} == {"Alice Able"}
     with app.extensions["runtime"].engine.connect() as conn:
         total = breakdowns.overview(conn, ExpenditureQuery(Scope("A", "A-M1"), data.start, data.end)).total
-    assert cents(content["totals"]["Amount paid"]) == total.amount_paid
+    assert exact(content["totals"]["Amount paid"]) == total.amount_paid
 
 
 def test_path_like_and_unknown_task_ids_are_refused(app, data):
@@ -379,13 +379,13 @@ def test_export_this_view_holds_the_group_table_and_the_series_as_shown(engine, 
     assert workbook.sheetnames == ["Groups", "Series"]  # the view only, no records
     groups = list(workbook["Groups"].iter_rows(values_only=True))
     header = groups.index(("Account manager", "Amount", "Cash coupons used", "Amount paid", "Share of amount"))
-    assert [(label, cents(amount)) for label, amount, *_ in groups[header + 1:-1]] == [
+    assert [(label, exact(amount)) for label, amount, *_ in groups[header + 1:-1]] == [
         (group.label, group.money.amount) for group in answer.groups]
-    assert groups[-1][0] == "Total" and cents(groups[-1][1]) == answer.total.amount
+    assert groups[-1][0] == "Total" and exact(groups[-1][1]) == answer.total.amount
     series = list(workbook["Series"].iter_rows(values_only=True))
     assert series[0] == ("Month", "Account manager", "Amount", "Cash coupons used", "Amount paid")
     assert len(series) == 2 + len(answer.series) * len(answer.groups)
-    assert sum(cents(amount) for _, _, amount, *_ in series[1:-1]) == answer.total.amount
+    assert sum(exact(amount) for _, _, amount, *_ in series[1:-1]) == answer.total.amount
 
 
 def test_export_this_view_as_csv_is_one_table_naming_its_parts(engine, app, data):

@@ -9,7 +9,7 @@ from data_access import breakdowns, details
 from data_access.query import ExpenditureQuery, Scope
 from tests.helpers import make_app, seed_small, sign_in
 from tests.helpers.database import empty
-from tests.helpers.files import cents, read_xlsx
+from tests.helpers.files import exact, read_xlsx
 
 VIEW = "/?tab=trend&range=custom&from=2025-01-01&to=2025-01-31"
 
@@ -55,7 +55,7 @@ def test_export_selected_then_download_from_the_history(engine, tmp_path, live_s
     with engine.connect() as conn:
         query = ExpenditureQuery(Scope("A"), start=data.start, end=data.end)
         expected = sum(row["amount"] for row in details.detail_rows(conn, query, ["A-R1", "A-R3"]))
-    assert cents(content["totals"]["Amount"]) == expected
+    assert exact(content["totals"]["Amount"]) == expected
     assert console_errors == []
 
 
@@ -83,5 +83,5 @@ def test_export_this_view_from_the_overview_menu(engine, tmp_path, live_server, 
     with engine.connect() as conn:
         total = breakdowns.overview(conn, ExpenditureQuery(Scope("A"), start=data.start, end=data.end)).total
     assert workbook["Groups"][workbook["Groups"].max_row][0].value == "Total"
-    assert cents(workbook["Groups"][workbook["Groups"].max_row][1].value) == total.amount
+    assert exact(workbook["Groups"][workbook["Groups"].max_row][1].value) == total.amount
     assert console_errors == []

@@ -46,16 +46,17 @@ def read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(file))
 
 
-def cents(value) -> Decimal:
-    """A number read back from the file, to the cent (openpyxl reads numbers as float)."""
+def exact(value) -> Decimal:
+    """A money cell read back: its exact value. openpyxl reads a number as float, whose shortest
+    repr is the decimal the file holds (the writer keeps numbers within 15 significant digits)."""
     assert isinstance(value, (int, float)), f"money cell is not a number: {value!r}"
-    return Decimal(repr(value)).quantize(CENT)
+    return Decimal(repr(value))
 
 
 # --- data -------------------------------------------------------------------------------------
 
 def random_records(count: int, customers: list[str], seed: int = 7) -> list[dict]:
-    """Skewed amounts with cents, refunds, coupons and some zero records, over Jan-Mar 2025."""
+    """Skewed amounts with exact, refunds, coupons and some zero records, over Jan-Mar 2025."""
     rng = random.Random(seed)
     records = []
     for index in range(count):

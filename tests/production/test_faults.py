@@ -13,6 +13,7 @@ import requests
 
 from callbacks.errors import DATABASE_UNAVAILABLE
 from dashboard import ids
+from dashboard.export_history import failure_text
 from data_access import export_tasks
 from exports.routes import download_path
 from exports.runners import WORKER_LOST
@@ -98,8 +99,9 @@ def test_a_killed_worker_fails_its_export_which_a_retry_builds_once(private_depl
     killed = time.monotonic()
     history = history_showing(user, "Failed", STALE_SECONDS + RECOVERY_SECONDS)
     failed_after = seconds_since(killed)
-    assert export_tasks.INTERRUPTED in history
     assert task(engine, task_id).error == export_tasks.INTERRUPTED
+    assert failure_text(task(engine, task_id)) == "Interrupted: the worker stopped."
+    assert failure_text(task(engine, task_id)) in history
     assert [task_id in message for message in stack.unacknowledged()] == [True]
 
     stack.start_worker()

@@ -13,7 +13,7 @@ from callbacks.exports import CREATED
 from data_access import breakdowns, details
 from data_access.details import DETAIL_COLUMNS
 from exports.routes import download_path
-from tests.helpers.files import cents, read_xlsx
+from tests.helpers.files import exact, read_xlsx
 from tests.production.conftest import ADMIN_P2, report
 from tests.production.stack import task_ids_in
 from tests.production.steps import (
@@ -55,7 +55,7 @@ def test_an_export_made_on_the_dashboard_downloads_with_the_totals_of_stats(e2e_
         rows = details.count_rows(conn, query)
     assert rows > 1000 and len(content["rows"]) == rows
     for column in MONEY_COLUMNS:
-        assert cents(content["totals"][column.header]) == total.measure(column.key), column.header
+        assert exact(content["totals"][column.header]) == total.measure(column.key), column.header
 
     other = deployment.signed_in(ADMIN_P2)  # the other partner's admin
     refused, _ = download(other, task_id, tmp_path)

@@ -1,0 +1,59 @@
+"""Exports on DuckDB within a small memory limit: the sort of the rows (an export is in the
+screen's order) stays within DUCKDB_MEMORY_LIMIT, spilling to the database's temporary
+directory (`<database file>.tmp`) beyond it, so a large export cannot take the process's memory.
+Big enough to exceed the limit, small enough for the suite: about 85 thousand records."""
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from data_access import demo, details, export_tasks
+from data_access.db import init_db, make_engine
+from data_access.query import ExpenditureQuery, Scope
+from data_access.schema import expenditures
+from exports.builder import build_export
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory) -> str:
+    url = f"duckdb:///{tmp_path_factory.mktemp('small-memory') / 'demo.duckdb'}"
+    engine = make_engine(url)
+    init_db(engine)
+    demo.load(engine, demo.generate(customers=200, days=300, seed=1))
+    engine.dispose()  # reopened below with other limits: one configuration per open file
+    return url
+
+
+def all_of_p1(conn) -> ExpenditureQuery:
+    first, last = conn.execute(sa.select(sa.func.min(expenditures.c.day), sa.func.max(expenditures.c.day))
+                               .where(expenditures.c.partner_id == "P1")).one()
+    return ExpenditureQuery(Scope("P1"), first, last, hide_zero=False)
+
+
+def export(url: str, export_dir, file_format: str, memory_limit: str):
+    """Build an export of all of P1's records on an engine with this limit: (task, rows of P1)."""
+    engine = make_engine(url, duckdb_memory_limit=memory_limit)
+    try:
+        with engine.begin() as conn:
+            q = all_of_p1(conn)
+            task_id = export_tasks.create(conn, "admin@p1", q, "memory", file_format, timedelta(days=1))
+        build_export(engine, task_id, export_dir)
+        with engine.connect() as conn:
+            return export_tasks.get(conn, task_id), details.count_rows(conn, q)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_an_export_completes_within_a_64_mb_limit_in_the_screens_order(demo_url, tmp_path, file_format):
+    task, count = export(demo_url, tmp_path, file_format, "64MB")
+    assert task.status == export_tasks.COMPLETED, task.error
+    assert task.rows == count > 80_000
+    if file_format == "csv":
+        with open(tmp_path / task.file_name, encoding="utf-8-sig", newline="") as file:
+            order = [(-Decimal(row["Amount"]), row["Record ID"]) for row in csv.DictReader(file)]
+        assert len(order) == count and order == sorted(order)  # amount descending, then record id

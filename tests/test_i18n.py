@@ -1,0 +1,214 @@
+"""Chinese and English (SPEC.md, "Languages"): every message of the code has its Chinese
+translation, the labels data_access hands out are all in the catalog, formats follow the
+locale with money exact, the language is the user's stored choice or else the browser's, an
+export speaks its owner's language, and the command line and stored data stay English."""
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+import i18n
+from data_access import export_tasks
+from data_access.details import DETAIL_COLUMNS
+from data_access.export_tasks import INTERRUPTED
+from data_access.movers import Status as MoverStatus
+from data_access.query import (
+    ASSOCIATION_TYPES,
+    BILL_TYPES,
+    BILLING_MODES,
+    OTHERS_LABEL,
+    UNASSIGNED_LABEL,
+    Basis,
+    ExpenditureQuery,
+    Scope,
+)
+from data_access.users import get_user
+from exports.builder import build_export
+from exports.runners import WORKER_LOST
+from i18n.terms import TERMS, describe, term
+from tests.helpers import cli_invoker, client, signed_in_client
+from tests.helpers.builders import load
+
+ROOT = Path(__file__).resolve().parents[1]
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}  # i18n's functions
+MESSAGE_DIRS = ("answers", "auth", "callbacks", "dashboard", "exports", "i18n")  # the Makefile's
+
+
+def extracted() -> Catalog:
+    """The messages of the code, extracted as `make messages` does (babel.cfg)."""
+    with open(ROOT / "babel.cfg") as file:
+        method_map, options_map = parse_mapping_cfg(file)
+    catalog = Catalog()
+    for folder in MESSAGE_DIRS:
+        for filename, lineno, message, comments, context in extract_from_dir(
+                ROOT / folder, method_map, options_map, keywords=KEYWORDS):
+            catalog.add(message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+@pytest.mark.parametrize("language", [code for code in i18n.LANGUAGES if code != i18n.ENGLISH])
+def test_every_message_of_the_code_has_a_translation(language):
+    code = extracted()
+    assert len(code) > 150  # the extraction found the code's messages
+    with open(i18n.catalog_path(language), "rb") as file:
+        catalog = read_po(file)
+    missing = [f"{message.id!r} ({message.locations[0][0]})" for message in code if message.id and (
+        (found := catalog.get(message.id, message.context)) is None or found.fuzzy
+        or not all(found.string if isinstance(found.string, tuple) else (found.string,)))]
+    assert not missing, f"{len(missing)} message(s) without a {language} translation; run `make messages` " \
+                        f"and translate them (docs/TRANSLATING.md): " + ", ".join(missing)
+    # Placeholders of a translation are those of its message (babel's python-format checks).
+    problems = [(message.id, errors) for message, errors in catalog.check()]
+    assert not problems, problems
+
+
+def test_every_label_data_access_hands_out_is_a_term():
+    labels = {*(basis.label for basis in Basis), *ASSOCIATION_TYPES, *BILLING_MODES, *BILL_TYPES,
+              UNASSIGNED_LABEL, OTHERS_LABEL, *(column.header for column in DETAIL_COLUMNS),
+              *(status.value for status in export_tasks.Status), *(status.label for status in MoverStatus),
+              INTERRUPTED, WORKER_LOST}
+    assert labels - TERMS == set()
+    with i18n.speaking(i18n.CHINESE):
+        assert [term(label) for label in ("Yearly/Monthly", "Referral", "Refund", "Unassigned", "Others")] == \
+               ["包年/包月", "推荐", "退款", "未分配", "其他"]
+        assert term("Li Na") == "Li Na"  # names from the data stay as they are
+
+
+@pytest.mark.parametrize("language, money, exact, signed, percent, month", [
+    ("en", "CNY -1,234,567.81", "CNY 0.83822466", "+5.00", "+12.35%", "March 2025"),
+    ("zh-CN", "-¥1,234,567.81", "¥0.83822466", "+5.00", "+12.35%", "2025年3月"),
+])
+def test_formats_follow_the_locale_and_keep_money_exact(language, money, exact, signed, percent, month):
+    with i18n.speaking(language):
+        assert i18n.money(Decimal("-1234567.805"), "CNY") == money  # half up, not Babel's half even
+        assert i18n.money(Decimal("0.83822466"), "CNY", exact=True) == exact
+        assert i18n.money(Decimal("4.995"), "", signed=True) == signed
+        assert i18n.money(Decimal("-0.001"), "") == "0.00"
+        assert i18n.percent(Decimal("12.345"), signed=True) == percent
+        assert i18n.month(date(2025, 3, 1)) == month
+        # 20 significant digits: a float would have lost the last ones
+        assert i18n.decimal(Decimal("123456789012345678.91")) == "123,456,789,012,345,678.91"
+
+
+@pytest.mark.parametrize("header, language", [
+    ("zh-CN,zh;q=0.9,en;q=0.8", "zh-CN"), ("zh", "zh-CN"), ("zh-TW", "zh-CN"), ("en-GB,en;q=0.9", "en"),
+    ("fr-FR,zh-CN;q=0.5", "zh-CN"), ("fr-FR", "en"), ("", "en")])
+def test_before_a_choice_the_browser_decides(app, header, language):
+    page = client(app).get("/login", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{language}">' in page
+    assert ("消费统计" in page) == (language == "zh-CN")
+    assert ("Sign in to see" in page) == (language == "en")
+
+
+def test_the_stored_choice_wins_over_the_browser_and_survives_signing_in_again(app, data, engine):
+    from callbacks.view import save_language
+    admin = data.admin_a
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert save_language(app.extensions["runtime"], admin.login, "zh-CN") == "zh-CN"
+    with engine.connect() as conn:
+        assert get_user(conn, admin.login).language == "zh-CN"
+    browser = signed_in_client(app, admin.login, admin.password)
+    page = browser.get("/", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
+    assert '<html lang="zh-CN">' not in page  # Dash's index page: the language shows in its layout
+    layout = browser.get("/_dash-layout", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
+    assert "概览" in layout and "消费趋势" in layout and '"locale"' not in layout
+    assert "Expenditure Trend" not in layout
+
+
+@pytest.mark.parametrize("chosen", ["fr", "", None, 3, ["zh-CN"], "zh-CN; drop table users"])
+def test_a_language_not_offered_is_refused(app, data, chosen):
+    from dash.exceptions import PreventUpdate
+
+    from callbacks.view import save_language
+    with app.test_request_context(), pytest.raises(PreventUpdate):
+        save_language(app.extensions["runtime"], data.admin_a.login, chosen)
+
+
+def test_an_export_speaks_its_owners_language(engine, tmp_path):
+    load(engine, "P1", managers=[("m1", "Li Na")], customers=[("c1", "Acme")],
+         assignments=[("c1", "m1", "2025-01-01")],
+         records=[{"record_id": "R1", "customer_id": "c1", "day": "2025-01-05", "amount": "1234.56789012",
+                   "billing_mode": "Pay-per-use", "bill_type": "Refund"}], name="Partner One")
+    query = ExpenditureQuery(Scope("P1"), date(2025, 1, 1), date(2025, 1, 31))
+    with engine.begin() as conn:
+        task_id = export_tasks.create(conn, "admin@p1", query, "name", "xlsx", timedelta(days=7),
+                                      language=i18n.CHINESE)
+    assert build_export(engine, task_id, tmp_path) == export_tasks.COMPLETED  # no request here
+    with engine.connect() as conn:
+        task = export_tasks.get(conn, task_id)
+    book = openpyxl.load_workbook(tmp_path / task.file_name)
+    assert book.sheetnames == ["分组", "趋势", "消费"]  # the view's sheets, then the records
+    sheets = {sheet.title: [trimmed([cell.value for cell in row]) for row in sheet.iter_rows()] for sheet in book}
+    about = sheets["分组"]
+    assert about[0] == ["当前视图的消费"] and ["伙伴", "Partner One (P1)"] in about
+    assert ["记录", "查询匹配的全部记录"] in about
+    assert next(row for row in about if row[:1] == ["产品类型"]) == ["产品类型", "消费金额", "现金券", "实付金额",
+                                                                   "消费金额占比"]
+    assert about[-1][0] == "合计"
+    values = sheets["消费"]
+    header = values[0]
+    record = dict(zip(header, values[1], strict=False))
+    assert record["计费模式"] == "按需" and record["账单类型"] == "退款" and record["客户经理"] == "Li Na"
+    assert Decimal(str(record["消费金额"])) == Decimal("1234.56789012")
+    assert values[-1][0] == "共 1 条记录合计"
+    with i18n.speaking(i18n.CHINESE):
+        assert describe(query) == "2025-01-01 至 2025-01-31"
+
+
+def test_the_command_line_its_json_and_stored_data_stay_english(engine, tmp_path, app, data):
+    """A Chinese user's choice changes nothing of what the command line prints or the
+    database stores."""
+    from callbacks.view import save_language
+    with app.test_request_context():
+        save_language(app.extensions["runtime"], data.admin_a.login, "zh-CN")
+    run = cli_invoker(app)
+    code, output = run("stats", "distribution", "--partner", "A", "--from", data.start.isoformat(),
+                       "--to", data.end.isoformat(), "--group-by", "billing_mode", "--format", "json")
+    assert code == 0, output
+    answer = json.loads(output)
+    assert {group["label"] for group in answer["groups"]} <= {*BILLING_MODES, OTHERS_LABEL}
+    assert not any("\u4e00" <= character <= "\u9fff" for character in output)  # no Chinese character
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert i18n.current_language() == "zh-CN"
+        service = app.extensions["exports"]
+        task_id = service.create(get_user_of(engine, data.admin_a.login), ExpenditureQuery(
+            Scope("A"), data.start, data.end), "csv", language=i18n.current_language())
+    with engine.connect() as conn:
+        stored = export_tasks.get(conn, task_id)
+    assert stored.parameters["query"]["group_by"] == "service_type" and stored.language == "zh-CN"
+    assert stored.status in (export_tasks.PENDING, export_tasks.PROCESSING, export_tasks.COMPLETED)
+
+
+def trimmed(row: list) -> list:
+    """A sheet's row without the empty cells at its end."""
+    while row and row[-1] is None:
+        row.pop()
+    return row
+
+
+def get_user_of(engine, login):
+    with engine.connect() as conn:
+        return get_user(conn, login)
+
+
+def test_db_init_adds_the_language_column_to_an_older_users_table_keeping_its_users(engine, data):
+    from data_access.db import init_db
+    from data_access.migrations import read_meta
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE users DROP COLUMN language")
+        conn.exec_driver_sql("DELETE FROM schema_meta WHERE key = 'migration:users-language'")
+    init_db(engine)
+    init_db(engine)  # twice: harmless
+    with engine.connect() as conn:
+        assert read_meta(conn, "migration:users-language") is not None
+        user = get_user(conn, data.admin_a.login)
+    assert user.partner_id == "A" and user.language is None
