@@ -148,9 +148,12 @@ def test_a_phone_sees_the_chart_first_reaches_every_tab_and_the_drawer(setup, co
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], f"{label} is past the edge"
         board.tab(label)
         if graph:
-            plot = board.page.locator(f"#{graph} .main-svg").first
-            expect(plot).to_be_visible()
-            assert plot.bounding_box()["y"] + 100 <= PHONE["height"], f"the {label} chart is below the fold"
+            # Waited for, not read once: the chart is drawn again as its answer arrives.
+            board.page.wait_for_function(
+                """([selector, fold]) => { const plot = document.querySelector(selector);
+                    const box = plot && plot.getBoundingClientRect();
+                    return box && box.height > 0 && box.top + 100 <= fold; }""",
+                arg=[f"#{graph} .main-svg", PHONE["height"]])  # else: the chart is below the fold
 
     board.tab("Expenditure Trend")
     more = board.page.locator(f"#{ids.TOOLBAR_TOGGLE}")

@@ -37,7 +37,7 @@ from tests.production.steps import (
 )
 
 # Enough rows that an .xlsx build takes several seconds (about 27,600 rows of partner P1).
-LARGE = {"customers": 50, "days": 365}
+LARGE = {"customers": 400, "days": 365}  # about 280 thousand rows: seconds of building to interrupt
 SMALL = {"customers": 12, "days": 120}
 STALE_SECONDS = 10  # EXPORT_STALE_SECONDS: far above the builder's 2 s heartbeat
 REDIS_OUTAGE_SECONDS = float(os.environ.get("FAULT_REDIS_OUTAGE_SECONDS", "30"))
