@@ -256,6 +256,9 @@ def test_browser_signs_in_to_the_dashboard_and_out(duckdb_engine, tmp_path, live
     header = page.locator(f"#{ids.HEADER}")
     header.get_by_text(data.manager_a.login).wait_for()
     assert page.title() == "Expenditure Statistics"
+    # The dashboard drawn, its lazily loaded chart code too: signing out before that would end
+    # the page's own requests with 401s.
+    expect(page.locator(f"#{ids.OVERVIEW_GRAPH} .js-plotly-plot")).to_be_attached()
 
     header.get_by_role("button", name="Sign out").click()
     page.wait_for_url(base_url + "/login")

@@ -254,6 +254,8 @@ def test_the_header_names_partner_freshness_time_zone_and_signs_out(setup, conso
     header = board.page.locator(f"#{ids.HEADER}")
     for part in ("Alpha Partners", f"Data up to {setup.first + timedelta(days=27)}", "UTC+08:00", "admin@a"):
         expect(header).to_contain_text(part)
+    # Its lazily loaded chart code too: signing out before that ends the page's requests with 401s.
+    expect(board.page.locator(f"#{ids.OVERVIEW_GRAPH} .js-plotly-plot")).to_be_attached()
     board.page.get_by_role("button", name="Sign out").click()
     expect(board.page).to_have_url(re.compile(r"/login(\?|$)"))
     board.page.goto(board.base_url + "/")
