@@ -89,23 +89,16 @@ def _both_periods(q: ExpenditureQuery, prior: ExpenditureQuery, columns, bases: 
     return (selects[0] if len(selects) == 1 else sa.union_all(*selects)).subquery("matching")
 
 
-def _split(rows, value) -> tuple[dict, dict]:
-    """Rows tagged by period -> ({...} of the range, {...} of the comparison period)."""
-    periods = ({}, {})
-    for row in rows:
-        periods[row.current == CURRENT][breakdowns._as_date(row.period) if value == "period" else row.key] = row
-    return periods[1], periods[0]
-
-
 def _series_of_both(conn: sa.Connection, q: ExpenditureQuery, prior: ExpenditureQuery):
     """(the range's series, the comparison period's series)."""
     matching = _both_periods(q, prior, lambda t: [period_column(q.granularity, t).label("period")],
                              by_day=q.granularity is Granularity.DAY)
     rows = all_rows(conn, sa.select(matching.c.period, matching.c.current, *money_sums(matching))
                       .group_by(matching.c.period, matching.c.current))
-    current, previous = _split(rows, "period")
-    return tuple(breakdowns._series(period, {key: money_of(row) for key, row in rows.items()})
-                 for period, rows in ((q, current), (prior, previous)))
+    sums: dict[int, dict] = {CURRENT: {}, PREVIOUS: {}}
+    for row in rows:
+        sums[row.current][breakdowns._as_date(row.period)] = money_of(row)
+    return breakdowns._series(q, sums[CURRENT]), breakdowns._series(prior, sums[PREVIOUS])
 
 
 def overview(conn: sa.Connection, q: ExpenditureQuery) -> Overview:

@@ -18,6 +18,8 @@ def to_decimal(value) -> Decimal:
     """NUMERIC sums arrive as Decimal; NULL sums of nothing arrive as None."""
     if value is None:
         return ZERO
+    if isinstance(value, Decimal):
+        return value
     if isinstance(value, float):  # a driver handing us a float would be a bug to surface
         raise TypeError("money must not pass through float")
     return Decimal(value)
