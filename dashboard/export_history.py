@@ -20,7 +20,7 @@ from data_access.export_tasks import (
 )
 from data_access.query import QueryError
 from exports.routes import download_path
-from i18n import N_, _, number
+from i18n import ENGLISH, N_, _, current_language, number, translated
 from i18n.terms import describe, selection, term
 
 REFRESH_MILLISECONDS = 1000  # builds report their progress about every second
@@ -63,9 +63,10 @@ def failure_text(task: ExportTask) -> str | None:
     """Why a task failed, as a sentence."""
     if task.status != FAILED or not task.error:
         return None
-    if term(task.error) != task.error:  # a reason of the exports' own, in the catalog
-        return term(task.error)
-    reason = task.error[0].upper() + task.error[1:]
+    reason = translated(task.failure)
+    if current_language() != ENGLISH:  # the catalog's sentence as it is
+        return reason
+    reason = reason[0].upper() + reason[1:]
     return reason if reason.endswith(".") else reason + "."
 
 

@@ -39,8 +39,10 @@ from tests.helpers import cli_invoker, client, signed_in_client
 from tests.helpers.builders import load
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}  # i18n's functions
-MESSAGE_DIRS = ("answers", "auth", "callbacks", "dashboard", "exports", "i18n")  # the Makefile's
+# The Makefile's: i18n's functions, the Messages of data_access and the errors that say them.
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
+            "in_context": ((1, "c"), 2), **dict.fromkeys(("Message", "QueryError", "ExportRefused", "Refusal"))}
+MESSAGE_DIRS = ("answers", "auth", "callbacks", "dashboard", "data_access", "exports", "i18n")
 
 
 def extracted() -> Catalog:
