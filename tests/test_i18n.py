@@ -205,17 +205,24 @@ def get_user_of(engine, login):
         return get_user(conn, login)
 
 
-def test_db_init_adds_the_error_message_column_to_an_older_export_tasks_table_keeping_its_tasks(engine):
-    from data_access.db import init_db
+def test_db_init_adds_the_error_message_column_to_an_older_export_tasks_table_keeping_its_tasks(engine, tmp_path):
+    from data_access.db import init_db, is_duckdb, make_engine
     from data_access.migrations import read_meta
+    drop_column = "ALTER TABLE export_tasks DROP COLUMN error_message"
+    if is_duckdb(engine):  # DuckDB drops no column of an indexed table: an older database of its own
+        engine = make_engine(f"duckdb:///{tmp_path / 'older.duckdb'}")
+        init_db(engine)
+        index = next(iter(export_tasks.t.indexes))
+        for step in (index.drop, lambda conn: conn.exec_driver_sql(drop_column), index.create):
+            with engine.begin() as conn:
+                step(conn)
+    else:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(drop_column)
     query = ExpenditureQuery(Scope("P1"), date(2025, 1, 1), date(2025, 1, 31))
     with engine.begin() as conn:
-        task_id = export_tasks.create(conn, "admin@p1", query, "name", "csv", timedelta(days=7))
-        index = next(iter(export_tasks.t.indexes))  # DuckDB drops no column of an indexed table
-        index.drop(conn)
-        conn.exec_driver_sql("ALTER TABLE export_tasks DROP COLUMN error_message")
-        index.create(conn)
         conn.exec_driver_sql("DELETE FROM schema_meta WHERE key = 'migration:export-tasks-error-message'")
+        task_id = export_tasks.create(conn, "admin@p1", query, "name", "csv", timedelta(days=7))
     init_db(engine)
     init_db(engine)  # twice: harmless
     with engine.connect() as conn:
