@@ -177,6 +177,9 @@ def test_a_chinese_browser_reads_every_tab_exports_and_switches_to_english(duckd
     download_info.value.save_as(path)
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["分组", "趋势", "消费"] and book["分组"]["A1"].value == "当前视图的消费"
+    cells = "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+                      if isinstance(cell, str))
+    assert "按需" in cells and english_left(cells) == []  # the labels of the rows too
 
     # English in the header: stored with the user, so it stays after a reload; the view stays.
     page.select_option(f"#{ids.LANGUAGE}", "en")
