@@ -171,7 +171,8 @@ def forecast_table(forecast: Forecast, basis_label: str, currency: str) -> html.
                         html.Td(f"{amount_text(landing.low)} \u2013 {amount_text(landing.high)}",
                                 className="text-end text-nowrap d-none d-sm-table-cell")], **props)
     head = html.Thead(html.Tr([html.Th(term(basis_label)),
-                               html.Th(_("To %(day)s", day=short_day(forecast.data_up_to)), className="text-end"),
+                               html.Th(_("To %(day)s", day=short_day(forecast.data_up_to)),
+                                       className="text-end text-nowrap"),
                                html.Th(_("Forecast"), className="text-end"),
                                html.Th(_("Range"), className="text-end d-none d-sm-table-cell")]))
     return html.Div([
