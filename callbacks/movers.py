@@ -12,7 +12,7 @@ from auth.identity import current_scope
 from callbacks.common import answers_plain_json, stored_query
 from callbacks.drilldown import customer_trend_searches
 from dashboard import ids
-from dashboard.movers import movers_panel, scorecard_card, shown_customers
+from dashboard.movers import movers_panel, scorecard_card, shown, shown_customers
 from dashboard.view_state import from_search
 from data_access import movers
 from data_access.query import MAX_TOP_N, Basis, QueryError, Scope
@@ -25,10 +25,11 @@ def movers_view(runtime: Runtime, scope: Scope, params, url_search, today: date 
     except QueryError as error:
         return html.P(str(error), className="text-muted mb-0")
     facts = partner_facts(runtime.answers, scope)
-    result = runtime.answers.answer(movers.movers, query)
+    result, counts = runtime.answers.remember(scope, ("movers_shown", query),
+                                              lambda: shown(runtime.answers.answer(movers.movers, query)))
     view, _problems = from_search(scope, today or partner_today(facts), url_search)
     links = customer_trend_searches(view, shown_customers(result))
-    return movers_panel(result, facts.currency, links)
+    return movers_panel(result, counts, facts.currency, links)
 
 
 def scorecard_view(runtime: Runtime, scope: Scope, params):
