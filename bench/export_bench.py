@@ -114,7 +114,7 @@ def measure(url: str, rows: int, file_format: str, export_dir: Path, trace: bool
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1750)
+    parser.add_argument("--customers", type=int, default=1900)
     parser.add_argument("--days", type=int, default=400)
     parser.add_argument("--url", help="database URL (default: a DuckDB file in bench/.data/)")
     parser.add_argument("--formats", nargs="+", default=["xlsx", "csv"], choices=["xlsx", "csv"])

@@ -155,9 +155,19 @@ def detail_values(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence
 
 
 # Characters no spreadsheet cell holds (those of exports.cells.cell_text); PostgreSQL text holds
-# no NUL at all, and its regular expressions refuse one.
+# no NUL at all, and its regular expressions refuse one. (A regular expression is the fastest way
+# on both databases: DuckDB's translate takes 100 times as long, PostgreSQL's twice.)
 _CONTROL = {True: r"[\x00-\x08\x0b\x0c\x0e-\x1f]", False: r"[\x01-\x08\x0b\x0c\x0e-\x1f]"}
 _TRAILING_ZEROS = r"(\.[0-9]{2}[0-9]*?)0+$"  # beyond the second decimal
+
+
+def _money_text(value, duckdb: bool) -> sa.ColumnElement:
+    """An amount's exact text with at least 2 decimals, as data_access.money.money_text writes
+    it. PostgreSQL rounds to the amount's own scale (min_scale), but at least 2: without a
+    regular expression, its COPY of a million rows takes a third less time."""
+    if duckdb:
+        return sa.func.regexp_replace(sa.cast(value, sa.String), _TRAILING_ZEROS, "\\1")
+    return sa.cast(sa.func.round(value, sa.func.greatest(sa.func.min_scale(value), 2)), sa.String)
 
 
 def copy_details_csv(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence[str] | None,
@@ -173,7 +183,7 @@ def copy_details_csv(conn: sa.Connection, q: ExpenditureQuery, record_ids: Seque
     for column, header in zip(DETAIL_COLUMNS, headers, strict=True):
         value = columns[column.key]
         if column.kind == "money":
-            value = sa.func.regexp_replace(sa.cast(value, sa.String), _TRAILING_ZEROS, "\\1")
+            value = _money_text(value, duckdb)
         elif column.kind == "text":
             clean = sa.func.regexp_replace(value, _CONTROL[duckdb], "", "g")
             value = sa.case((sa.func.left(clean, 1).in_(list(formula_starts)), sa.literal("'") + clean),
