@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -214,12 +214,14 @@ def _money_text(value, duckdb: bool) -> sa.ColumnElement:
 
 
 def copy_details_csv(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence[str] | None,
-                     path, headers: Sequence[str], formula_starts: Sequence[str]) -> int:
+                     path, headers: Sequence[str], formula_starts: Sequence[str],
+                     rows_done: Callable[[int], None] | None = None) -> int:
     """The detail rows as a UTF-8 csv file at `path`, written by the database itself (DuckDB's
     COPY ... TO, PostgreSQL's COPY ... TO STDOUT): a byte-order mark, `headers`, then the rows
     in detail_rows' order; money as its exact text with at least 2 decimals, days as
     YYYY-MM-DD, text without control characters and with a single quote before a leading
-    formula character (one of `formula_starts`). Returns the number of rows."""
+    formula character (one of `formula_starts`). Returns the number of rows; on DuckDB, which
+    writes the rows part by part (sort_slices), tells `rows_done` the rows written after each."""
     duckdb = is_duckdb(conn.engine)
     select, columns = _detail_select(q, record_ids)
     fields = []
@@ -254,6 +256,8 @@ def copy_details_csv(conn: sa.Connection, q: ExpenditureQuery, record_ids: Seque
             if index:
                 with open(part_path, "rb") as source, open(path, "ab") as file:
                     shutil.copyfileobj(source, file, 1 << 20)
+            if rows_done is not None:
+                rows_done(rows)
     finally:
         part_path.unlink(missing_ok=True)
     return rows

@@ -16,6 +16,7 @@ from data_access import demo, details, export_tasks
 from data_access.db import init_db, make_engine
 from data_access.query import ExpenditureQuery, Scope, SortKey
 from data_access.schema import expenditures
+from exports import builder
 from exports.builder import build_export
 
 
@@ -80,3 +81,26 @@ def test_the_parts_sorted_one_after_another_are_the_whole_order(demo_url, monkey
         engine.dispose()
     assert len(parts) == -(-len(whole) // 7_000) > 10
     assert len(set(rows)) == len(rows) and rows == whole
+
+
+def test_a_csv_written_in_parts_records_its_progress_after_each(demo_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(details, "SLICE_ROWS", 20_000)
+    reported, real_beat = [], builder._Progress.beat
+
+    def beat(progress, rows_done, rows=None):
+        reported.append(rows_done)
+        real_beat(progress, rows_done, rows)
+
+    monkeypatch.setattr(builder._Progress, "beat", beat)
+    engine = make_engine(demo_url)
+    try:
+        with engine.begin() as conn:
+            q = all_of_p1(conn)
+            task_id = export_tasks.create(conn, "admin@p1", q, "progress", "csv", timedelta(days=1))
+        assert build_export(engine, task_id, tmp_path, heartbeat_seconds=0) == export_tasks.COMPLETED
+        with engine.connect() as conn:
+            count = details.count_rows(conn, q)
+    finally:
+        engine.dispose()
+    assert reported[0] == 0 and reported[-1] == count and len(reported) == 1 + len(range(0, count, 20_000))
+    assert reported == sorted(reported)
