@@ -231,8 +231,9 @@ def copy_details_csv(conn: sa.Connection, q: ExpenditureQuery, record_ids: Seque
             value = _money_text(value, duckdb)
         elif column.kind == "text":
             clean = sa.func.regexp_replace(value, _CONTROL[duckdb], "", "g")
-            value = sa.case((sa.func.left(clean, 1).in_(list(formula_starts)), sa.literal("'") + clean),
-                            else_=clean)
+            # Not IN (...): DuckDB answers an IN of many values with a join, ten per row.
+            formula = sa.and_(clean != "", sa.func.strpos("".join(formula_starts), sa.func.left(clean, 1)) > 0)
+            value = sa.case((formula, sa.literal("'") + clean), else_=clean)
         fields.append(value.label(header))
     fields[0] = fields[0].element.label("\ufeff" + headers[0])  # the byte-order mark, as the file's start
     order = _order_by(columns, _sort_key(q, None))
