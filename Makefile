@@ -63,9 +63,11 @@ test: install-dev
 # The catalogs (docs/TRANSLATING.md): extract the messages of the code into messages.pot and
 # merge them into each language's .po, where new ones wait for their translation (the test
 # tests/test_i18n.py fails until every one has it). The app reads the .po files themselves.
-MESSAGE_DIRS := answers auth callbacks dashboard exports i18n
+MESSAGE_DIRS := answers auth callbacks dashboard data_access exports i18n
+# i18n's functions, and the Messages and errors data_access and the exports say their words with.
+MESSAGE_KEYWORDS := -k N_ -k Message -k in_context:1c,2 -k QueryError -k ExportRefused -k Refusal
 .PHONY: messages
 messages:
-	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file \
+	$(VENV)/bin/pybabel extract -F babel.cfg $(MESSAGE_KEYWORDS) --no-wrap --sort-by-file \
 	  -o translations/messages.pot $(MESSAGE_DIRS)
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete

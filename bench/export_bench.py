@@ -4,16 +4,18 @@ about 100 thousand, 1 million and 1,048,577 rows (one more than a sheet holds), 
 below the wall time).
 
     .venv/bin/python -m bench.export_bench [--customers 1900 --days 400] [--url URL] \
-        [--formats xlsx csv] [--sizes 100000 1000000 1048577]
+        [--formats xlsx csv] [--sizes 100000 1000000 1048577] [--languages en zh-CN]
 
 Builds (once, kept in bench/.data/) a demo dataset, then for each size and format creates an
 export task of partner P1 over a time range holding that many rows and runs
 exports.builder.build_export in a fresh subprocess (as a worker would), which reports its
 time and how far its resident memory rose during the build (sampled from /proc), next to the
 process's peak (ru_maxrss, which includes opening the database). Flat memory shows as the same
-rise for 100 thousand and 1 million rows. An .xlsx of more rows than a sheet holds is then
-opened in LibreOffice, which must read every row, the totals row and the database's totals
-(read_in_libreoffice); LibreOffice needs minutes and gigabytes for it.
+rise for 100 thousand and 1 million rows. `--languages`: the file's language (its owner's); a
+Chinese file has its labels translated by the database as it writes the rows. An English .xlsx
+of more rows than a sheet holds is then opened in LibreOffice, which must read every row, the
+totals row and the database's totals (read_in_libreoffice); LibreOffice needs minutes and
+gigabytes for it.
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ from data_access.money import ZERO
 from data_access.query import ExpenditureQuery, Scope
 from data_access.schema import expenditures
 from exports.writers import EXCEL_MAX_ROWS, MONEY_KEYS
+from i18n import ENGLISH, LANGUAGES
 from tests.helpers.spreadsheets import libreoffice_csv
 
 PARTNER = "P1"
@@ -109,18 +112,18 @@ def child(url: str, task_id: str, export_dir: str, trace: bool) -> None:
                       "heap_mib": tracemalloc.get_traced_memory()[1] / 2 ** 20 if trace else None}))
 
 
-def measure(url: str, rows: int, file_format: str, export_dir: Path, trace: bool) -> dict:
+def measure(url: str, rows: int, file_format: str, export_dir: Path, trace: bool, language: str) -> dict:
     engine = make_engine(url)
     q = query_with_about(engine, rows)
     with engine.begin() as conn:
-        task_id = export_tasks.create(conn, "bench", q, "bench", file_format, timedelta(days=1))
+        task_id = export_tasks.create(conn, "bench", q, "bench", file_format, timedelta(days=1), language=language)
     engine.dispose()  # a DuckDB file is open in one process at a time
     command = [sys.executable, "-m", "bench.export_bench", "--child", url, task_id, str(export_dir)]
     output = subprocess.run(command + ["--tracemalloc"] * trace, check=True, capture_output=True,
                             text=True).stdout
     result = json.loads(output.strip().splitlines()[-1])
     path = export_dir / f"{task_id}.{file_format}"
-    if file_format == "xlsx" and result["rows"] >= EXCEL_MAX_ROWS:
+    if file_format == "xlsx" and language == ENGLISH and result["rows"] >= EXCEL_MAX_ROWS:
         result["libreoffice"] = read_in_libreoffice(path, url, q, result["rows"])
     path.unlink(missing_ok=True)
     return result
@@ -167,6 +170,7 @@ def main() -> None:
     parser.add_argument("--url", help="database URL (default: a DuckDB file in bench/.data/)")
     parser.add_argument("--formats", nargs="+", default=["xlsx", "csv"], choices=["xlsx", "csv"])
     parser.add_argument("--sizes", nargs="+", type=int, default=list(SIZES))
+    parser.add_argument("--languages", nargs="+", default=["en"], choices=list(LANGUAGES))
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also trace the Python heap's peak (slows the build down)")
     parser.add_argument("--child", nargs=3, metavar=("URL", "TASK", "DIR"), help=argparse.SUPPRESS)
@@ -178,21 +182,26 @@ def main() -> None:
     export_dir = DATA_DIR / "exports"
     export_dir.mkdir(parents=True, exist_ok=True)
     heap = " Python heap peak |" if args.tracemalloc else ""
-    print(f"| rows | format | seconds | CPU seconds (all threads) | rows/s | RSS rise during the build | "
+    print(f"| rows | format | language | seconds | CPU seconds (all threads) | rows/s | RSS rise during the build | "
           f"peak RSS |{heap} file | load average (1 min) |")
-    print("|---|---|---|---|---|---|---|" + "---|" * bool(heap) + "---|---|")
+    print("|---|---|---|---|---|---|---|---|" + "---|" * bool(heap) + "---|---|")
     for rows in args.sizes:
         for file_format in args.formats:
-            result = measure(url, rows, file_format, export_dir, args.tracemalloc)
-            if result["status"] != "Completed":
-                raise SystemExit(f"the export failed: {result['error']}")
-            print(f"| {result['rows']:,} | .{file_format} | {result['seconds']:.1f} | {result['cpu']:.1f} | "
-                  f"{result['rows'] / result['seconds']:,.0f} | {result['rise_mib']:.0f} MiB | "
-                  f"{result['peak_mib']:.0f} MiB |"
-                  + (f" {result['heap_mib']:.1f} MiB |" if args.tracemalloc else "")
-                  + f" {result['file_mib']:.1f} MiB | {os.getloadavg()[0]:.1f} |", flush=True)
-            if "libreoffice" in result:
-                print(f"\n{result['libreoffice']}\n", flush=True)
+            for language in args.languages:
+                report(measure(url, rows, file_format, export_dir, args.tracemalloc, language), file_format,
+                       language, args.tracemalloc)
+
+
+def report(result: dict, file_format: str, language: str, trace: bool) -> None:
+    if result["status"] != "Completed":
+        raise SystemExit(f"the export failed: {result['error']}")
+    print(f"| {result['rows']:,} | .{file_format} | {language} | {result['seconds']:.1f} | {result['cpu']:.1f} | "
+          f"{result['rows'] / result['seconds']:,.0f} | {result['rise_mib']:.0f} MiB | "
+          f"{result['peak_mib']:.0f} MiB |"
+          + (f" {result['heap_mib']:.1f} MiB |" if trace else "")
+          + f" {result['file_mib']:.1f} MiB | {os.getloadavg()[0]:.1f} |", flush=True)
+    if "libreoffice" in result:
+        print(f"\n{result['libreoffice']}\n", flush=True)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from data_access import comparison, details
 from data_access.breakdowns import without_series
 from data_access.details import DETAIL_COLUMN_KEYS
 from data_access.query import QueryError, Scope, excerpt
-from i18n import _, current_language
+from i18n import _, current_language, translated
 from i18n.terms import lower
 from runtime import Runtime
 
@@ -41,7 +41,8 @@ def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure, chart=D
     try:
         query = stored_query(scope, params)
     except QueryError as error:
-        return {}, HIDDEN, None, None, breakdown_tab.no_rows(str(error)), str(error)
+        message = translated(error)
+        return {}, HIDDEN, None, None, breakdown_tab.no_rows(message), message
     measure = measure if measure in MEASURES else DEFAULTS["measure"]
     chart = chart if chart in CHARTS and tab == ids.TAB_TREND else DEFAULTS["chart"]
     currency = partner_facts(runtime.answers, scope).currency
@@ -96,8 +97,9 @@ def detail_rows(runtime: Runtime, scope: Scope, request) -> dict:
     start, end = request.get("startRow"), request.get("endRow")
     if not all(isinstance(bound, int) and not isinstance(bound, bool) for bound in (start, end)) \
             or not 0 <= start < end <= MAX_ROW or end - start > MAX_PAGE_ROWS:
-        raise QueryError(f"the table asked for rows {excerpt(start)} to {excerpt(end)}: at most "
-                         f"{MAX_PAGE_ROWS} rows at once, numbered from 0 to {MAX_ROW}")
+        raise QueryError("the table asked for rows %(start)s to %(end)s: at most %(count)s rows at once, "
+                         "numbered from 0 to %(last)s", start=excerpt(start), end=excerpt(end), count=MAX_PAGE_ROWS,
+                         last=MAX_ROW)
     try:
         query = stored_query(scope, request.get("context"))
     except PreventUpdate:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash.exceptions import PreventUpdate
 
 from data_access.query import ExpenditureQuery, QueryError, Scope
-from i18n import N_, _
+from i18n import N_
 
 # The store's value while the controls name no usable view (the message above them says why):
 # the tabs draw nothing rather than the last good view's figures, which would not match them.
@@ -18,7 +18,7 @@ def stored_query(scope: Scope, params) -> ExpenditureQuery:
     if params is None:
         raise PreventUpdate
     if params == UNUSABLE:
-        raise QueryError(_(UNUSABLE_MESSAGE))
+        raise QueryError(UNUSABLE_MESSAGE)
     if not isinstance(params, dict):
         raise QueryError("the query is not readable")
     return ExpenditureQuery.from_params(scope, params)

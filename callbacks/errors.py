@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from dashboard import ids
 from data_access.errors import UserError
-from i18n import N_, _, current_language
+from i18n import N_, _, current_language, translated
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def on_callback_error(error: Exception) -> None:
         raise error
     if isinstance(error, UserError):  # written for the user: no SQL, no data
         log.info("callback %s: %s", dash.ctx.triggered_id, error.message)
-        message = error.message
+        message = translated(error)
     elif database_unavailable(error):
         log.warning("callback %s: the database is unavailable", dash.ctx.triggered_id, exc_info=error)
         message = _(DATABASE_UNAVAILABLE)

@@ -22,7 +22,7 @@ from data_access.export_tasks import FAILED, FORMATS, is_task_id
 from data_access.query import Scope
 from data_access.users import User
 from exports.service import ExportService, current_exports
-from i18n import N_, _, current_language, number
+from i18n import N_, _, current_language, translated
 from i18n.terms import lower
 from runtime import Runtime
 
@@ -39,15 +39,15 @@ class Refusal(UserError):
 def selected_record_ids(rows) -> list[str]:
     """The record ids of the grid's selected rows, checked."""
     if not rows:
-        raise Refusal(_("Select the records to export first: tick them in the table."))
+        raise Refusal("Select the records to export first: tick them in the table.")
     if not isinstance(rows, list):
-        raise Refusal(_("The selection could not be read; select the records again."))
+        raise Refusal("The selection could not be read; select the records again.")
     if len(rows) > MAX_SELECTED:
-        raise Refusal(_("Select at most %(count)s records, or export everything the query matches from the "
-                        "Overview.", count=number(MAX_SELECTED)))
+        raise Refusal("Select at most %(count)s records, or export everything the query matches from the "
+                      "Overview.", count=MAX_SELECTED)
     record_ids = [row.get("record_id") if isinstance(row, dict) else None for row in rows]
     if not all(isinstance(rid, str) and 0 < len(rid) <= MAX_RECORD_ID_LENGTH for rid in record_ids):
-        raise Refusal(_("The selection could not be read; select the records again."))
+        raise Refusal("The selection could not be read; select the records again.")
     return record_ids
 
 
@@ -64,17 +64,18 @@ def create_export(service: ExportService, viewer: User, scope: Scope, params, fi
     (only the view's tables: the groups and the series). `tab`: where it was asked for."""
     try:
         if file_format not in FORMATS:
-            raise Refusal(_("Choose the file format: .xlsx or .csv."))
+            raise Refusal("Choose the file format: .xlsx or .csv.")
         record_ids = None if everything or view else selected_record_ids(rows)
         query = stored_query(scope, params)
         if tab not in ORIGINS:
-            raise Refusal(_("The export could not be read; reload the page."))
+            raise Refusal("The export could not be read; reload the page.")
         task = service.task(viewer, service.create(viewer, query, file_format, record_ids, view=view,
                                                    origin=export_origin(tab, query), language=current_language()))
     except UserError as error:  # a Refusal, a QueryError, or an export limit reached
-        return error.message, False
+        return translated(error), False
     if task.status == FAILED:  # not queued (Redis down): say so now, not only in the history
-        return _("The export could not be started: %(reason)s from Export History.", reason=task.error), False
+        return _("The export could not be started: %(reason)s from Export History.",
+                 reason=translated(task.failure)), False
     return _(CREATED), True
 
 
@@ -165,7 +166,7 @@ def register_export_callbacks(app, runtime: Runtime) -> None:
             retried = is_task_id(task_id) and current_exports().retry(current_user(), task_id)
             message = _("Export task queued again.") if retried else _("This export cannot be retried.")
         except UserError as error:  # an export limit reached
-            retried, message = False, error.message
+            retried, message = False, translated(error)
         return {"task": task_id, "at": time.time()}, export_history.toast(message, retried)
 
     @app.callback(Output(ids.EXPORT_RETRIED, "data", allow_duplicate=True),

@@ -16,6 +16,7 @@ from dashboard.movers import movers_panel, scorecard_card, shown_customers
 from dashboard.view_state import from_search
 from data_access import movers
 from data_access.query import MAX_TOP_N, Basis, QueryError, Scope
+from i18n import translated
 from runtime import Runtime
 
 
@@ -23,7 +24,7 @@ def movers_view(runtime: Runtime, scope: Scope, params, url_search, today: date 
     try:
         query = stored_query(scope, params)
     except QueryError as error:
-        return html.P(str(error), className="text-muted mb-0")
+        return html.P(translated(error), className="text-muted mb-0")
     facts = partner_facts(runtime.answers, scope)
     result = runtime.answers.answer(movers.movers, query)
     view, _problems = from_search(scope, today or partner_today(facts), url_search)

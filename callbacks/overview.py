@@ -16,7 +16,7 @@ from dashboard.figures import overview_figure
 from dashboard.periods import Coverage
 from data_access import comparison, details
 from data_access.query import QueryError, Scope
-from i18n import _, current_language
+from i18n import _, current_language, translated
 from runtime import Runtime
 
 HIDDEN = {"display": "none"}
@@ -27,7 +27,7 @@ def overview_view(runtime: Runtime, scope: Scope, params) -> tuple:
     try:
         query = stored_query(scope, params)
     except QueryError as error:
-        return overview.cards(None), {}, HIDDEN, str(error)
+        return overview.cards(None), {}, HIDDEN, translated(error)
     currency = partner_facts(runtime.answers, scope).currency
     total, compared, figure, message = runtime.answers.remember(
         scope, ("overview_view", query, current_language()), lambda: _drawn_overview(runtime, query, currency))

@@ -40,7 +40,7 @@ from data_access.query import (
     SortKey,
 )
 from data_access.users import set_language
-from i18n import LANGUAGES, N_, _, current_language, number
+from i18n import LANGUAGES, N_, _, current_language, number, translated
 from i18n.terms import term
 from runtime import Runtime
 
@@ -79,7 +79,7 @@ def sync_view(runtime: Runtime, scope: Scope, trigger: str | None, url_search: s
     today = today or partner_today(partner_facts(runtime.answers, scope))
     if trigger is None:
         view, problems = from_search(scope, today, url_search)
-        search, message = None, _(LINK_MESSAGE, problems="; ".join(problems)) if problems else None
+        search, message = None, _(LINK_MESSAGE, problems=_("; ").join(map(translated, problems))) if problems else None
     else:
         values = {**controls, "range": CUSTOM} if trigger in ("from", "to") else controls
         if trigger == "sort_by":
@@ -88,7 +88,7 @@ def sync_view(runtime: Runtime, scope: Scope, trigger: str | None, url_search: s
         try:
             view = from_controls(scope, today, values)
         except QueryError as error:  # the controls keep what was typed; nothing is lost
-            return None, {}, UNUSABLE if params != UNUSABLE else None, str(error)
+            return None, {}, UNUSABLE if params != UNUSABLE else None, translated(error)
         search, message = to_search(view), None
         if search == (url_search or ""):
             search = None

@@ -34,7 +34,7 @@ from data_access.details import DETAIL_COLUMN_KEYS, DETAIL_COLUMNS
 from data_access.forecast import Forecast
 from data_access.money import share
 from i18n import N_, _, day, month, pgettext, short_day
-from i18n.terms import TERM_COLUMNS, lower, term
+from i18n.terms import column_term, lower, term
 
 TITLES = {ids.TAB_TREND: N_("Expenditure trend"), ids.TAB_DISTRIBUTION: N_("Expenditure distribution")}
 PAGE_SIZE = 20
@@ -171,7 +171,8 @@ def forecast_table(forecast: Forecast, basis_label: str, currency: str) -> html.
                         html.Td(f"{amount_text(landing.low)} \u2013 {amount_text(landing.high)}",
                                 className="text-end text-nowrap d-none d-sm-table-cell")], **props)
     head = html.Thead(html.Tr([html.Th(term(basis_label)),
-                               html.Th(_("To %(day)s", day=short_day(forecast.data_up_to)), className="text-end"),
+                               html.Th(_("To %(day)s", day=short_day(forecast.data_up_to)),
+                                       className="text-end text-nowrap"),
                                html.Th(_("Forecast"), className="text-end"),
                                html.Th(_("Range"), className="text-end d-none d-sm-table-cell")]))
     return html.Div([
@@ -260,6 +261,5 @@ def grid_row(row: dict) -> dict:
         if isinstance(value, Decimal):
             shown[key], shown[exact_field(key)] = amount_text(value), exact_amount_text(value)
         else:
-            shown[key] = value.isoformat() if isinstance(value, date) else \
-                term(value) if key in TERM_COLUMNS and isinstance(value, str) else value
+            shown[key] = value.isoformat() if isinstance(value, date) else column_term(key, value)
     return shown

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from data_access.query import OTHERS_KEY, Basis, ExpenditureQuery, Filters, QueryError
+from data_access.query import OTHERS_KEY, Basis, ExpenditureQuery, Filters, QueryError, excerpt
 from i18n import _
 from i18n.terms import lower, term
 
@@ -52,10 +52,10 @@ class Step:
             basis, kind, keys, previous = json.loads(text)
             step = cls(Basis(basis), kind, tuple(keys), tuple(previous))
         except (TypeError, ValueError):
-            raise QueryError(f"drill: {text!r} is not a drill-down step") from None
+            raise QueryError("drill: %(step)s is not a drill-down step", step=excerpt(text)) from None
         if kind not in (INCLUDE, EXCLUDE) or not step.keys or not all(
                 isinstance(key, str) for key in (*step.keys, *step.previous)):
-            raise QueryError(f"drill: {text!r} is not a drill-down step")
+            raise QueryError("drill: %(step)s is not a drill-down step", step=excerpt(text))
         return step
 
 
@@ -93,7 +93,7 @@ def drill(q: ExpenditureQuery, key: str, top_keys: list[str]) -> tuple[Expenditu
 def back(q: ExpenditureQuery, steps: tuple[Step, ...], level: int) -> tuple[ExpenditureQuery, tuple[Step, ...]]:
     """The view before step `level` (0: before the first drill), and the steps left."""
     if not 0 <= level < len(steps):
-        raise QueryError(f"drill: no step {level}")
+        raise QueryError("drill: no step %(level)s", level=level)
     for step in reversed(steps[level:]):
         q = _with_filter(q, step.kind, step.basis, step.previous).replace(group_by=step.basis)
     return q, steps[:level]

@@ -20,7 +20,7 @@ from data_access.export_tasks import (
 )
 from data_access.query import QueryError
 from exports.routes import download_path
-from i18n import N_, _, number
+from i18n import ENGLISH, N_, _, current_language, number, translated
 from i18n.terms import describe, selection, term
 
 REFRESH_MILLISECONDS = 1000  # builds report their progress about every second
@@ -63,9 +63,10 @@ def failure_text(task: ExportTask) -> str | None:
     """Why a task failed, as a sentence."""
     if task.status != FAILED or not task.error:
         return None
-    if term(task.error) != task.error:  # a reason of the exports' own, in the catalog
-        return term(task.error)
-    reason = task.error[0].upper() + task.error[1:]
+    reason = translated(task.failure)
+    if current_language() != ENGLISH:  # the catalog's sentence as it is
+        return reason
+    reason = reason[0].upper() + reason[1:]
     return reason if reason.endswith(".") else reason + "."
 
 
@@ -111,8 +112,9 @@ def _row(task: ExportTask, time_zone: str, viewer_login: str):
         status += [html.Div(reason, className="small text-danger export-reason")]
     return html.Tr([
         html.Td(name), html.Td(_parameters(task), className=f"small {WIDE_ONLY}"),
-        html.Td(created, className="small text-nowrap export-created"),
-        html.Td(_("expired") if task.status == EXPIRED else expires, className="small text-nowrap export-expires"),
+        html.Td(created, className="small text-nowrap export-created", **{"data-label": _("Created")}),
+        html.Td(_("expired") if task.status == EXPIRED else expires, className="small text-nowrap export-expires",
+                **{"data-label": _("Expires")}),
         html.Td(rows, className=f"text-end {WIDE_ONLY}"),
         html.Td(status), html.Td(_operation(task)),
     ], id={"type": "export-row", "task": task.task_id})
@@ -124,7 +126,8 @@ def history_table(tasks: list[ExportTask], time_zone: str, viewer_login: str):
                         className="text-muted text-center p-4 export-empty")
     header = html.Thead(html.Tr([html.Th(_("Name")), html.Th(_("Parameters"), className=WIDE_ONLY),
                                  html.Th(_("Created (%(zone)s)", zone=zone_label(time_zone))), html.Th(_("Expires")),
-                                 html.Th(_("Rows"), className=f"text-end {WIDE_ONLY}"), html.Th(_("Status")),
+                                 html.Th(_("Rows"), className=f"text-end text-nowrap {WIDE_ONLY}"),
+                                 html.Th(_("Status")),
                                  html.Th("")]))
     body = html.Tbody([_row(task, time_zone, viewer_login) for task in tasks])
     return dbc.Table([header, body], hover=True, size="sm", responsive=True, className="align-middle mb-0 export-table")

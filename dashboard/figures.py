@@ -20,8 +20,10 @@ from i18n import _, plotly_locale
 from i18n.terms import term
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+# Without plotly.js's "Share chart..." (an upload to Plotly's cloud, which the data must not
+# reach; its title has no Chinese in plotly's locale either).
 CONFIG = {"displaylogo": False, "responsive": True,
-          "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+          "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "sendChartToCloud"]}
 
 
 def graph_config() -> dict:

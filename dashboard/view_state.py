@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlencode
 from dashboard import ids
 from dashboard.drilldown import MAX_STEPS, Step
 from dashboard.time_range import CUSTOM, DEFAULT_PRESET, Preset, preset_range
+from data_access.errors import Message
 from data_access.money import Measure
 from data_access.query import MAX_TOP_N, Basis, ExpenditureQuery, QueryError, Scope, excerpt
 
@@ -70,9 +71,9 @@ class View:
                                 compare=q.compare)
 
 
-def _choice(value, choices, field: str) -> str:
+def _choice(value, choices, field: Message) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise QueryError(f"{field}: unknown value {excerpt(value)}")
+        raise QueryError("%(field)s: unknown value %(value)s", field=field, value=excerpt(value))
     return value
 
 
@@ -80,8 +81,8 @@ def from_controls(scope: Scope, today: date, values: Mapping) -> View:
     """The view the values name (missing ones take their defaults); QueryError says which
     value cannot be used. `today` is today in the partner's time zone, for the presets."""
     values = {**DEFAULTS, **values}
-    tab = _choice(values["tab"], TABS, "tab")
-    preset = _choice(values["range"], RANGES, "time range")
+    tab = _choice(values["tab"], TABS, Message.in_context("field", "tab"))
+    preset = _choice(values["range"], RANGES, Message.in_context("field", "time range"))
     if preset == CUSTOM:
         start, end = values.get("from"), values.get("to")
         if not start or not end:
@@ -89,10 +90,10 @@ def from_controls(scope: Scope, today: date, values: Mapping) -> View:
     else:
         start, end = preset_range(Preset(preset), today)
     if values["top_n"] is None:  # what a number box holds when its text is not a number in range
-        raise QueryError(f"top N must be a whole number from 1 to {MAX_TOP_N}")
-    measure = _choice(values["measure"], MEASURES, "chart amount")
-    chart = _choice(values["chart"], CHARTS, "chart type")
-    order = _choice(values["order"], ORDERS, "order")
+        raise QueryError("top N must be a whole number from 1 to %(most)s", most=MAX_TOP_N)
+    measure = _choice(values["measure"], MEASURES, Message.in_context("field", "chart amount"))
+    chart = _choice(values["chart"], CHARTS, Message.in_context("field", "chart type"))
+    order = _choice(values["order"], ORDERS, Message.in_context("field", "order"))
     filters = {kind: {basis.value: values[filter_name(kind, basis)] or [] for basis in Basis}
                for kind in FILTER_KINDS}
     query = ExpenditureQuery.from_params(scope, dict(
@@ -107,7 +108,7 @@ def drill_steps(texts) -> tuple[Step, ...]:
     if not texts:
         return ()
     if not isinstance(texts, list) or len(texts) > MAX_STEPS:
-        raise QueryError(f"drill: at most {MAX_STEPS} steps")
+        raise QueryError("drill: at most %(count)s steps", count=MAX_STEPS)
     return tuple(Step.from_text(text) for text in texts)
 
 
@@ -156,18 +157,18 @@ def drill_texts(search: str | None) -> list[str]:
     return texts
 
 
-def from_search(scope: Scope, today: date, search: str | None) -> tuple[View, list[str]]:
+def from_search(scope: Scope, today: date, search: str | None) -> tuple[View, list[Message]]:
     """The view a query string names, and what in it could not be used. A link is never an
     error page: each unusable value is reported and replaced by its default."""
     try:
         parsed = parse_qs(search.lstrip("?") if isinstance(search, str) else "", keep_blank_values=True,
                           max_num_fields=MAX_URL_FIELDS)
     except ValueError:
-        return from_controls(scope, today, {}), ["the link has too many settings"]
+        return from_controls(scope, today, {}), [Message("the link has too many settings")]
     values, errors = {}, []
     for name, items in parsed.items():
         if name not in URL_NAMES:
-            errors.append(f"unknown setting {excerpt(name)}")
+            errors.append(Message("unknown setting %(name)s", name=excerpt(name)))
         else:
             values[name] = items if name in LIST_NAMES else items[-1]
     accepted = {}
@@ -178,5 +179,5 @@ def from_search(scope: Scope, today: date, search: str | None) -> tuple[View, li
                 from_controls(scope, today, {**accepted, **part})
                 accepted.update(part)
             except QueryError as error:
-                errors.append(str(error))
+                errors.append(error.words)
     return from_controls(scope, today, accepted), errors

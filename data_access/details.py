@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +14,14 @@ from data_access.db import is_duckdb
 from data_access.dimensions import c, e, m
 from data_access.facts import all_rows, conditions, facts_for
 from data_access.money import to_decimal
-from data_access.query import UNASSIGNED_LABEL, ExpenditureQuery, SortKey
+from data_access.query import (
+    ASSOCIATION_TYPES,
+    BILL_TYPES,
+    BILLING_MODES,
+    UNASSIGNED_LABEL,
+    ExpenditureQuery,
+    SortKey,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,6 +49,12 @@ DETAIL_COLUMNS = (
 )
 DETAIL_COLUMN_KEYS = tuple(column.key for column in DETAIL_COLUMNS)
 LABEL_COLUMN_KEYS = frozenset({"customer_name", "account_name", "association_type", "account_manager"})
+# The labels of data_access a detail column holds (the others hold names and values from the
+# data). An export in another language writes them translated: `words`, {label: its text},
+# of detail_values and copy_details_csv.
+COLUMN_LABELS = {"association_type": ASSOCIATION_TYPES, "account_manager": (UNASSIGNED_LABEL,),
+                 "billing_mode": BILLING_MODES, "bill_type": BILL_TYPES}
+Words = Mapping[str, str]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,14 +63,25 @@ class DetailPage:
     total_rows: int
 
 
-def _record_columns(r) -> dict:
-    """A detail row's columns, from the records (or a page of them, `r`) and their labels."""
+def _in_words(column, key: str, words: Words):
+    """The column with its labels (COLUMN_LABELS[key]) replaced by their texts in `words`: a
+    CASE of bound values, so the database still writes every row itself."""
+    texts = {label: words[label] for label in COLUMN_LABELS[key] if label in words}
+    return sa.case(texts, value=column, else_=column) if texts else column
+
+
+def _record_columns(r, words: Words | None = None) -> dict:
+    """A detail row's columns, from the records (or a page of them, `r`) and their labels
+    (with `words`: in those words)."""
+    words = words or {}
     return {
         "day": r.c.day, "record_id": r.c.record_id, "customer_name": c.c.customer_name,
-        "account_name": c.c.account_name, "association_type": c.c.association_type,
-        "account_manager": sa.func.coalesce(m.c.name, UNASSIGNED_LABEL),
-        "service_type": r.c.service_type, "billing_mode": r.c.billing_mode,
-        "bill_type": r.c.bill_type, "region": r.c.region, "resource_id": r.c.resource_id,
+        "account_name": c.c.account_name,
+        "association_type": _in_words(c.c.association_type, "association_type", words),
+        "account_manager": sa.func.coalesce(m.c.name, words.get(UNASSIGNED_LABEL, UNASSIGNED_LABEL)),
+        "service_type": r.c.service_type, "billing_mode": _in_words(r.c.billing_mode, "billing_mode", words),
+        "bill_type": _in_words(r.c.bill_type, "bill_type", words), "region": r.c.region,
+        "resource_id": r.c.resource_id,
         "amount": r.c.amount, "cash_coupon": r.c.cash_coupon,
         "amount_paid": r.c.amount - r.c.cash_coupon,
     }
@@ -72,8 +96,8 @@ def _labelled_rows(r, columns: dict) -> sa.Select:
     return sa.select(*(column.label(key) for key, column in columns.items())).select_from(_with_labels(r))
 
 
-def _detail_select(q: ExpenditureQuery, record_ids: Sequence[str] | None = None):
-    columns = _record_columns(e)
+def _detail_select(q: ExpenditureQuery, record_ids: Sequence[str] | None = None, words: Words | None = None):
+    columns = _record_columns(e, words)
     where = conditions(q.scope, q)
     if record_ids is not None:
         # The selection comes from the browser: it can only narrow the query, never widen it.
@@ -147,10 +171,12 @@ def detail_rows(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence[s
 
 
 def detail_values(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence[str] | None = None,
-                  sort: tuple[str, bool] | None = None, batch_size: int = 5000) -> Iterator[Sequence]:
+                  sort: tuple[str, bool] | None = None, batch_size: int = 5000,
+                  words: Words | None = None) -> Iterator[Sequence]:
     """detail_rows as the database gives them: each row's values in DETAIL_COLUMNS order, the
-    money as the exact Decimal stored. For exports, where a dict per row costs more than the row."""
-    select, columns = _detail_select(q, record_ids)
+    money as the exact Decimal stored, the labels in `words` (COLUMN_LABELS). For exports,
+    where a dict per row costs more than the row."""
+    select, columns = _detail_select(q, record_ids, words)
     order = _order_by(columns, _sort_key(q, sort))
     for part in sort_slices(conn, q, record_ids, sort):
         # Options of this statement: set on the connection, they would stay for its later ones.
@@ -214,16 +240,17 @@ def _money_text(value, duckdb: bool) -> sa.ColumnElement:
 
 
 def copy_details_csv(conn: sa.Connection, q: ExpenditureQuery, record_ids: Sequence[str] | None,
-                     path, headers: Sequence[str], formula_starts: Sequence[str],
+                     path, headers: Sequence[str], formula_starts: Sequence[str], words: Words | None = None,
                      rows_done: Callable[[int], None] | None = None) -> int:
     """The detail rows as a UTF-8 csv file at `path`, written by the database itself (DuckDB's
     COPY ... TO, PostgreSQL's COPY ... TO STDOUT): a byte-order mark, `headers`, then the rows
     in detail_rows' order; money as its exact text with at least 2 decimals, days as
-    YYYY-MM-DD, text without control characters and with a single quote before a leading
-    formula character (one of `formula_starts`). Returns the number of rows; on DuckDB, which
-    writes the rows part by part (sort_slices), tells `rows_done` the rows written after each."""
+    YYYY-MM-DD, labels in `words` (COLUMN_LABELS), text without control characters and with a
+    single quote before a leading formula character (one of `formula_starts`). Returns the
+    number of rows; on DuckDB, which writes the rows part by part (sort_slices), tells
+    `rows_done` the rows written after each."""
     duckdb = is_duckdb(conn.engine)
-    select, columns = _detail_select(q, record_ids)
+    select, columns = _detail_select(q, record_ids, words)
     fields = []
     for column, header in zip(DETAIL_COLUMNS, headers, strict=True):
         value = columns[column.key]

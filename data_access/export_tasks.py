@@ -21,6 +21,7 @@ from enum import StrEnum
 import duckdb
 import sqlalchemy as sa
 
+from data_access.errors import Message
 from data_access.query import ExpenditureQuery, Scope
 from data_access.schema import export_tasks as t
 from data_access.users import User
@@ -70,6 +71,7 @@ class ExportTask:
     rows_done: int
     file_name: str | None
     error: str | None
+    error_message: str | None
     created_at: datetime
     started_at: datetime | None
     heartbeat_at: datetime | None
@@ -96,6 +98,13 @@ class ExportTask:
     def language(self) -> str:
         """The language of the file (tasks stored before there was a choice: English)."""
         return self.parameters.get("language") or "en"
+
+    @property
+    def failure(self) -> Message | None:
+        """Why it failed, as a Message (the English alone for a failure stored without one)."""
+        if self.error_message:
+            return Message.from_json(json.loads(self.error_message))
+        return None if self.error is None else Message(self.error)
 
     @property
     def selection(self) -> str:
@@ -209,7 +218,7 @@ def retry(conn: sa.Connection, viewer: User, task_id: str, retention: timedelta,
     now = now or utc_now()
     result = conn.execute(t.update().where(t.c.task_id == task_id, t.c.status == FAILED,
                                            *_visible_to(viewer))
-                          .values(status=PENDING, rows=None, rows_done=0, error=None,
+                          .values(status=PENDING, rows=None, rows_done=0, error=None, error_message=None,
                                   started_at=None, heartbeat_at=None, finished_at=None,
                                   expires_at=now + retention))
     return result.rowcount == 1
@@ -222,7 +231,7 @@ def cancel(conn: sa.Connection, viewer: User, task_id: str, now: datetime | None
     if not is_task_id(task_id):
         return False
     result = conn.execute(t.update().where(t.c.task_id == task_id, t.c.status.in_(RUNNING), *_visible_to(viewer))
-                          .values(status=FAILED, error=f"{CANCELLED} by {viewer.login}",
+                          .values(status=FAILED, error=f"{CANCELLED} by {viewer.login}", error_message=None,
                                   finished_at=now or utc_now()))
     return result.rowcount == 1
 
@@ -267,12 +276,15 @@ def complete(conn: sa.Connection, task_id: str, attempt: datetime, file_name: st
     return result.rowcount == 1
 
 
-def fail(conn: sa.Connection, task_id: str, error: str, attempt: datetime | None = None,
+def fail(conn: sa.Connection, task_id: str, error: Message | str, attempt: datetime | None = None,
          now: datetime | None = None) -> bool:
-    """Fail the attempt (or, without one, a task not yet started: it could not be queued)."""
+    """Fail the attempt (or, without one, a task not yet started: it could not be queued),
+    saying why: in English, and as the Message the history shows in its viewer's language."""
     where = _attempt(task_id, attempt) if attempt else [t.c.task_id == task_id, t.c.status == PENDING]
+    message = error if isinstance(error, Message) else Message(error)
     result = conn.execute(t.update().where(*where)
-                          .values(status=FAILED, error=error, finished_at=now or utc_now()))
+                          .values(status=FAILED, error=str(message), error_message=json.dumps(message.to_json()),
+                                  finished_at=now or utc_now()))
     return result.rowcount == 1
 
 
@@ -308,7 +320,7 @@ def fail_stale(conn: sa.Connection, now: datetime | None = None,
     now = now or utc_now()
     result = conn.execute(t.update().where(t.c.status == PROCESSING,
                                            t.c.heartbeat_at < now - stale_after)
-                          .values(status=FAILED, error=INTERRUPTED, finished_at=now))
+                          .values(status=FAILED, error=INTERRUPTED, error_message=None, finished_at=now))
     return result.rowcount
 
 

@@ -69,11 +69,18 @@ def users_language(conn: sa.Connection) -> None:
     conn.execute(sa.text(f"ALTER TABLE users ADD COLUMN IF NOT EXISTS language VARCHAR({width})"))
 
 
+def export_tasks_error_message(conn: sa.Connection) -> None:
+    """Why an export failed as a Message, beside its English (NULL for the older failures:
+    their English is looked up in the catalog as it is)."""
+    conn.execute(sa.text("ALTER TABLE export_tasks ADD COLUMN IF NOT EXISTS error_message TEXT"))
+
+
 # (unique name, step), applied in this order; a name, once released, never changes.
 MIGRATIONS: tuple[tuple[str, Callable[[sa.Connection], None]], ...] = (
     ("money-8-decimals", money_at_eight_decimals),
     ("users-session-generation", users_session_generation),
     ("users-language", users_language),
+    ("export-tasks-error-message", export_tasks_error_message),
 )
 
 

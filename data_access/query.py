@@ -12,12 +12,23 @@ from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 
-from data_access.errors import UserError
+from data_access.errors import Message, UserError
 from data_access.periods import Compare, comparison_range
 
 
 class QueryError(UserError):
     """A query that cannot be answered; the message says what is wrong, for the user."""
+
+
+# The names of the query's fields, as its errors say them (the command line's options).
+FIELD_NAMES = {
+    "start": Message.in_context("field", "from"), "end": Message.in_context("field", "to"),
+    "search": Message.in_context("field", "search"), "group_by": Message.in_context("field", "group by"),
+    "granularity": Message.in_context("field", "granularity"), "sort_by": Message.in_context("field", "sort by"),
+    "top_n": Message.in_context("field", "top N"), "descending": Message.in_context("field", "descending"),
+    "hide_zero": Message.in_context("field", "hide zero"), "compare": Message.in_context("field", "compare"),
+    "include": Message.in_context("field", "include"), "exclude": Message.in_context("field", "exclude"),
+}
 
 
 EXCERPT_LENGTH = 40
@@ -120,7 +131,7 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _parse_day(value, field: str) -> date:
+def _parse_day(value, field: Message) -> date:
     day = value if isinstance(value, date) else None
     if isinstance(value, str) and len(value) <= 10:
         try:
@@ -128,29 +139,31 @@ def _parse_day(value, field: str) -> date:
         except ValueError:
             pass
     if day is None:
-        raise QueryError(f"{field}: {excerpt(value)} is not a day (YYYY-MM-DD)")
+        raise QueryError("%(field)s: %(value)s is not a day (YYYY-MM-DD)", field=field, value=excerpt(value))
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise QueryError(f"{field}: {day} is not between {FIRST_DAY} and {LAST_DAY}")
+        raise QueryError("%(field)s: %(day)s is not between %(first)s and %(last)s", field=field, day=day,
+                         first=FIRST_DAY, last=LAST_DAY)
     return day
 
 
-def _parse_enum(enum, value, field: str):
+def _parse_enum(enum, value, field: Message):
     try:
         return enum(value)
     except (ValueError, TypeError):
         choices = ", ".join(member.value for member in enum)
-        raise QueryError(f"{field}: unknown value {excerpt(value)} (one of {choices})") from None
+        raise QueryError("%(field)s: unknown value %(value)s (one of %(choices)s)", field=field,
+                         value=excerpt(value), choices=choices) from None
 
 
-def _check_text(value: str, field: str, max_length: int) -> str:
+def _check_text(value: str, field: Message, max_length: int) -> str:
     if len(value) > max_length:
-        raise QueryError(f"{field} is longer than {max_length} characters")
+        raise QueryError("%(field)s is longer than %(count)s characters", field=field, count=max_length)
     if any(ord(character) < 32 or ord(character) == 127 for character in value):
-        raise QueryError(f"{field} holds a control character")
+        raise QueryError("%(field)s holds a control character", field=field)
     return value
 
 
-def _parse_filters(value, field: str) -> Filters:
+def _parse_filters(value, field: Message) -> Filters:
     """{basis: [keys]} (or its normalised tuple form) -> sorted tuple of (Basis, sorted keys)."""
     if isinstance(value, Mapping):
         items = list(value.items())
@@ -160,16 +173,18 @@ def _parse_filters(value, field: str) -> Filters:
     elif value is None:
         items = []
     else:
-        raise QueryError(f"{field}: filters must map a dimension to a list of values")
+        raise QueryError("%(field)s: filters must map a dimension to a list of values", field=field)
     parsed = {}
     for basis, keys in items:
-        basis = _parse_enum(Basis, basis, f"{field} dimension")
+        basis = _parse_enum(Basis, basis, Message("%(field)s dimension", field=field))
         if not isinstance(keys, (list, tuple)) or not all(isinstance(key, str) for key in keys):
-            raise QueryError(f"{field} {basis.value}: values must be a list of texts")
+            raise QueryError("%(field)s %(basis)s: values must be a list of texts", field=field, basis=basis.value)
         if len(keys) > MAX_FILTER_VALUES:
-            raise QueryError(f"{field} {basis.value}: at most {MAX_FILTER_VALUES} values")
+            raise QueryError("%(field)s %(basis)s: at most %(count)s values", field=field, basis=basis.value,
+                             count=MAX_FILTER_VALUES)
         for key in keys:
-            _check_text(key, f"{field} {basis.value}: a value", MAX_FILTER_VALUE_LENGTH)
+            _check_text(key, Message("%(field)s %(basis)s: a value", field=field, basis=basis.value),
+                        MAX_FILTER_VALUE_LENGTH)
         if keys:
             parsed[basis] = tuple(sorted(set(keys)))
     return tuple(sorted(parsed.items()))
@@ -197,28 +212,28 @@ class ExpenditureQuery:
         if not isinstance(self.scope, Scope):
             raise QueryError("scope is required")
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
-        set_("start", _parse_day(self.start, "from"))
-        set_("end", _parse_day(self.end, "to"))
+        set_("start", _parse_day(self.start, FIELD_NAMES["start"]))
+        set_("end", _parse_day(self.end, FIELD_NAMES["end"]))
         if self.start > self.end:
-            raise QueryError(f"from ({self.start}) is after to ({self.end})")
+            raise QueryError("from (%(start)s) is after to (%(end)s)", start=self.start, end=self.end)
         if self.end > _add_years(self.start, MAX_RANGE_YEARS):
-            raise QueryError(f"the time range is longer than {MAX_RANGE_YEARS} years")
+            raise QueryError("the time range is longer than %(count)s years", count=MAX_RANGE_YEARS)
         if not isinstance(self.search, str):
             raise QueryError("search must be a text")
-        set_("search", _check_text(" ".join(self.search.split()), "search", MAX_SEARCH_LENGTH))
-        set_("group_by", _parse_enum(Basis, self.group_by, "group by"))
-        set_("granularity", _parse_enum(Granularity, self.granularity, "granularity"))
-        set_("sort_by", _parse_enum(SortKey, self.sort_by, "sort by"))
+        set_("search", _check_text(" ".join(self.search.split()), FIELD_NAMES["search"], MAX_SEARCH_LENGTH))
+        for name, enum in (("group_by", Basis), ("granularity", Granularity), ("sort_by", SortKey)):
+            set_(name, _parse_enum(enum, getattr(self, name), FIELD_NAMES[name]))
         if isinstance(self.top_n, bool) or not isinstance(self.top_n, int):
-            raise QueryError(f"top N must be a whole number, not {excerpt(self.top_n)}")
+            raise QueryError("top N must be a whole number, not %(value)s", value=excerpt(self.top_n))
         if not 1 <= self.top_n <= MAX_TOP_N:
-            raise QueryError(f"top N must be between 1 and {MAX_TOP_N}, not {self.top_n}")
+            raise QueryError("top N must be between 1 and %(most)s, not %(value)s", most=MAX_TOP_N,
+                             value=self.top_n)
         for flag in ("descending", "hide_zero"):
             if not isinstance(getattr(self, flag), bool):
-                raise QueryError(f"{flag.replace('_', ' ')} must be true or false")
-        set_("compare", _parse_enum(Compare, self.compare, "compare"))
-        set_("include", _parse_filters(self.include, "include"))
-        set_("exclude", _parse_filters(self.exclude, "exclude"))
+                raise QueryError("%(field)s must be true or false", field=FIELD_NAMES[flag])
+        set_("compare", _parse_enum(Compare, self.compare, FIELD_NAMES["compare"]))
+        set_("include", _parse_filters(self.include, FIELD_NAMES["include"]))
+        set_("exclude", _parse_filters(self.exclude, FIELD_NAMES["exclude"]))
 
     def replace(self, **changes) -> ExpenditureQuery:
         return dataclasses.replace(self, **changes)
@@ -240,11 +255,12 @@ class ExpenditureQuery:
         known = {field.name for field in dataclasses.fields(cls)} - {"scope"}
         unknown = set(params) - known
         if unknown:
-            raise QueryError(f"unknown query parameter(s): {shortened(', '.join(sorted(map(str, unknown))))}")
+            raise QueryError("unknown query parameter(s): %(names)s",
+                             names=shortened(", ".join(sorted(map(str, unknown)))))
         values = dict(params)
         if "top_n" in values and isinstance(values["top_n"], str):
             if not re.fullmatch(r"\s*-?[0-9]{1,9}\s*", values["top_n"]):
-                raise QueryError(f"top N must be a whole number, not {excerpt(values['top_n'])}")
+                raise QueryError("top N must be a whole number, not %(value)s", value=excerpt(values["top_n"]))
             values["top_n"] = int(values["top_n"])
         for flag in ("descending", "hide_zero"):
             if isinstance(values.get(flag), str):

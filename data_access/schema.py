@@ -139,7 +139,9 @@ export_tasks = sa.Table(
     sa.Column("rows", sa.BigInteger, nullable=True),
     sa.Column("rows_done", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("file_name", sa.String(200), nullable=True),
-    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),  # why it failed, in English
+    # The same as a Message (JSON of errors.Message.to_json), to say it in the viewer's language.
+    sa.Column("error_message", sa.Text, nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("started_at", sa.DateTime, nullable=True),
     sa.Column("heartbeat_at", sa.DateTime, nullable=True),

@@ -20,14 +20,14 @@ import sqlalchemy as sa
 from celery.exceptions import SoftTimeLimitExceeded
 
 from data_access import comparison, details, export_tasks, options
-from data_access.errors import UserError
+from data_access.errors import Message, UserError
 from data_access.export_tasks import ExportTask, local_time, utc_now, zone_label
 from data_access.query import ExpenditureQuery, QueryError
 from exports.cells import FORMULA_STARTS
 from exports.views import view_tables
 from exports.writers import WRITERS, FileHeader, csv_headers, write_xlsx
 from i18n import _, speaking
-from i18n.terms import describe, selection
+from i18n.terms import column_words, describe, selection
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +98,11 @@ def write_file(conn: sa.Connection, query: ExpenditureQuery, file_format: str, p
         return WRITERS[file_format](path, header, None, tables)
     if progress is not None:
         progress.beat(0, rows=details.count_rows(conn, query, record_ids))
+    words = column_words()  # the labels (billing modes...) in the file's language, written by the database
     if file_format == "csv":  # written by the database, at its speed
-        # The database writes the rows: their values stay as stored (English labels), the headers speak.
-        return details.copy_details_csv(conn, query, record_ids, path, csv_headers(), FORMULA_STARTS,
+        return details.copy_details_csv(conn, query, record_ids, path, csv_headers(), FORMULA_STARTS, words,
                                         progress.reached if progress is not None else None)
-    rows = details.detail_values(conn, query, record_ids)
+    rows = details.detail_values(conn, query, record_ids, words=words)
     rows = progress.track(rows) if progress is not None else rows
     return write_xlsx(path, header, rows, tables)
 
@@ -122,21 +122,21 @@ def build_next(engine: sa.Engine, export_dir: Path) -> str | None:
     return None  # claimed by others each time: their builders have them
 
 
-def _reason(error: Exception, task_id: str) -> str:
-    """What the user reads in the history."""
+def _reason(error: Exception, task_id: str) -> Message:
+    """What the user reads in the history (export_history.failure_text: in their language)."""
     if isinstance(error, QueryError):
-        return f"the query cannot be answered: {error.message}"
+        return Message("the query cannot be answered: %(reason)s", reason=error.words)
     if isinstance(error, UserError):
-        return error.message
+        return error.words
     if isinstance(error, SoftTimeLimitExceeded):
-        return "it took longer than the time limit; export fewer records at a time"
-    if isinstance(error, OSError):
-        return f"the file could not be written: {error.strerror or error}"
+        return Message("it took longer than the time limit; export fewer records at a time")
+    if isinstance(error, OSError):  # the system's own words for why (in English)
+        return Message("the file could not be written: %(reason)s", reason=error.strerror or str(error))
     if isinstance(error, sa.exc.OperationalError) and "Out of Memory" in str(error.orig):
-        return ("the database ran out of memory sorting the records (DUCKDB_MEMORY_LIMIT); "
-                "export fewer records at a time")
+        return Message("the database ran out of memory sorting the records (DUCKDB_MEMORY_LIMIT); "
+                       "export fewer records at a time")
     log.exception("export %s failed", task_id, exc_info=error)
-    return f"unexpected error ({type(error).__name__}); please retry"
+    return Message("unexpected error (%(kind)s); please retry", kind=type(error).__name__)
 
 
 def file_header(query: ExpenditureQuery, records: str, partner) -> FileHeader:

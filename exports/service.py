@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from config import Config
 from data_access import export_tasks
-from data_access.errors import UserError
+from data_access.errors import Message, UserError
 from data_access.export_tasks import ExportTask, FileFormat, utc_now
 from data_access.query import ExpenditureQuery
 from data_access.users import User
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 OUR_FILE = re.compile(rf"\.?([0-9a-f]{{32}})(\.(xlsx|csv)|\.[0-9a-f]{{32}}{re.escape(TEMPORARY_SUFFIX)})")
 HOUSEKEEPING_SECONDS = 60
 HISTORY_LENGTH = 50  # the newest tasks shown: the history's answer stays small
+QUEUE_UNAVAILABLE = Message("the export queue is unavailable; please retry")
 
 
 def current_exports() -> ExportService:
@@ -108,16 +109,15 @@ class ExportService:
         fill the builders' queue, nor the disk, for everybody)."""
         config = self.config
         load = export_tasks.load(conn, viewer.login, viewer.partner_id, utc_now() - timedelta(hours=1))
-        # In the user's language: asked in a request (create, retry).
         if load.owner_running >= config.exports_pending_per_user:
-            raise ExportRefused(_("You have %(count)s exports on their way already; wait until one has finished, "
-                                  "then try again.", count=number(load.owner_running)))
+            raise ExportRefused("You have %(count)s exports on their way already; wait until one has finished, "
+                                "then try again.", count=load.owner_running)
         if load.partner_running >= config.exports_pending_per_partner:
-            raise ExportRefused(_("Your organisation has %(count)s exports on their way already; wait until one "
-                                  "has finished, then try again.", count=number(load.partner_running)))
+            raise ExportRefused("Your organisation has %(count)s exports on their way already; wait until one "
+                                "has finished, then try again.", count=load.partner_running)
         if new and load.owner_created_since >= config.exports_per_hour:
-            raise ExportRefused(_("You have created %(count)s exports in the last hour, the most allowed; try "
-                                  "again later.", count=number(load.owner_created_since)))
+            raise ExportRefused("You have created %(count)s exports in the last hour, the most allowed; try "
+                                "again later.", count=load.owner_created_since)
 
     def retry(self, viewer: User, task_id: str) -> bool:
         with self.engine.connect() as conn:
@@ -148,8 +148,7 @@ class ExportService:
             self.runner.submit(task_id, partner_id)
         except Exception:  # noqa: BLE001 - e.g. Redis down: say so, and let the user retry
             log.exception("export %s could not be queued", task_id)
-            export_tasks.change(self.engine, export_tasks.fail, task_id,
-                                "the export queue is unavailable; please retry")
+            export_tasks.change(self.engine, export_tasks.fail, task_id, QUEUE_UNAVAILABLE)
 
     # --- housekeeping -------------------------------------------------------------------------
 

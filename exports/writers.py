@@ -29,8 +29,8 @@ from data_access.money import ZERO, money_text
 from exports import xlsx
 from exports.cells import cell_text
 from exports.views import Table
-from i18n import ENGLISH, N_, _, current_language, ngettext
-from i18n.terms import TERM_COLUMNS, term
+from i18n import N_, _, ngettext
+from i18n.terms import term
 
 EXCEL_MAX_ROWS = xlsx.MAX_ROWS
 SHEET_TITLE = N_("Expenditures")
@@ -45,8 +45,6 @@ MONEY_WIDTH = 18
 HEADER_FILL = "DDE4EE"
 AMOUNTS_NOTE = N_("exact, to 8 decimals, shown to 2; an amount a spreadsheet number cannot hold exactly (more "
                   "than 15 significant digits) is written as its exact text, right-aligned")
-# Positions in a detail row of the values that are labels of data_access (enumerations, Unassigned).
-TERM_POSITIONS = tuple(index for index, column in enumerate(DETAIL_COLUMNS) if column.key in TERM_COLUMNS)
 
 
 def csv_headers() -> list[str]:
@@ -54,12 +52,6 @@ def csv_headers() -> list[str]:
     return [cell_text(term(column.header)) for column in DETAIL_COLUMNS]
 
 
-def _in_language(rows: Iterable[Sequence]) -> Iterable[Sequence]:
-    """Detail rows with their labels (billing mode, bill type...) in the current language."""
-    if current_language() == ENGLISH:
-        return rows
-    return ([term(value) if index in TERM_POSITIONS and isinstance(value, str) else value
-             for index, value in enumerate(row)] for row in rows)
 KINDS = {"text": xlsx.TEXT, "date": xlsx.DATE, "money": xlsx.NUMBER, "share": xlsx.NUMBER}
 
 
@@ -156,7 +148,7 @@ def write_xlsx(path: Path, header: FileHeader, rows: Iterable[Sequence] | None, 
         details.open(header if not view else None)
         money_positions = [(index, column.key) for index, column in enumerate(DETAIL_COLUMNS)
                            if column.kind == "money"]
-        for row in _in_language(rows):
+        for row in rows:
             if details.sheet.rows >= max_sheet_rows:
                 details.open()
             details.write(row)

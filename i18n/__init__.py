@@ -30,6 +30,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from data_access.errors import Message, UserError
+
 ENGLISH, CHINESE = "en", "zh-CN"
 # Each language's catalog folder under translations/ (pybabel's locale name).
 CATALOGS = {ENGLISH: "en", CHINESE: "zh_CN"}
@@ -131,6 +133,21 @@ def _catalog(language: str) -> Translations:
 def _(message: str, **values) -> str:
     """`message` in the current language, with `values` put in its %(name)s fields."""
     text = message if current_language() == ENGLISH else _catalog(current_language()).gettext(message)
+    return text % values if values else text
+
+
+def translated(words: Message | UserError | str) -> str:
+    """What an error or a Message of data_access says, in the current language: its text
+    from the catalog, its fields' Messages translated too and its numbers formatted (a text
+    the catalog lacks, such as a plain string, is shown as it is)."""
+    if isinstance(words, UserError):
+        words = words.words
+    if not isinstance(words, Message):
+        return _(words)
+    text = pgettext(words.context, words.text) if words.context else _(words.text)
+    values = {name: translated(value) if isinstance(value, Message) else
+              number(value) if isinstance(value, int) and not isinstance(value, bool) else str(value)
+              for name, value in words.fields.items()}
     return text % values if values else text
 
 

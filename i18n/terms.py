@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from data_access.details import COLUMN_LABELS
 from data_access.periods import comparison_range
 from data_access.query import UNASSIGNED_LABEL, ExpenditureQuery, Granularity
-from i18n import N_, _, day, ngettext, pgettext
+from i18n import ENGLISH, N_, _, current_language, day, ngettext, pgettext
 
 # Every label data_access may hand to the screen or a file, marked for the catalog
 # (tests/test_i18n.py checks that none is missing).
@@ -27,24 +28,30 @@ TERMS = frozenset({
     N_("Pending"), N_("Processing"), N_("Completed"), N_("Failed"), N_("Expired"),
     # movers' statuses
     N_("New"), N_("Lost"), N_("Growing"), N_("Shrinking"), N_("Steady"),
-    # why an export failed, as stored (exports' own reasons; the rest are shown as they are)
+    # why an export failed, stored as plain English texts (the others are Messages)
     N_("interrupted: the worker stopped"),
     N_("the worker building it stopped twice (killed, or out of memory); please retry"),
-    N_("the export queue is unavailable; please retry"),
-    N_("it took longer than the time limit; export fewer records at a time"),
-    N_("the database ran out of memory sorting the records (DUCKDB_MEMORY_LIMIT); export fewer records at a time"),
 })
-
-
-# Detail columns whose values are labels of data_access (enumerations, Unassigned): shown and
-# written in the user's language.
-TERM_COLUMNS = frozenset({"association_type", "account_manager", "billing_mode", "bill_type"})
 
 
 def term(text: str) -> str:
     """A label of data_access in the current language; any other text (a name from the data)
     as it is."""
     return _(text) if text in TERMS else text
+
+
+def column_term(key: str, value):
+    """A detail column's value as shown: its label of data_access (details.COLUMN_LABELS) in
+    the current language, any other value (a name from the data) as it is."""
+    return term(value) if value in COLUMN_LABELS.get(key, ()) else value
+
+
+def column_words() -> dict[str, str] | None:
+    """{label: text} of the labels the detail columns hold, in the current language, for an
+    export's rows (details.detail_values, copy_details_csv); None in English: as stored."""
+    if current_language() == ENGLISH:
+        return None
+    return {label: term(label) for labels in COLUMN_LABELS.values() for label in labels}
 
 
 def granularity_label(granularity: Granularity) -> str:

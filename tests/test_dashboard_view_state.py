@@ -78,7 +78,7 @@ def test_controls_and_url_use_the_same_names():
 ])
 def test_a_bad_value_in_a_link_is_reported_and_replaced_by_its_default(search, problem):
     view, problems = from_search(SCOPE, TODAY, search + "&granularity=month")
-    assert len(problems) == 1 and problems[0].startswith(problem)
+    assert len(problems) == 1 and str(problems[0]).startswith(problem)
     assert view.query.granularity is Granularity.MONTH  # the good values are kept
     assert view.query.scope == SCOPE
 

@@ -198,8 +198,8 @@ def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_pa
     task_id = new_task(dataset, q)
     real_rows = details.detail_values
 
-    def dying_rows(conn, q, record_ids=None):
-        for index, row in enumerate(real_rows(conn, q, record_ids)):
+    def dying_rows(conn, q, record_ids=None, **options):
+        for index, row in enumerate(real_rows(conn, q, record_ids, **options)):
             if index == 300:
                 raise Crash
             yield row
@@ -230,7 +230,7 @@ def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_pa
 def test_an_error_midway_fails_the_task_with_a_reason_and_leaves_no_file(dataset, tmp_path, monkeypatch):
     task_id = new_task(dataset, query())
 
-    def broken_rows(conn, q, record_ids=None):
+    def broken_rows(conn, q, record_ids=None, **options):
         yield from ()
         raise OSError(28, "No space left on device")
 

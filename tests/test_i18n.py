@@ -19,6 +19,7 @@ from babel.messages.pofile import read_po
 import i18n
 from data_access import export_tasks
 from data_access.details import DETAIL_COLUMNS
+from data_access.errors import UserError
 from data_access.export_tasks import INTERRUPTED
 from data_access.movers import Status as MoverStatus
 from data_access.query import (
@@ -29,6 +30,7 @@ from data_access.query import (
     UNASSIGNED_LABEL,
     Basis,
     ExpenditureQuery,
+    QueryError,
     Scope,
 )
 from data_access.users import get_user
@@ -37,10 +39,13 @@ from exports.runners import WORKER_LOST
 from i18n.terms import TERMS, describe, term
 from tests.helpers import cli_invoker, client, signed_in_client
 from tests.helpers.builders import load
+from tests.helpers.files import read_csv
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}  # i18n's functions
-MESSAGE_DIRS = ("answers", "auth", "callbacks", "dashboard", "exports", "i18n")  # the Makefile's
+# The Makefile's: i18n's functions, the Messages of data_access and the errors that say them.
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
+            "in_context": ((1, "c"), 2), **dict.fromkeys(("Message", "QueryError", "ExportRefused", "Refusal"))}
+MESSAGE_DIRS = ("answers", "auth", "callbacks", "dashboard", "data_access", "exports", "i18n")
 
 
 def extracted() -> Catalog:
@@ -200,6 +205,32 @@ def get_user_of(engine, login):
         return get_user(conn, login)
 
 
+def test_db_init_adds_the_error_message_column_to_an_older_export_tasks_table_keeping_its_tasks(engine, tmp_path):
+    from data_access.db import init_db, is_duckdb, make_engine
+    from data_access.migrations import read_meta
+    drop_column = "ALTER TABLE export_tasks DROP COLUMN error_message"
+    if is_duckdb(engine):  # DuckDB drops no column of an indexed table: an older database of its own
+        engine = make_engine(f"duckdb:///{tmp_path / 'older.duckdb'}")
+        init_db(engine)
+        index = next(iter(export_tasks.t.indexes))
+        for step in (index.drop, lambda conn: conn.exec_driver_sql(drop_column), index.create):
+            with engine.begin() as conn:
+                step(conn)
+    else:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(drop_column)
+    query = ExpenditureQuery(Scope("P1"), date(2025, 1, 1), date(2025, 1, 31))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM schema_meta WHERE key = 'migration:export-tasks-error-message'")
+        task_id = export_tasks.create(conn, "admin@p1", query, "name", "csv", timedelta(days=7))
+    init_db(engine)
+    init_db(engine)  # twice: harmless
+    with engine.connect() as conn:
+        assert read_meta(conn, "migration:export-tasks-error-message") is not None
+        task = export_tasks.get(conn, task_id)
+    assert task.name == "name" and task.error_message is None and task.failure is None
+
+
 def test_db_init_adds_the_language_column_to_an_older_users_table_keeping_its_users(engine, data):
     from data_access.db import init_db
     from data_access.migrations import read_meta
@@ -212,3 +243,88 @@ def test_db_init_adds_the_language_column_to_an_older_users_table_keeping_its_us
         assert read_meta(conn, "migration:users-language") is not None
         user = get_user(conn, data.admin_a.login)
     assert user.partner_id == "A" and user.language is None
+
+
+def test_a_csv_export_speaks_its_owners_language_to_its_values_and_the_english_one_stays_as_stored(engine, tmp_path):
+    """The database writes a .csv's rows itself (COPY): the labels come out of it translated."""
+    load(engine, "P1", managers=[("m1", "Li Na")], customers=[("c1", "Acme", "Referral"), ("c2", "Beta")],
+         assignments=[("c1", "m1", "2025-01-01")],
+         records=[{"record_id": "R1", "customer_id": "c1", "day": "2025-01-05", "amount": "-1234.56789012",
+                   "billing_mode": "Pay-per-use", "bill_type": "Refund"},
+                  {"record_id": "R2", "customer_id": "c2", "day": "2025-01-06", "amount": "10.5",
+                   "billing_mode": "Yearly/Monthly", "bill_type": "Expenditure"}], name="Partner One")
+    query = ExpenditureQuery(Scope("P1"), date(2025, 1, 1), date(2025, 1, 31), sort_by="name", descending=False)
+    files = {}
+    for language in (i18n.ENGLISH, i18n.CHINESE):
+        with engine.begin() as conn:
+            task_id = export_tasks.create(conn, "admin@p1", query, "name", "csv", timedelta(days=7),
+                                          language=language)
+        assert build_export(engine, task_id, tmp_path) == export_tasks.COMPLETED
+        with engine.connect() as conn:
+            files[language] = read_csv(tmp_path / export_tasks.get(conn, task_id).file_name)
+    chinese = [(row["客户经理"], row["关联类型"], row["计费模式"], row["账单类型"], row["消费金额"])
+               for row in files[i18n.CHINESE]]
+    assert chinese == [("Li Na", "推荐", "按需", "退款", "-1234.56789012"),
+                       ("未分配", "转售", "包年/包月", "消费", "10.50")]
+    english = [(row["Account manager"], row["Association type"], row["Billing mode"], row["Bill type"],
+                row["Amount"]) for row in files[i18n.ENGLISH]]
+    assert english == [("Li Na", "Referral", "Pay-per-use", "Refund", "-1234.56789012"),
+                       ("Unassigned", "Reseller", "Yearly/Monthly", "Expenditure", "10.50")]
+
+
+def test_errors_are_said_in_the_users_language_and_in_english_to_the_command_line():
+    from callbacks.exports import MAX_SELECTED, Refusal, selected_record_ids
+    from dashboard.view_state import from_controls, from_search
+
+    def refusal(make) -> UserError:
+        with pytest.raises(UserError) as caught:
+            make()
+        return caught.value
+
+    scope, today = Scope("P1"), date(2025, 3, 10)
+    errors = [
+        refusal(lambda: ExpenditureQuery(scope, date(2025, 3, 1), date(2025, 2, 1))),
+        refusal(lambda: ExpenditureQuery.from_params(scope, {"start": "2025-01-01", "end": "someday"})),
+        refusal(lambda: from_controls(scope, today, {"range": "custom", "from": "2020-01-01", "to": "2025-01-01"})),
+        refusal(lambda: selected_record_ids([{"record_id": "R1"}] * (MAX_SELECTED + 1))),
+    ]
+    assert [type(error) for error in errors] == [QueryError, QueryError, QueryError, Refusal]
+    assert [error.message for error in errors] == [  # the command line's and the log's
+        "from (2025-03-01) is after to (2025-02-01)", "to: 'someday' is not a day (YYYY-MM-DD)",
+        "the time range is longer than 3 years",
+        "Select at most 10000 records, or export everything the query matches from the Overview."]
+    with i18n.speaking(i18n.CHINESE):
+        assert [i18n.translated(error) for error in errors] == [
+            "开始日期（2025-03-01）晚于结束日期（2025-02-01）", "结束日期：'someday' 不是日期（YYYY-MM-DD）",
+            "时间范围超过 3 年", "最多选择 10,000 条记录，或在概览中导出查询匹配的全部记录。"]
+        _view, problems = from_search(scope, today, "?tab=nope&colour=red")
+        assert sorted(map(i18n.translated, problems)) == ["未知的设置 'colour'", "标签页：未知的值 'nope'"]
+    with i18n.speaking(i18n.ENGLISH):  # the screen's English formats its numbers
+        assert i18n.translated(errors[3]).startswith("Select at most 10,000 records")
+
+
+def test_why_an_export_failed_is_stored_in_english_and_shown_in_the_viewers_language(engine, tmp_path):
+    from dashboard.export_history import failure_text
+    load(engine, "P1", customers=[("c1", "Acme")],
+         records=[{"record_id": "R1", "customer_id": "c1", "day": "2025-01-05", "amount": "1"}])
+    query = ExpenditureQuery(Scope("P1"), date(2025, 1, 1), date(2025, 1, 31))
+    with engine.begin() as conn:
+        task_id = export_tasks.create(conn, "admin@p1", query, "name", "xlsx", timedelta(days=7))
+        # A query a later version no longer accepts (stored as another version's rules allowed)
+        parameters = export_tasks.get(conn, task_id).parameters
+        parameters["query"]["top_n"] = 99
+        conn.execute(export_tasks.t.update().where(export_tasks.t.c.task_id == task_id)
+                     .values(parameters=json.dumps(parameters)))
+        interrupted = export_tasks.create(conn, "admin@p1", query, "name", "xlsx", timedelta(days=7))
+        conn.execute(export_tasks.t.update().where(export_tasks.t.c.task_id == interrupted)
+                     .values(status=export_tasks.FAILED, error=INTERRUPTED))  # as an older version stored it
+    assert build_export(engine, task_id, tmp_path) == export_tasks.FAILED
+    with engine.connect() as conn:
+        failed, older = export_tasks.get(conn, task_id), export_tasks.get(conn, interrupted)
+    assert failed.error == "the query cannot be answered: top N must be between 1 and 50, not 99"
+    with i18n.speaking(i18n.CHINESE):
+        assert failure_text(failed) == "无法执行该查询：前 N 项必须在 1 到 50 之间，而不是 99"
+        assert failure_text(older) == "已中断：处理进程已停止"
+    with i18n.speaking(i18n.ENGLISH):
+        assert failure_text(failed) == "The query cannot be answered: top N must be between 1 and 50, not 99."
+        assert failure_text(older) == "Interrupted: the worker stopped."

@@ -4,16 +4,23 @@ header's switch to English is stored, so a reload stays English. Screenshots of 
 Chinese, wide and phone-sized, go to tests/artifacts/."""
 from __future__ import annotations
 
+import json
 import re
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+import i18n
 from dashboard import ids
 from dashboard.time_range import Preset, preset_range, today_in
+from data_access import export_tasks
 from data_access.export_tasks import utc_now
+from data_access.query import MAX_TOP_N, ExpenditureQuery, Scope
 from data_access.users import get_user
+from exports.builder import build_export
+from exports.service import task_name
 from tests.browser.pages import Dashboard
 from tests.helpers import make_app, seed_small, submit_sign_in
 from tests.helpers.database import empty
@@ -30,10 +37,17 @@ ENGLISH = ("Overview", "Expenditure", "Export", "Amount", "Cash coupons", "Sorti
            "Service type", "Billing mode", "Association type", "Previous", "Change", "Range", "Filters",
            "Top N", "Download", "Completed", "Pending", "Processing", "Status", "Parameters", "Rows",
            "Created", "Operation", "records", "Day", "Month", "Name", "Nothing", "Growing", "Customers",
-           "Page", "of", "to", "Format", "Columns", "Settings", "More", "Chart", "Tick rows", "selected")
-# Every text a person reads: the page's, the charts' (drawn as SVG) and their traces' names and
+           "Page", "of", "to", "Format", "Columns", "Settings", "More", "Chart", "Tick rows", "selected",
+           # what the errors say
+           "Error", "Failed", "Retry", "Cancel", "cannot", "could not", "must be", "unknown", "is after", "Correct",
+           "query", "link", "years", "top N")
+# Every text a person reads: the page's, the stylesheet's (text put before or after an element,
+# and the attributes it takes it from), the charts' (drawn as SVG) and their traces' names and
 # hover texts.
 READ = """() => [document.body.innerText,
+    ...Array.from(document.querySelectorAll('body *')).flatMap(element => ['::before', '::after'].map(
+        part => getComputedStyle(element, part).content).filter(content => !['none', 'normal'].includes(content))),
+    ...Array.from(document.querySelectorAll('[data-label]')).map(element => element.dataset.label),
     ...Array.from(document.querySelectorAll('svg text')).map(text => text.textContent),
     ...Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(graph => (graph.data || []).flatMap(
         trace => [trace.name, trace.hovertemplate, ...[].concat(trace.hovertext || []),
@@ -99,6 +113,46 @@ def test_a_chinese_browser_reads_every_tab_exports_and_switches_to_english(duckd
     expect(page.locator(f"#{ids.BREAKDOWN_GROUPS} tbody")).to_contain_text("按需")
     assert english_left(page.evaluate(READ)) == []
 
+    # What cannot be used is said in Chinese: the days the wrong way round, then a link's unknown settings.
+    page.get_by_role("tab", name="概览").click()
+    board.expect_active_tab("概览")
+    later, earlier = first.replace(day=20), first.replace(day=10)
+    board.set_days(later, earlier)
+    board.expect_message(ids.VIEW_MESSAGE, f"开始日期（{later}）晚于结束日期（{earlier}）")
+    board.expect_message(ids.OVERVIEW_MESSAGE, "请先更正上方的设置：当前设置无法使用。")
+    for size, name in ((DESKTOP, "wide"), (PHONE, "phone")):
+        page.set_viewport_size(size)
+        page.wait_for_function("() => document.documentElement.scrollWidth <= window.innerWidth")
+        board.screenshot(f"zh-error-{name}")
+    page.set_viewport_size(DESKTOP)
+    assert english_left(page.evaluate(READ)) == []
+    board.open("?range=last_month&tab=nope&colour=red")
+    board.expect_message(ids.VIEW_MESSAGE,
+                         "此链接中的部分设置无法使用，已重置：未知的设置 'colour'；标签页：未知的值 'nope'。")
+    assert english_left(page.evaluate(READ)) == []
+
+    # Why a view is empty, and why an export was refused, in Chinese too.
+    before = (first - timedelta(days=400), first - timedelta(days=370))
+    board.open(f"?range=custom&from={before[0]}&to={before[1]}")
+    board.expect_message(ids.OVERVIEW_MESSAGE, f"{before[0]} 至 {before[1]} 没有消费。")
+    assert english_left(page.evaluate(READ)) == []
+    board.open("?range=last_month&tab=trend")
+    page.get_by_role("button", name="导出", exact=True).click()
+    page.get_by_text("导出所选").click()  # nothing ticked
+    expect(page.locator(".export-toast")).to_contain_text("请先选择要导出的记录：在表格中勾选。")
+    assert english_left(page.evaluate(READ)) == []
+
+    # An export that failed says why in Chinese: built from a query a later version refuses.
+    query = ExpenditureQuery(Scope("A"), first, earlier)
+    with engine.begin() as conn, i18n.speaking(i18n.CHINESE):
+        failed = export_tasks.create(conn, data.admin_a.login, query, task_name(query, "xlsx"), "xlsx",
+                                     timedelta(days=7), language=i18n.CHINESE)
+        parameters = export_tasks.get(conn, failed).parameters
+        parameters["query"]["top_n"] = MAX_TOP_N + 1
+        conn.execute(export_tasks.t.update().where(export_tasks.t.c.task_id == failed)
+                     .values(parameters=json.dumps(parameters)))
+    assert build_export(engine, failed, tmp_path) == export_tasks.FAILED
+
     # Export from the Overview, then open the file: in Chinese.
     page.get_by_role("tab", name="概览").click()
     board.expect_active_tab("概览")
@@ -110,6 +164,12 @@ def test_a_chinese_browser_reads_every_tab_exports_and_switches_to_english(duckd
     history = page.locator(f"#{ids.EXPORT_HISTORY}")
     expect(history.get_by_text("已完成")).to_be_visible()
     expect(history).to_contain_text("查询匹配的全部记录")
+    expect(history.locator(".export-reason")).to_have_text(
+        f"无法执行该查询：前 N 项必须在 1 到 {MAX_TOP_N} 之间，而不是 {MAX_TOP_N + 1}")
+    for size, name in ((DESKTOP, "wide"), (PHONE, "phone")):
+        page.set_viewport_size(size)
+        board.screenshot(f"zh-failed-export-{name}")
+    page.set_viewport_size(DESKTOP)
     assert english_left(page.evaluate(READ)) == []
     with page.expect_download() as download_info:
         history.get_by_text("下载").click()
@@ -117,6 +177,9 @@ def test_a_chinese_browser_reads_every_tab_exports_and_switches_to_english(duckd
     download_info.value.save_as(path)
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["分组", "趋势", "消费"] and book["分组"]["A1"].value == "当前视图的消费"
+    cells = "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+                      if isinstance(cell, str))
+    assert "按需" in cells and english_left(cells) == []  # the labels of the rows too
 
     # English in the header: stored with the user, so it stays after a reload; the view stays.
     page.select_option(f"#{ids.LANGUAGE}", "en")
