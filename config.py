@@ -25,6 +25,9 @@ def _int(name: str, default: int) -> int:
 @dataclasses.dataclass(frozen=True)
 class Config:
     database_url: str = DEFAULT_DATABASE_URL
+    # A PostgreSQL streaming replica of database_url: the dashboard's answers read from it;
+    # sign-ins, sessions, users, imports and exports stay on the primary (docs/SCALING.md).
+    database_replica_url: str | None = None
     redis_url: str | None = None
     secret_key: str | None = None
     instance_dir: Path = PROJECT_DIR / "instance"
@@ -57,14 +60,23 @@ class Config:
     # nothing and must leave the file to its child.
     reloader_parent: bool = False
 
+    def __post_init__(self):
+        if self.database_replica_url and (self.embedded or is_duckdb(self.database_replica_url)):
+            raise SystemExit("DATABASE_REPLICA_URL is a PostgreSQL streaming replica of a PostgreSQL "
+                             "DATABASE_URL; a DuckDB file has no replicas")
+
     @property
     def embedded(self) -> bool:
         """The embedded database (a DuckDB file, one process), or a database server (PostgreSQL)."""
         return is_duckdb(self.database_url)
 
-    def make_engine(self) -> sa.Engine:
-        """The engine every part of the app (web, commands, export builders) uses."""
-        return make_engine(self.database_url, duckdb_memory_limit=self.duckdb_memory_limit,
+    def make_engine(self, *, replica: bool = False) -> sa.Engine:
+        """The engine every part of the app (web, commands, export builders) uses; with
+        `replica`, the one on the streaming replica (DATABASE_REPLICA_URL, which must be set)."""
+        url = self.database_replica_url if replica else self.database_url
+        if url is None:
+            raise ValueError("no DATABASE_REPLICA_URL to make a replica's engine on")
+        return make_engine(url, duckdb_memory_limit=self.duckdb_memory_limit,
                            duckdb_threads=self.duckdb_threads)
 
     @classmethod
@@ -72,8 +84,10 @@ class Config:
         instance_dir = Path(os.environ.get("INSTANCE_DIR") or PROJECT_DIR / "instance")
         debug = os.environ.get("FLASK_DEBUG", "") in ("1", "true")
         run_from_cli = os.environ.get("FLASK_RUN_FROM_CLI") == "true"  # set by the `flask` command
+        replica_url = os.environ.get("DATABASE_REPLICA_URL")
         values = dict(
             database_url=normalise_url(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            database_replica_url=normalise_url(replica_url) if replica_url else None,
             redis_url=os.environ.get("REDIS_URL") or None,
             secret_key=os.environ.get("SECRET_KEY") or None,
             instance_dir=instance_dir,

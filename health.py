@@ -1,5 +1,5 @@
 """Operational endpoints: /healthz (the process answers) and /readyz (it can serve: the database
-answers, and Redis too when configured). Both are open without sign-in and say nothing of data."""
+answers, its streaming replica and Redis too when configured). Both are open without sign-in and say nothing of data."""
 from __future__ import annotations
 
 import flask
@@ -9,15 +9,21 @@ import sqlalchemy as sa
 from runtime import Runtime
 
 
-def readiness(runtime: Runtime) -> dict[str, str]:
-    """{'database': 'ok' | reason, 'redis': ...}; a reason names the failure, not a traceback."""
-    checks = {}
+def _answers(engine: sa.Engine) -> str:
     try:
-        with runtime.engine.connect() as conn:
+        with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
-        checks["database"] = "ok"
+        return "ok"
     except sa.exc.SQLAlchemyError as error:
-        checks["database"] = f"unreachable: {type(error.orig or error).__name__}"
+        return f"unreachable: {type(error.orig or error).__name__}"
+
+
+def readiness(runtime: Runtime) -> dict[str, str]:
+    """{'database': 'ok' | reason, 'replica': ..., 'redis': ...}; a reason names the failure,
+    not a traceback. The dashboard reads from the replica, so without it the app cannot serve."""
+    checks = {"database": _answers(runtime.engine)}
+    if runtime.read_engine is not runtime.engine:
+        checks["replica"] = _answers(runtime.read_engine)
     if runtime.config.redis_url:
         try:
             redis.Redis.from_url(runtime.config.redis_url, socket_timeout=2).ping()

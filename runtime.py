@@ -41,8 +41,9 @@ def hold_duckdb_file(engine: sa.Engine, *, keep: bool = True) -> None:
 @dataclasses.dataclass
 class Runtime:
     config: Config
-    engine: sa.Engine
-    answers: Answers  # the answers of data_access, through the cache
+    engine: sa.Engine  # the primary: every write, and every read that must see one (sign-ins, exports)
+    read_engine: sa.Engine  # the dashboard's answers: the streaming replica if configured, else `engine`
+    answers: Answers  # the answers of data_access (on read_engine), through the cache
 
     @classmethod
     def start(cls, server: flask.Flask, config: Config) -> Runtime:
@@ -55,7 +56,11 @@ class Runtime:
                           if config.redis_url else {"CACHE_TYPE": "SimpleCache"})
         cache = Cache(server, config={**cache_settings,
                                       "CACHE_DEFAULT_TIMEOUT": config.cache_timeout_seconds})
-        runtime = cls(config, engine, Answers(engine, cache))
+        # The answers and the data version their cache keys hold are read from the same server, so a
+        # replica that lags behind an import keeps showing the old data under the old version,
+        # never the old data under the new one (docs/SCALING.md).
+        read_engine = config.make_engine(replica=True) if config.database_replica_url else engine
+        runtime = cls(config, engine, read_engine, Answers(read_engine, cache))
         server.extensions["runtime"] = runtime
         return runtime
 

@@ -232,6 +232,21 @@ class DashClient:
         self._run(pending)
         return self.log[started:]
 
+    def again(self, output: str) -> list[Request]:
+        """Send the callback whose outputs' key contains `output` once more with the page's
+        values, as the renderer does when its first input is set again, and run whatever its
+        answer sets off; returns the requests sent. (The benchmark's floor: a callback that
+        asks nothing of the database.)"""
+        started = len(self.log)
+        callback = next(callback for callback in self.callbacks if output in callback.output)
+        call = _Call(callback)
+        for component_id in self._present(callback.inputs[0]):
+            call.because(component_id, callback.inputs[0].prop)
+        pending: dict[str, _Call] = {}
+        self._call(call, pending)
+        self._run(pending)
+        return self.log[started:]
+
     def value(self, component_id, prop: str):
         return self.props[id_key(component_id)].get(prop)
 

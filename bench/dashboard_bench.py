@@ -17,6 +17,12 @@ replayed directly on a connection ("raw": the data_access answer functions alone
 table shows what the web stack adds. The server's peak resident memory (VmHWM) is read from
 /proc. With --browser, headless Chromium also times the first load of the dashboard until the
 Overview chart is drawn.
+
+The floor: on the same server, in the same run, a signed-in callback that asks nothing of the
+database (the filter sections' titles, which every page load sends) is sent FLOOR_CALLS times
+after each tab's warm pass; each warm interaction is reported as a multiple of it, in all and
+per request, by wall time and by the server's CPU time (from /proc: less sensitive to other
+work on the machine than the wall time).
 """
 from __future__ import annotations
 
@@ -41,13 +47,17 @@ import sqlalchemy as sa
 
 from bench.dash_client import CALLBACK_PATH, DashClient
 from bench.datasets import DATA_DIR, demo_database
+from dashboard import ids
 from data_access import demo, options, users
 from data_access.db import is_duckdb, make_engine
-from data_access.query import Scope
+from data_access.query import Basis, Scope
 
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 LOGIN, PASSWORD, PARTNER = "admin@p1", "demo-admin-1", "P1"
 INTERACTION_HEADER = "X-Bench-Interaction"
+# The floor: a real callback of every page load, signed in, answered without a query.
+FLOOR_OUTPUT = f"{ids.filter_section(next(iter(Basis)))}.title"
+FLOOR_CALLS = 10
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"]
 
@@ -148,6 +158,11 @@ class Server:
             except requests.ConnectionError:
                 time.sleep(0.1)
 
+    def cpu_seconds(self) -> float:
+        """The CPU time (user + system) the app's process has used so far, from /proc."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def memory_mib(self, field: str = "VmHWM") -> float:
         """The process's resident memory (VmHWM: its peak so far), from /proc."""
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
@@ -227,13 +242,25 @@ class Sample:
     seconds: float
     requests: int
     label: str  # the interaction's header value: its answers in the server's record
+    cpu: float = 0.0  # the server's CPU time during the interaction
 
 
 def run_scenarios(client: DashClient, last_day: date, repeats: int, warmup: int = 1,
-                  compare: str = "none") -> list[Sample]:
+                  compare: str = "none", server_cpu: Callable[[], float] = lambda: 0.0
+                  ) -> tuple[list[Sample], list[Sample]]:
     """`warmup` + `repeats` repetitions of every tab's interactions, each on days of its own
-    (so the cache is cold), then once more on the same days (warm)."""
-    samples = []
+    (so the cache is cold), then once more on the same days (warm), each warm pass followed by
+    FLOOR_CALLS calls of the floor. -> (the interactions' samples, the floor's)."""
+    samples, floor = [], []
+
+    def measured(label: str, action, *args) -> tuple[list, float]:
+        client.http.headers[INTERACTION_HEADER] = label
+        cpu = server_cpu()
+        sent = action(*args)
+        cpu = server_cpu() - cpu
+        client.http.headers.pop(INTERACTION_HEADER)
+        return sent, cpu
+
     for repetition in range(warmup + repeats):
         for tab_index, tab in enumerate(TABS):
             view = View(last_day - timedelta(days=len(TABS) * repetition + tab_index), compare)
@@ -242,12 +269,16 @@ def run_scenarios(client: DashClient, last_day: date, repeats: int, warmup: int 
                     client.open(view.path())
                 for name, action in INTERACTIONS[tab]:
                     label = f"{repetition}|{tab}|{name}|{warm}"
-                    client.http.headers[INTERACTION_HEADER] = label
-                    sent = action(client, view)
-                    client.http.headers.pop(INTERACTION_HEADER)
+                    sent, cpu = measured(label, action, client, view)
                     if repetition >= warmup:
-                        samples.append(Sample(tab, name, warm, sum(r.seconds for r in sent), len(sent), label))
-    return samples
+                        samples.append(Sample(tab, name, warm, sum(r.seconds for r in sent), len(sent), label, cpu))
+            for call in range(FLOOR_CALLS):
+                label = f"{repetition}|{tab}|floor {call}|True"
+                (request, *others), cpu = measured(label, client.again, FLOOR_OUTPUT)
+                assert not others and request.status == 200, "the floor is one callback, answered"
+                if repetition >= warmup:
+                    floor.append(Sample(tab, "floor", True, request.seconds, 1, label, cpu))
+    return samples, floor
 
 
 def computed_answers(answers_path: Path) -> dict[str, list]:
@@ -333,6 +364,7 @@ class Row:
     cold: list[float]
     raw: list[float]
     warm: list[float]
+    warm_cpu: list[float] = dataclasses.field(default_factory=list)
 
     @property
     def ratio(self) -> float:
@@ -350,6 +382,17 @@ class EngineRun:
     first_loads: list[float]
     unlike_browser: list[str]  # callbacks of a page load that Chromium and the client do not both send
     load_average: tuple[float, float]  # before and after
+    floor: list[float] = dataclasses.field(default_factory=list)  # seconds of each floor request
+    floor_cpu: list[float] = dataclasses.field(default_factory=list)  # the server's CPU during each
+
+    def floor_multiples(self, row: Row) -> tuple[float, float, float]:
+        """(warm p50 over the floor's p50; the same per request; the server's CPU per request
+        over the floor's CPU per request)."""
+        floor = statistics.median(self.floor)
+        whole = statistics.median(row.warm) / floor
+        cpu = statistics.mean(row.warm_cpu) / row.requests / statistics.mean(self.floor_cpu) if any(
+            self.floor_cpu) else math.nan
+        return whole, whole / row.requests, cpu
 
 
 def run_engine(engine_kind: str, url: str, repeats: int, warmup: int = 1, browser: bool = False,
@@ -368,7 +411,7 @@ def run_engine(engine_kind: str, url: str, repeats: int, warmup: int = 1, browse
             loads, sent_by_browser = first_loads(server.base_url)
             sent_by_client = [request.output for request in client.open("/") if not request.output.startswith("GET ")]
             unlike_browser = sorted(set(sent_by_browser) ^ set(sent_by_client))
-        samples = run_scenarios(client, last_day, repeats, warmup, compare)
+        samples, floor = run_scenarios(client, last_day, repeats, warmup, compare, server.cpu_seconds)
         peak_rss = server.memory_mib()
     finally:
         server.stop()  # before the raw replay: a DuckDB file is open in one process at a time
@@ -384,10 +427,12 @@ def run_engine(engine_kind: str, url: str, repeats: int, warmup: int = 1, browse
     warm = [sample for sample in samples if sample.warm]
     for sample in warm:
         rows[(sample.tab, sample.interaction)].warm.append(sample.seconds)
-    computed_when_warm = sum(len(answers.get(sample.label, [])) for sample in warm)
+        rows[(sample.tab, sample.interaction)].warm_cpu.append(sample.cpu)
+    computed_when_warm = sum(len(answers.get(sample.label, [])) for sample in (*warm, *floor))
     name = engine_kind if compare == "none" else f"{engine_kind}, compare {compare}"
     return EngineRun(name, records, list(rows.values()), peak_rss, computed_when_warm, loads,
-                     unlike_browser, (load_before, os.getloadavg()[0]))
+                     unlike_browser, (load_before, os.getloadavg()[0]),
+                     [sample.seconds for sample in floor], [sample.cpu for sample in floor])
 
 
 def ms(seconds: float) -> str:
@@ -396,15 +441,24 @@ def ms(seconds: float) -> str:
 
 def report(runs: list[EngineRun]) -> str:
     lines = [("| records | engine | tab | interaction | requests | cold p50 | cold p95 | raw p50 | "
-              "cold / raw | warm p50 | warm p95 |"), "|---|---|---|---|---|---|---|---|---|---|---|"]
+              "cold / raw | warm p50 | warm p95 | warm CPU | warm / floor | per request / floor "
+              "| CPU per request / floor CPU |"), "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for run in runs:
         for row in run.rows:
+            whole, per_request, cpu = run.floor_multiples(row)
             lines.append(
                 f"| {run.records:,} | {run.engine} | {row.tab} | {row.interaction} | {row.requests} | "
                 f"{ms(statistics.median(row.cold))} | {ms(percentile(row.cold, 0.95))} | "
                 f"{ms(statistics.median(row.raw))} | {row.ratio:.1f}x | "
-                f"{ms(statistics.median(row.warm))} | {ms(percentile(row.warm, 0.95))} |")
+                f"{ms(statistics.median(row.warm))} | {ms(percentile(row.warm, 0.95))} | "
+                f"{ms(statistics.mean(row.warm_cpu))} | {whole:.1f}x | {per_request:.1f}x | {cpu:.1f}x |")
     lines.append("")
+    for run in runs:
+        floor_cpu = statistics.mean(run.floor_cpu)
+        lines.append(f"- {run.records:,} records, {run.engine}: the floor ({FLOOR_OUTPUT}, {len(run.floor)} "
+                     f"requests): p50 {ms(statistics.median(run.floor))} ms, p95 {ms(percentile(run.floor, 0.95))} ms, "
+                     f"server CPU {ms(floor_cpu)} ms a request"
+                     + (f" ({1 / floor_cpu:,.0f} requests/s per core)" if floor_cpu else ""))
     for run in runs:
         loads = ", ".join(f"{ms(seconds)} ms" for seconds in run.first_loads)
         lines.append(f"- {run.records:,} records, {run.engine}: app peak RSS {run.peak_rss_mib:,.0f} MiB; "

@@ -9,7 +9,7 @@ from dash.exceptions import PreventUpdate
 from answers import empty_message, month_forecast, partner_facts
 from answers.partner import data_up_to
 from auth.identity import current_scope
-from callbacks.common import stored_query
+from callbacks.common import answers_plain_json, stored_query
 from dashboard import breakdown_tab, ids
 from dashboard.colors import group_colors
 from dashboard.comparison_figures import trend_extras
@@ -120,6 +120,7 @@ def register(app, runtime: Runtime) -> None:
                   Input(ids.QUERY_PARAMS, "data"), Input(ids.MEASURE, "value"),
                   Input(ids.CHART_TYPE, "value"), State(ids.TABS, "active_tab"),
                   State(ids.COLUMN_CHOOSER, "value"))
+    @answers_plain_json
     def _breakdown(params, measure, chart, tab, columns):
         *view, message = breakdown_view(runtime, current_scope(), tab, params, measure, chart, columns)
         return *view, message, message is not None

@@ -48,10 +48,16 @@ def drill_search(runtime: Runtime, scope: Scope, url_search, key, today: date | 
     return to_search(dataclasses.replace(view, query=query, drill=(*view.drill, step)[-MAX_STEPS:]))
 
 
-def customer_trend_search(view: View, customer_id: str) -> str:
-    """The Trend tab of one customer (by service type), as a drill from all customer accounts."""
-    query, step = drill(view.query.replace(group_by=Basis.CUSTOMER_ACCOUNT), customer_id, [])
-    return to_search(dataclasses.replace(view, tab=ids.TAB_TREND, query=query, drill=(step,)))
+def customer_trend_searches(view: View, customer_ids) -> dict[str, str]:
+    """{customer id: the URL search of its Trend tab (by service type), as a drill from all
+    customer accounts}. (The movers panel links some 70 customers on every draw: the grouping
+    is changed once.)"""
+    by_customer = view.query.replace(group_by=Basis.CUSTOMER_ACCOUNT)
+    searches = {}
+    for customer_id in customer_ids:
+        query, step = drill(by_customer, customer_id, [])
+        searches[customer_id] = to_search(dataclasses.replace(view, tab=ids.TAB_TREND, query=query, drill=(step,)))
+    return searches
 
 
 BREAKDOWN_LINKS = (Basis.ACCOUNT_MANAGER, Basis.CUSTOMER_ACCOUNT, Basis.SERVICE_TYPE)

@@ -9,10 +9,10 @@ from dash import Input, Output, State, html
 
 from answers import month_forecast, partner_facts, partner_today
 from auth.identity import current_scope
-from callbacks.common import stored_query
-from callbacks.drilldown import customer_trend_search
+from callbacks.common import answers_plain_json, stored_query
+from callbacks.drilldown import customer_trend_searches
 from dashboard import ids
-from dashboard.movers import movers_panel, scorecard_card, shown_customers
+from dashboard.movers import movers_panel, scorecard_card, shown, shown_customers
 from dashboard.view_state import from_search
 from data_access import movers
 from data_access.query import MAX_TOP_N, Basis, QueryError, Scope
@@ -26,10 +26,11 @@ def movers_view(runtime: Runtime, scope: Scope, params, url_search, today: date 
     except QueryError as error:
         return html.P(translated(error), className="text-muted mb-0")
     facts = partner_facts(runtime.answers, scope)
-    result = runtime.answers.answer(movers.movers, query)
+    result, counts = runtime.answers.remember(scope, ("movers_shown", query),
+                                              lambda: shown(runtime.answers.answer(movers.movers, query)))
     view, _problems = from_search(scope, today or partner_today(facts), url_search)
-    links = {customer: customer_trend_search(view, customer) for customer in shown_customers(result)}
-    return movers_panel(result, facts.currency, links)
+    links = customer_trend_searches(view, shown_customers(result))
+    return movers_panel(result, counts, facts.currency, links)
 
 
 def scorecard_view(runtime: Runtime, scope: Scope, params):
@@ -52,5 +53,6 @@ def register(app, runtime: Runtime) -> None:
         return scorecard_view(runtime, current_scope(), params)
 
     @app.callback(Output(ids.MOVERS, "children"), Input(ids.QUERY_PARAMS, "data"), State(ids.URL, "search"))
+    @answers_plain_json
     def _movers(params, url_search):
         return movers_view(runtime, current_scope(), params, url_search)

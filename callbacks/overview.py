@@ -9,7 +9,7 @@ from dash import Input, Output
 from answers import empty_message, month_forecast, partner_facts
 from answers.partner import data_up_to
 from auth.identity import current_scope
-from callbacks.common import stored_query
+from callbacks.common import answers_plain_json, stored_query
 from dashboard import ids, overview
 from dashboard.comparison_figures import trend_extras
 from dashboard.figures import overview_figure
@@ -52,6 +52,7 @@ def register(app, runtime: Runtime) -> None:
     @app.callback(Output(ids.OVERVIEW_TOTALS, "children"), Output(ids.OVERVIEW_GRAPH, "figure"),
                   Output(ids.OVERVIEW_GRAPH, "style"), Output(ids.OVERVIEW_MESSAGE, "children"),
                   Output(ids.OVERVIEW_MESSAGE, "is_open"), Input(ids.QUERY_PARAMS, "data"))
+    @answers_plain_json
     def _overview(params):
         cards, figure, style, message = overview_view(runtime, current_scope(), params)
         return cards, figure, style, message, message is not None

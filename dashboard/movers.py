@@ -3,6 +3,8 @@ a tab per status (with its count), each customer a link to the Trend tab filtere
 account-manager scorecard of the Trend and Distribution tabs, grouped by account manager."""
 from __future__ import annotations
 
+import dataclasses
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -50,10 +52,19 @@ def _table(movers, currency: str, links: dict[str, str]) -> dbc.Table:
     return dbc.Table([head, body], size="sm", hover=True, responsive=True, className="movers-table mb-0 align-middle")
 
 
-def movers_panel(result: Movers, currency: str, links: dict[str, str]) -> list:
+def shown(result: Movers) -> tuple[Movers, dict[Status, int]]:
+    """What the panel draws of `result`: the first SHOWN movers of each status, and how many
+    each status has. (A partner's movers are all its customers, 5,000 at 10 million records:
+    unpickling them all on every warm Overview request cost more than drawing the panel.)"""
+    listed = {mover.customer_id for status in STATUS_ORDER for mover in result.of(status)[:SHOWN]}
+    return dataclasses.replace(result, movers=tuple(mover for mover in result.movers
+                                                    if mover.customer_id in listed)), result.counts
+
+
+def movers_panel(result: Movers, counts: dict[Status, int], currency: str, links: dict[str, str]) -> list:
     """What changed, against which period, and a tab per status with its first SHOWN
-    customers (largest change first). `links`: the Trend view of each customer listed."""
-    counts = result.counts
+    customers (largest change first): `result` as `shown` leaves it, and `counts` of each
+    status. `links`: the Trend view of each customer listed."""
     intro = html.P(_("Customers whose Amount changed against %(start)s to %(end)s.",
                      start=day(result.compare_start), end=day(result.compare_end)),
                    className="small text-muted mb-2")

@@ -100,7 +100,8 @@ def write_file(conn: sa.Connection, query: ExpenditureQuery, file_format: str, p
         progress.beat(0, rows=details.count_rows(conn, query, record_ids))
     words = column_words()  # the labels (billing modes...) in the file's language, written by the database
     if file_format == "csv":  # written by the database, at its speed
-        return details.copy_details_csv(conn, query, record_ids, path, csv_headers(), FORMULA_STARTS, words)
+        return details.copy_details_csv(conn, query, record_ids, path, csv_headers(), FORMULA_STARTS, words,
+                                        progress.reached if progress is not None else None)
     rows = details.detail_values(conn, query, record_ids, words=words)
     rows = progress.track(rows) if progress is not None else rows
     return write_xlsx(path, header, rows, tables)
@@ -163,8 +164,13 @@ class _Progress:
             raise AttemptOver
         self.last = time.monotonic()
 
+    def reached(self, rows_done: int) -> None:
+        """Rows done so far: recorded if the last record is `seconds` old."""
+        if time.monotonic() - self.last >= self.seconds:
+            self.beat(rows_done)
+
     def track(self, rows: Iterable[dict]) -> Iterator[dict]:
         for done, row in enumerate(rows):
-            if done % self.CHECK_EVERY_ROWS == 0 and time.monotonic() - self.last >= self.seconds:
-                self.beat(done)
+            if done % self.CHECK_EVERY_ROWS == 0:
+                self.reached(done)
             yield row

@@ -111,7 +111,20 @@ def speaking(language: str | None) -> Iterator[str]:
 
 def locale(language: str | None = None) -> Locale:
     """Babel's locale of `language` (default: the current one)."""
-    return Locale.parse(CATALOGS[language or current_language()])
+    return _locale(language or current_language())
+
+
+@functools.cache
+def _locale(language: str) -> Locale:
+    """Parsed once: Babel builds a new Locale on every parse, and a group table formats
+    some hundred amounts."""
+    return Locale.parse(CATALOGS[language])
+
+
+@functools.cache
+def _number_pattern(pattern: str) -> numbers.NumberPattern:
+    """Parsed once, where Babel's format_decimal parses its pattern on every call."""
+    return numbers.parse_pattern(pattern)
 
 
 def catalog_path(language: str) -> Path:
@@ -172,7 +185,7 @@ def ngettext(singular: str, plural: str, count: int, **values) -> str:
 
 def number(value: int | Decimal) -> str:
     """A count or integer: '12,345'."""
-    return numbers.format_decimal(value, format="#,##0", locale=locale())
+    return _number_pattern("#,##0").apply(value, locale())
 
 
 def decimal(value: Decimal, places: int = 2, *, exact: bool = False) -> str:

@@ -12,7 +12,7 @@ import sys
 import flask
 import pytest
 
-from config import PROJECT_DIR
+from config import PROJECT_DIR, Config
 from data_access.db import make_engine
 from runtime import hold_duckdb_file
 from tests.helpers import client, make_app
@@ -148,3 +148,12 @@ def test_secure_cookies_marks_the_session_cookie_secure_over_plain_http(duckdb_e
     assert "; Secure" not in session_cookie(make_app(duckdb_engine, tmp_path))
     monkeypatch.setenv("SECURE_COOKIES", "1")
     assert "; Secure" in session_cookie(make_app(duckdb_engine, tmp_path))
+
+
+def test_a_replica_is_read_from_the_environment_and_only_of_postgresql(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://app@primary/stats")
+    monkeypatch.setenv("DATABASE_REPLICA_URL", "postgresql://app@replica/stats")
+    assert Config.from_env().database_replica_url == "postgresql+psycopg://app@replica/stats"
+    monkeypatch.setenv("DATABASE_URL", "duckdb:///stats.duckdb")
+    with pytest.raises(SystemExit, match="a DuckDB file has no replicas"):
+        Config.from_env()

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from bench.dash_client import prop_id, slot, update_request
+from bench.dash_client import prop_id, slot
 from callbacks.exports import CREATED, MAX_SELECTED
 from dashboard import ids
 from data_access import breakdowns, export_tasks
@@ -21,7 +21,8 @@ from data_access.schema import export_tasks as task_table
 from data_access.users import Role, User
 from exports.routes import download_path
 from exports.service import ExportRefused
-from tests.helpers import client, dash_of, make_app, signed_in_client
+from tests.helpers import client, make_app, signed_in_client
+from tests.helpers.callbacks import call, callback_key, export_selected, history
 from tests.helpers.files import exact, read_xlsx
 
 
@@ -52,40 +53,7 @@ def exported(app, sign_in, data, file_format="xlsx", record_ids=None):
     return finished(app, sign_in, task_id)
 
 
-# --- the callbacks, as the renderer calls them ---------------------------------------------------
-
-def _callback_key(app, input_type: str) -> str:
-    for key, callback in dash_of(app).callback_map.items():
-        if any(input_type in entry["id"] for entry in callback["inputs"]):
-            return key
-    raise AssertionError(f"no callback listens to {input_type}")
-
-
-def export_selected(browser, app, rows, query_params, tab=ids.TAB_TREND, file_format="xlsx") -> str:
-    """Click Export Selected on `tab` with `rows` selected; returns the toast's text."""
-    key = _callback_key(app, '"type":"export-selected"')
-    grid, fmt = ids.detail_grid(tab), ids.export_format(tab)
-    body = update_request(
-        key, {"id": ids.TOASTS, "property": key.split(".", 1)[1]},
-        inputs=[[slot(ids.export_selected(tab), "n_clicks", 1)]],
-        state=[[slot(grid, "selectedRows", rows)], [slot(grid, "id", grid)],
-               [slot(fmt, "value", file_format)], [slot(fmt, "id", fmt)],
-               slot(ids.QUERY_PARAMS, "data", query_params)],
-        changed=[prop_id(ids.export_selected(tab), "n_clicks")])
-    response = browser.post("/_dash-update-component", json=body)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return json.dumps(response.json["response"])
-
-
-def history(browser, app) -> tuple[str, bool]:
-    """The Export History table's text and whether its refresh interval is disabled."""
-    key = _callback_key(app, ids.EXPORT_REFRESH)
-    body = update_request(key, [{"id": ids.EXPORT_HISTORY, "property": "children"},
-                                {"id": ids.EXPORT_REFRESH, "property": "disabled"}],
-                          inputs=[slot(ids.EXPORT_REFRESH, "n_intervals", 0), slot(ids.EXPORT_RETRIED, "data", None)])
-    response = browser.post("/_dash-update-component", json=body).json["response"]
-    return json.dumps(response[ids.EXPORT_HISTORY]["children"]), response[ids.EXPORT_REFRESH]["disabled"]
-
+# --- the callbacks, as the renderer calls them (tests/helpers/callbacks.py) ---------------------
 
 def tasks_of(engine, owner=None):
     with engine.connect() as conn:
@@ -251,14 +219,9 @@ def test_expired_exports_are_refused_and_cleanup_deletes_their_files(engine, app
 
 
 def retry_click(browser, app, task_id) -> str:
-    key = _callback_key(app, '"type":"export-retry"')
     button = ids.export_retry(task_id)
-    body = update_request(key, [dict(zip(("id", "property"), output.split(".", 1), strict=True))
-                                for output in key.strip(".").split("...")],
-                          inputs=[[slot(button, "n_clicks", 1)]], changed=[prop_id(button, "n_clicks")])
-    response = browser.post("/_dash-update-component", json=body)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return json.dumps(response.json["response"])
+    return json.dumps(call(browser, callback_key(app, '"type":"export-retry"'),
+                           inputs=[[slot(button, "n_clicks", 1)]], changed=[prop_id(button, "n_clicks")]))
 
 
 def test_retry_queues_a_failed_task_again_for_its_owner_only(engine, app, data):
@@ -351,17 +314,12 @@ def test_the_history_answer_stays_small_whatever_was_stored(engine, app, data):
 
 def export_shown(browser, app, query_params, tab, file_format="xlsx") -> str:
     """Click Export This View on `tab`; returns the toast's text."""
-    key = _callback_key(app, '"type":"export-shown"')
     fmt = ids.export_format(tab)
-    body = update_request(
-        key, {"id": ids.TOASTS, "property": key.split(".", 1)[1]},
-        inputs=[[slot(ids.export_shown(tab), "n_clicks", 1)]],
+    return json.dumps(call(
+        browser, callback_key(app, '"type":"export-shown"'), inputs=[[slot(ids.export_shown(tab), "n_clicks", 1)]],
         state=[[slot(fmt, "value", file_format)], [slot(fmt, "id", fmt)],
                slot(ids.QUERY_PARAMS, "data", query_params)],
-        changed=[prop_id(ids.export_shown(tab), "n_clicks")])
-    response = browser.post("/_dash-update-component", json=body)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return json.dumps(response.json["response"])
+        changed=[prop_id(ids.export_shown(tab), "n_clicks")]))
 
 
 @pytest.mark.parametrize("tab", [ids.TAB_OVERVIEW, ids.TAB_TREND, ids.TAB_DISTRIBUTION])

@@ -31,14 +31,19 @@ def soffice() -> str:
 
 def libreoffice_sheets(path: Path) -> dict[str, list[list[str]]]:
     with tempfile.TemporaryDirectory() as directory:
-        directory = Path(directory)
-        source = directory / "book.xlsx"
-        shutil.copyfile(path, source)
-        subprocess.run([soffice(), f"-env:UserInstallation=file://{directory / 'profile'}", "--headless",
-                        "--convert-to", CSV_FILTER, "--outdir", str(directory / "out"), str(source)],
-                       check=True, capture_output=True, timeout=600)
         sheets = {}
-        for converted in (directory / "out").glob("book-*.csv"):
+        for title, converted in libreoffice_csv(path, Path(directory)).items():
             with open(converted, encoding="utf-8", newline="") as file:
-                sheets[converted.stem.removeprefix("book-")] = list(csv.reader(file))
+                sheets[title] = list(csv.reader(file))
         return sheets
+
+
+def libreoffice_csv(path: Path, directory: Path, timeout: float = 600) -> dict[str, Path]:
+    """Every sheet of the workbook at `path` as LibreOffice reads it: {sheet title: its csv file
+    in `directory`}. (bench.export_bench reads a million rows from them, one row at a time.)"""
+    source = directory / "book.xlsx"
+    shutil.copyfile(path, source)
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{directory / 'profile'}", "--headless",
+                    "--convert-to", CSV_FILTER, "--outdir", str(directory / "out"), str(source)],
+                   check=True, capture_output=True, timeout=timeout)
+    return {converted.stem.removeprefix("book-"): converted for converted in (directory / "out").glob("book-*.csv")}

@@ -143,3 +143,20 @@ def private_deployment(request, tmp_path):
             return Deployment(stack, engine, data, postgres, redis_server)
 
         yield deploy
+
+
+@pytest.fixture
+def replicated():
+    """(primary, standby): a private PostgreSQL cluster and a streaming replica of it (made by
+    pg_basebackup -R, on a port of its own), stopped and deleted afterwards."""
+    with contextlib.ExitStack() as cleanup:
+        try:
+            primary = PrivatePostgres()
+        except FileNotFoundError as error:
+            unavailable(f"a server binary is missing: {error}")
+        cleanup.callback(primary.destroy)
+        primary.start()
+        standby = PrivatePostgres(standby_of=primary)
+        cleanup.callback(standby.destroy)
+        standby.start()
+        yield primary, standby

@@ -160,9 +160,11 @@ class PrivateRedis:
 
 class PrivatePostgres:
     """A PostgreSQL cluster of the test's own (initdb into a temporary directory owned by
-    user postgres, since PostgreSQL refuses to run as root), on a free port, trust auth."""
+    user postgres, since PostgreSQL refuses to run as root), on a free port, trust auth.
+    With `standby_of` (a running PrivatePostgres), a streaming replica of that cluster instead:
+    its base backup, with the settings that make it follow the primary (pg_basebackup -R)."""
 
-    def __init__(self):
+    def __init__(self, standby_of: PrivatePostgres | None = None):
         if not (POSTGRES_BIN / "initdb").exists():
             raise FileNotFoundError(f"PostgreSQL binaries not found in {POSTGRES_BIN}")
         # Not under pytest's tmp_path: its parents are private to root, and postgres must enter.
@@ -170,7 +172,11 @@ class PrivatePostgres:
         shutil.chown(self.directory, "postgres", "postgres")
         self.port = free_port()
         self.running = False
-        self._as_postgres("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+        if standby_of is None:
+            self._as_postgres("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+        else:  # initdb's pg_hba.conf lets local replication connections in
+            self._as_postgres("pg_basebackup", "-h", "127.0.0.1", "-p", str(standby_of.port), "-U", "postgres",
+                              "-D", self.data, "-R", "-X", "stream", "--no-sync")
 
     @property
     def data(self) -> str:
@@ -202,6 +208,27 @@ class PrivatePostgres:
     def create_database(self, name: str) -> str:
         create_database(self.url(), name)
         return self.url(name)
+
+    def _scalar(self, statement: str):
+        engine = sa.create_engine(self.url(), poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                return conn.execute(sa.text(statement)).scalar()
+        finally:
+            engine.dispose()
+
+    def replay_up_to(self, primary: PrivatePostgres, timeout: float = 30) -> None:
+        """As a standby: wait until it has replayed everything `primary` has written so far."""
+        written = primary._scalar("SELECT pg_current_wal_lsn()")
+        wait_until(lambda: self._scalar(f"SELECT pg_last_wal_replay_lsn() >= '{written}'::pg_lsn"), timeout,
+                   f"the standby to replay the primary's WAL up to {written}")
+
+    def pause_replay(self) -> None:
+        """As a standby: apply nothing more of the primary's WAL (it still receives it)."""
+        self._scalar("SELECT pg_wal_replay_pause()")
+
+    def resume_replay(self) -> None:
+        self._scalar("SELECT pg_wal_replay_resume()")
 
     def destroy(self) -> None:
         try:
