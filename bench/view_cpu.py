@@ -54,6 +54,8 @@ def main() -> None:
     views = {
         "overview": lambda p: overview_view(runtime, scope, p),
         "trend": lambda p: breakdown_view(runtime, scope, "trend", p, "amount"),
+        "trend by customer": lambda p: breakdown_view(runtime, scope, "trend", {**p, "group_by": "customer_account"},
+                                                      "amount"),
         "distribution by customer": lambda p: breakdown_view(runtime, scope, "distribution",
                                                              {**p, "group_by": "customer_account"}, "amount"),
         "detail page": lambda p: detail_rows(runtime, scope, {"startRow": 0, "endRow": 100, "context": p,

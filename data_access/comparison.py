@@ -21,11 +21,12 @@ from data_access import breakdowns
 from data_access.breakdowns import Breakdown, Group, Overview, Point
 from data_access.dimensions import key_column, labelled, source
 from data_access.facts import all_rows, conditions, money_of, money_sums, parts, period_column
-from data_access.money import ZERO, Money, total
+from data_access.money import ZERO, Money, to_decimal, total
 from data_access.query import OTHERS_KEY, Basis, ExpenditureQuery, Granularity, SortKey
 
 PERCENT = Decimal("0.01")
 CURRENT, PREVIOUS = 1, 0  # the period tag of a fact
+PRIOR = "prior_"  # the comparison period's sums, beside the range's
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,23 +89,16 @@ def _both_periods(q: ExpenditureQuery, prior: ExpenditureQuery, columns, bases: 
     return (selects[0] if len(selects) == 1 else sa.union_all(*selects)).subquery("matching")
 
 
-def _split(rows, value) -> tuple[dict, dict]:
-    """Rows tagged by period -> ({...} of the range, {...} of the comparison period)."""
-    periods = ({}, {})
-    for row in rows:
-        periods[row.current == CURRENT][breakdowns._as_date(row.period) if value == "period" else row.key] = row
-    return periods[1], periods[0]
-
-
 def _series_of_both(conn: sa.Connection, q: ExpenditureQuery, prior: ExpenditureQuery):
     """(the range's series, the comparison period's series)."""
     matching = _both_periods(q, prior, lambda t: [period_column(q.granularity, t).label("period")],
                              by_day=q.granularity is Granularity.DAY)
     rows = all_rows(conn, sa.select(matching.c.period, matching.c.current, *money_sums(matching))
                       .group_by(matching.c.period, matching.c.current))
-    current, previous = _split(rows, "period")
-    return tuple(breakdowns._series(period, {key: money_of(row) for key, row in rows.items()})
-                 for period, rows in ((q, current), (prior, previous)))
+    sums: dict[int, dict] = {CURRENT: {}, PREVIOUS: {}}
+    for row in rows:
+        sums[row.current][breakdowns._as_date(row.period)] = money_of(row)
+    return breakdowns._series(q, sums[CURRENT]), breakdowns._series(prior, sums[PREVIOUS])
 
 
 def overview(conn: sa.Connection, q: ExpenditureQuery) -> Overview:
@@ -119,17 +113,18 @@ def overview(conn: sa.Connection, q: ExpenditureQuery) -> Overview:
 
 
 def _groups_of_both(conn: sa.Connection, q: ExpenditureQuery, prior: ExpenditureQuery):
-    """([every group of either period, with its money in the range], {key: money in the
-    comparison period})."""
+    """([every group of either period, with its money in the range], {key: the row of its
+    money in the comparison period}, the comparison period's total). One row per group with
+    both periods' sums: the money of the comparison period is made only for the groups shown."""
     matching = _both_periods(q, prior, lambda t: [key_column(q.group_by, t).label("key")],
                              bases=(q.group_by,), by_day=False)
-    groups = (sa.select(matching.c.key, matching.c.current, *money_sums(matching))
-              .group_by(matching.c.key, matching.c.current).subquery("groups"))
-    current, previous = _split(all_rows(conn, labelled(groups, q.group_by, q.scope.partner_id)), "key")
-    labels = {key: row.label for rows in (previous, current) for key, row in rows.items()}
-    return ([Group(key, label, money_of(current[key]) if key in current else Money(), ZERO)
-             for key, label in labels.items()],
-            {key: money_of(row) for key, row in previous.items()})
+    now = matching.c.current == CURRENT
+    groups = (sa.select(matching.c.key, *money_sums(matching, now), *money_sums(matching, ~now, PRIOR))
+              .group_by(matching.c.key).subquery("groups"))
+    rows = all_rows(conn, labelled(groups, q.group_by, q.scope.partner_id))
+    prior_total = Money(sum((to_decimal(row.prior_amount) for row in rows), ZERO),
+                        sum((to_decimal(row.prior_cash_coupon) for row in rows), ZERO))
+    return [Group(row.key, row.label, money_of(row), ZERO) for row in rows], {row.key: row for row in rows}, prior_total
 
 
 def breakdown(conn: sa.Connection, q: ExpenditureQuery, with_series: bool = True) -> Breakdown:
@@ -138,11 +133,10 @@ def breakdown(conn: sa.Connection, q: ExpenditureQuery, with_series: bool = True
     prior = q.comparison()
     if prior is None:
         return breakdowns.breakdown(conn, q, with_series)
-    groups, previous = _groups_of_both(conn, q, prior)
+    groups, prior_rows, prior_total = _groups_of_both(conn, q, prior)
     series, prior_series = _series_of_both(conn, q, prior) if with_series else ((), ())
     answer = breakdowns.breakdown(conn, q, with_series, groups=groups, total_series=series)
-    prior_total = total(previous.values())
-    shown = {group.key: previous.get(group.key, Money()) for group in answer.groups if group.key != OTHERS_KEY}
+    shown = {group.key: money_of(prior_rows[group.key], PRIOR) for group in answer.groups if group.key != OTHERS_KEY}
     if any(group.key == OTHERS_KEY for group in answer.groups):
         shown[OTHERS_KEY] = breakdowns._less(prior_total, total(shown.values()))
     compared = Comparison(prior.start, prior.end, prior_total, prior_series, shown)

@@ -155,9 +155,15 @@ def _python_values(column) -> list:
     return column.to_pylist()
 
 
-def money_sums(source):
-    return sa.func.sum(source.c.amount).label("amount"), sa.func.sum(source.c.cash_coupon).label("cash_coupon")
+def money_sums(source, where=None, prefix: str = ""):
+    """The sums of amount and cash coupons, named `prefix`amount and `prefix`cash_coupon; of the
+    rows meeting `where` alone, if given (one period of facts tagged with theirs)."""
+    sums = sa.func.sum(source.c.amount), sa.func.sum(source.c.cash_coupon)
+    if where is not None:
+        sums = tuple(column.filter(where) for column in sums)
+    return sums[0].label(f"{prefix}amount"), sums[1].label(f"{prefix}cash_coupon")
 
 
-def money_of(row) -> Money:
-    return Money(to_decimal(row.amount), to_decimal(row.cash_coupon))
+def money_of(row, prefix: str = "") -> Money:
+    """The Money of a row of money_sums (named with `prefix`)."""
+    return Money(to_decimal(getattr(row, f"{prefix}amount")), to_decimal(getattr(row, f"{prefix}cash_coupon")))

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 from data_access import attribution
 from data_access.comparison import percent
-from data_access.facts import all_rows, matching
-from data_access.money import Money, to_decimal
+from data_access.facts import all_rows, matching, money_of, money_sums
+from data_access.money import Money
 from data_access.periods import Compare
 from data_access.query import UNASSIGNED_KEY, UNASSIGNED_LABEL, Basis, ExpenditureQuery, Scope
 from data_access.schema import customers, managers
@@ -97,16 +97,14 @@ def _both_periods(q: ExpenditureQuery, previous: ExpenditureQuery, by: tuple[str
         for period, in_range in ((q, 1), (previous, 0)))]
     both = sa.union_all(*periods).subquery("both")
 
-    def sums(in_range: int, name: str) -> list:
-        return [sa.func.sum(sa.case((both.c.in_range == in_range, both.c[column]), else_=0))
-                .label(f"{name}_{column}") for column in ("amount", "cash_coupon")]
+    in_range = both.c.in_range == 1
     keys = [both.c[column] for column in by]
-    return sa.select(*keys, *sums(1, "now"), *sums(0, "before")).group_by(*keys).subquery("sums")
+    return (sa.select(*keys, *money_sums(both, in_range, "now_"), *money_sums(both, ~in_range, "before_"))
+            .group_by(*keys).subquery("sums"))
 
 
 def _moneys(row) -> tuple[Money, Money]:
-    return (Money(to_decimal(row.now_amount), to_decimal(row.now_cash_coupon)),
-            Money(to_decimal(row.before_amount), to_decimal(row.before_cash_coupon)))
+    return money_of(row, "now_"), money_of(row, "before_")
 
 
 OTHER_MANAGER_KEY = "__other__"

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+from babel import numbers
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -102,6 +103,23 @@ def test_formats_follow_the_locale_and_keep_money_exact(language, money, exact, 
         assert i18n.month(date(2025, 3, 1)) == month
         # 20 significant digits: a float would have lost the last ones
         assert i18n.decimal(Decimal("123456789012345678.91")) == "123,456,789,012,345,678.91"
+
+
+@pytest.mark.parametrize("language", list(i18n.LANGUAGES))
+def test_amounts_are_laid_out_as_babel_lays_them_out(language):
+    # i18n lays amounts out itself (Babel's patterns are too slow for a chart's hover): the same
+    # text as Babel's "#,##0.00" pattern of the value rounded half up, or exact with every decimal
+    values = [Decimal(text) for text in ("0", "-0", "-0.001", "0.005", "-0.005", "999.995", "-999.995", "1E+3",
+                                         "0.10000000", "-0E-8", "0.83822466", "-1234567.80500001",
+                                         "123456789012345678.91", "7", "-12.3")]
+    with i18n.speaking(language):
+        for value in values:
+            for places, exact in ((2, False), (2, True), (0, False), (4, True)):
+                shown = value.normalize() if exact else value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+                pattern = "#,##0." + "0" * places if places else "#,##0"
+                assert i18n.decimal(value, places, exact=exact) == numbers.format_decimal(
+                    abs(shown) if not shown else shown, format=pattern, locale=i18n.locale(),
+                    decimal_quantization=False), (value, places, exact)
 
 
 @pytest.mark.parametrize("header, language", [
