@@ -86,13 +86,18 @@ class Dashboard:
     def filter(self, kind: str, basis: str, dimension_label: str, option_labels: list[str]) -> None:
         """Choose options of the include ("include") or exclude filter of a dimension."""
         self.page.locator(".filters .accordion-button", has_text=dimension_label).click()
+        # A click on the dropdown while its section still slides open could miss it: wait
+        # until the section is open, then until the list is (its search box has the focus).
+        section = self.page.locator(f"#{ids.filter_section(basis)} .accordion-collapse")
+        expect(section).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
         dropdown = self.page.locator(f"#{ids.filter_values(kind, basis)}")
         dropdown.click()
-        # The list moves the focus to its search box a frame after it opens: keys typed before
-        # that go to the dropdown's button, which passes them on, and one typed as the focus
-        # moved was lost ("Eastic Cloud Server"). So wait for the box, and fill it at once.
+        # The list moves the focus to its search box a frame after it opens (only once it has
+        # options): keys typed before that go to the dropdown's button, which passes them on,
+        # and one typed as the focus moved was lost ("Eastic Cloud Server"). So wait for the
+        # box, and fill it (which focuses it) at once.
         search = self.page.locator("input.dash-dropdown-search")
-        expect(search).to_be_focused()
+        expect(search).to_be_visible()
         for label in option_labels:
             search.fill(label)
             self.page.get_by_role("option", name=label, exact=True).click()
