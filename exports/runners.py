@@ -119,6 +119,10 @@ class ThreadRunner:
         """One more build: of the fairest Pending task when a thread is free, this one or another."""
         self.pool.submit(self._build)
 
+    def stop(self) -> None:
+        """Drop the builds not begun and wait for those running to end."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
     def _build(self) -> None:
         try:
             build_next(self.engine, self.export_dir)

@@ -204,7 +204,10 @@ class ExportService:
             self.started = True
 
     def stop(self) -> None:
+        """End housekeeping and the in-process builds (a Celery worker's builds are its own)."""
         self._stop.set()
+        if isinstance(self.runner, ThreadRunner):
+            self.runner.stop()
 
     def _housekeeping(self) -> None:
         while not self._stop.wait(HOUSEKEEPING_SECONDS):

@@ -22,7 +22,19 @@ def make_app(database: sa.Engine | str, tmp_path: Path, **config_overrides) -> f
     url = database if isinstance(database, str) else url_of(database)
     settings = dict(database_url=url, instance_dir=tmp_path, export_dir=tmp_path / "exports",
                     redis_url=None, testing=True)
-    return create_app(Config.from_env(**{**settings, **config_overrides}))
+    app = create_app(Config.from_env(**{**settings, **config_overrides}))
+    MADE.append(app)
+    return app
+
+
+MADE: list[flask.Flask] = []  # the apps made by the running test, stopped after it
+
+
+def stop_made_apps() -> None:
+    """End the export builds of the apps the test made. A build left running read and wrote
+    the next test's tables, and once held a lock that a migration test waited on for ever."""
+    while MADE:
+        MADE.pop().extensions["exports"].stop()
 
 
 def dash_of(app: flask.Flask) -> dash.Dash:

@@ -18,6 +18,14 @@ from tests.helpers.database import empty
 from tests.helpers.live import BROWSER_ARGS, CHROMIUM, TIMEOUT_MS, LiveServer
 
 
+@pytest.fixture(autouse=True)
+def _stop_made_apps():
+    """After each test, the apps it made stop building exports (set up first, so torn down
+    after the test's other fixtures, a live server included)."""
+    yield
+    apps.stop_made_apps()
+
+
 @pytest.fixture
 def data(engine):
     return seed_small(engine)
