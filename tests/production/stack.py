@@ -149,7 +149,9 @@ class PrivateRedis:
         if self.process.poll() is not None:
             raise AssertionError(f"redis-server exited:\n{tail(self.directory / 'redis.log')}")
         try:
-            return self.client().ping()
+            # Ours, not another test's that took the port first (ours then exits): a stack on
+            # that one lost its broker when the other test stopped it.
+            return self.client().info("server")["process_id"] == self.process.pid
         except redis.RedisError:
             return False
 
