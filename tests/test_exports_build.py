@@ -129,6 +129,19 @@ def test_no_data_cell_is_a_formula(dataset, tmp_path):
                                                        for row in read_csv(tmp_path / f"{csv_}.csv")}
 
 
+def test_the_databases_csv_drops_control_characters_and_quotes_what_they_hid(engine, tmp_path):
+    """The .csv is written by the database: a control character goes wherever it stands, and a
+    formula character it stood before is quoted like any other leading one."""
+    names = {"c1": "\x07=1+1", "c2": "a\x07b\x1b", "c3": "\x01\x02plain", "c4": "\x0b", "c5": "-\x07x"}
+    load(engine, "P1", customers=list(names.items()),
+         records=[{"record_id": f"r{index}", "customer_id": customer, "day": "2025-01-05", "amount": "1.00"}
+                  for index, customer in enumerate(names)])
+    task_id = new_task(engine, query(), file_format="csv")
+    build_export(engine, task_id, tmp_path)
+    accounts = {row["Record ID"]: row["Account name"] for row in read_csv(tmp_path / f"{task_id}.csv")}
+    assert accounts == {"r0": "'=1+1", "r1": "ab", "r2": "plain", "r3": "", "r4": "'-x"}
+
+
 # --- a selection only narrows ---------------------------------------------------------------------
 
 def test_selected_ids_only_narrow_the_query(dataset, tmp_path):

@@ -1,10 +1,9 @@
 """Fixtures of the production tests: stacks (tests/production/stack.py) on services of their own.
 
 The end-to-end test uses the shared PostgreSQL (a database created for it and dropped after)
-and Redis database 13 of the shared Redis (flushed before and after). The fault tests stop
-the services they use, so they get private ones: a PostgreSQL cluster and a Redis server
-started for the test alone. With REQUIRE_POSTGRES=1 (or CI) a missing service fails the tests
-instead of skipping them.
+and a Redis server of its own. The fault tests stop the services they use, so they get
+private ones: a PostgreSQL cluster and a Redis server started for the test alone. With
+REQUIRE_POSTGRES=1 (or CI) a missing service fails the tests instead of skipping them.
 """
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from datetime import date
 from typing import NoReturn
 
 import pytest
-import redis
 import sqlalchemy as sa
 
 from bench.dash_client import DashClient
@@ -33,8 +31,6 @@ from tests.production.stack import (
 )
 
 REQUIRED = os.environ.get("REQUIRE_POSTGRES") == "1" or bool(os.environ.get("CI"))
-SHARED_REDIS_URL = os.environ.get("REDIS_URL_TEST", "redis://127.0.0.1:6379/15")
-E2E_REDIS_DB = 13
 DEMO_END = date(2025, 12, 31)  # fixed, so that the data, and what a test expects, never move
 ADMIN_P1 = ("admin@p1", "demo-admin-1")  # demo.DEMO_SIGN_INS
 ADMIN_P2 = ("admin@p2", "demo-admin-2")
@@ -95,28 +91,28 @@ def _stop(stack: Stack, request) -> None:
 
 @pytest.fixture
 def e2e_deployment(request, tmp_path) -> Deployment:
-    """A stack on a new database of the shared PostgreSQL and Redis db 13 of the shared Redis."""
+    """A stack on a new database of the shared PostgreSQL and a Redis server of its own (a
+    shared Redis database would be flushed under another run of the suite beside this one)."""
     name = f"prod_e2e_{uuid.uuid4().hex[:12]}"
-    redis_url = SHARED_REDIS_URL.rsplit("/", 1)[0] + f"/{E2E_REDIS_DB}"
-    try:
-        redis.Redis.from_url(redis_url).flushdb()
-        create_database(POSTGRES_URL, name)
-    except (redis.RedisError, sa.exc.OperationalError) as error:
-        unavailable(f"a shared service is unreachable: {error}")
-    stack = engine = None
-    try:
+    with contextlib.ExitStack() as cleanup:  # every step runs, even if one fails
+        try:
+            redis_server = PrivateRedis(tmp_path)
+        except FileNotFoundError as error:
+            unavailable(f"a server binary is missing: {error}")
+        cleanup.callback(redis_server.stop)
+        redis_server.start()
+        try:
+            create_database(POSTGRES_URL, name)
+        except sa.exc.OperationalError as error:
+            unavailable(f"the shared PostgreSQL is unreachable: {error}")
+        cleanup.callback(drop_database, POSTGRES_URL, name)
         url = database_url_on(POSTGRES_URL, name)
         engine, data = seed(url, customers=12, days=120)
-        stack = Stack(url, redis_url, tmp_path / "stack")
+        cleanup.callback(engine.dispose)
+        stack = Stack(url, redis_server.url(), tmp_path / "stack")
+        cleanup.callback(_stop, stack, request)
         stack.start()
         yield Deployment(stack, engine, data)
-    finally:
-        if stack is not None:
-            _stop(stack, request)
-        if engine is not None:
-            engine.dispose()
-        drop_database(POSTGRES_URL, name)
-        redis.Redis.from_url(redis_url).flushdb()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import random
 import re
 import secrets
 import shutil
@@ -44,10 +45,22 @@ START_SECONDS = 120  # generous: two gunicorn workers and a Celery worker import
 PR_SET_PDEATHSIG = 1
 
 
+# Below the kernel's ephemeral ports (32768-60999), which every outgoing connection of a busy
+# suite takes from: a port the kernel handed out as free was taken by one such connection, or
+# by the same choice in a run beside this one, before the server started on it.
+SERVER_PORTS = range(20000, 32000)
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A port nobody listens on, drawn at random from SERVER_PORTS."""
+    while True:
+        port = random.choice(SERVER_PORTS)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def procfile_command(name: str) -> str:
