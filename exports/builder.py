@@ -1,20 +1,23 @@
 """Building one export file: the same function for the in-process pool and the Celery worker.
 
 The task is claimed with an atomic UPDATE, so running the same task twice builds one file.
-Rows stream from the database into the writer; every few seconds the builder records its
-progress, which is also its heartbeat: a task whose heartbeat stops (a crash, a restart) is
-failed by the stale-task check and can be retried. The file is written under a temporary name
+Rows stream from the database into the writer; every second the builder records its progress,
+which is also its heartbeat (recorded by a thread of its own while the database is silent): a
+task whose heartbeat stops (a crash, a restart) is failed by the stale-task check and can be
+retried. The file is written under a temporary name
 and moved into place with os.replace, so a file under its final name is always complete.
 """
 from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Self
 
 import sqlalchemy as sa
 from celery.exceptions import SoftTimeLimitExceeded
@@ -57,9 +60,8 @@ def build_export(engine: sa.Engine, task_id: str, export_dir: Path,
     for partial in export_dir.glob(f".{task_id}.*{TEMPORARY_SUFFIX}"):
         partial.unlink(missing_ok=True)
     temporary = export_dir / f".{task_id}.{uuid.uuid4().hex}{TEMPORARY_SUFFIX}"
-    progress = _Progress(engine, task_id, attempt, heartbeat_seconds)
     try:
-        with engine.connect() as conn:
+        with _Progress(engine, task_id, attempt, heartbeat_seconds) as progress, engine.connect() as conn:
             task = export_tasks.get(conn, task_id)
             export_dir.mkdir(parents=True, exist_ok=True)
             with speaking(task.language):  # no request here: the file speaks its owner's language
@@ -150,22 +152,47 @@ def file_header(query: ExpenditureQuery, records: str, partner) -> FileHeader:
 
 
 class _Progress:
-    """Records rows done (at most every `seconds`), which doubles as the heartbeat."""
+    """Records rows done (at most every `seconds`), which doubles as the heartbeat. While the
+    build is silent (the database reads the view's tables, counts or sorts before the first
+    row: a minute for a large export on a busy machine), a thread of its own records the same
+    rows done every `seconds`, so that a live build is never taken for a dead one; the build
+    learns at its next row that the thread found the attempt over. With `seconds` 0, every
+    check records, and no thread runs."""
 
     CHECK_EVERY_ROWS = 1000  # reading the clock per row would cost more than the row
 
     def __init__(self, engine: sa.Engine, task_id: str, attempt: datetime, seconds: float):
         self.engine, self.task_id, self.attempt, self.seconds = engine, task_id, attempt, seconds
         self.last = time.monotonic()
+        self.rows_done = 0
+        self._lock = threading.Lock()  # one record at a time, so the rows done never go back
+        self._over = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat_while_silent, name=f"heartbeat-{task_id[:8]}",
+                                        daemon=True)
+
+    def __enter__(self) -> Self:
+        if self.seconds > 0:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *error) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
 
     def beat(self, rows_done: int, rows: int | None = None) -> None:
-        if not export_tasks.change(self.engine, export_tasks.heartbeat, self.task_id, self.attempt,
-                                   rows_done, rows):
-            raise AttemptOver
-        self.last = time.monotonic()
+        with self._lock:
+            if self._over.is_set() or not export_tasks.change(self.engine, export_tasks.heartbeat, self.task_id,
+                                                               self.attempt, rows_done, rows):
+                self._over.set()
+                raise AttemptOver
+            self.rows_done, self.last = rows_done, time.monotonic()
 
     def reached(self, rows_done: int) -> None:
         """Rows done so far: recorded if the last record is `seconds` old."""
+        if self._over.is_set():
+            raise AttemptOver
         if time.monotonic() - self.last >= self.seconds:
             self.beat(rows_done)
 
@@ -174,3 +201,14 @@ class _Progress:
             if done % self.CHECK_EVERY_ROWS == 0:
                 self.reached(done)
             yield row
+
+    def _beat_while_silent(self) -> None:
+        while not self._stop.wait(self.seconds / 2):
+            if time.monotonic() - self.last < self.seconds:
+                continue  # the rows flow: the build records them itself
+            try:
+                self.beat(self.rows_done)
+            except AttemptOver:
+                return
+            except Exception:  # noqa: BLE001 - the build reads the same database: a failure is its to report
+                log.warning("export %s: the heartbeat could not be recorded", self.task_id, exc_info=True)

@@ -4,6 +4,7 @@ limit of a sheet, a build interrupted midway, a task run twice."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -204,6 +205,36 @@ def test_large_amounts_round_trip_to_the_cent(tmp_path):
 
 class Crash(BaseException):
     """Stands for the process dying: not an Exception, so the builder cannot record it."""
+
+
+def test_a_build_beats_while_the_database_is_silent_and_stops_when_its_attempt_is_over(dataset, tmp_path,
+                                                                                       monkeypatch):
+    """Before its first row a build may wait a minute on the database (counting, sorting): its
+    heartbeat goes on meanwhile. Declared stale during that wait, the build gives up."""
+    task_id = new_task(dataset, query())
+    real_count, waited = details.count_rows, []
+
+    def silent_count(conn, q, record_ids=None):
+        claimed = task(dataset, task_id).heartbeat_at
+        time.sleep(1.5)
+        waited.append(task(dataset, task_id).heartbeat_at - claimed)
+        return real_count(conn, q, record_ids)
+
+    monkeypatch.setattr(builder.details, "count_rows", silent_count)
+    assert build_export(dataset, task_id, tmp_path, heartbeat_seconds=0.3) == export_tasks.COMPLETED
+    assert waited[0] >= timedelta(seconds=0.9)  # beaten during the wait, not only before it
+
+    stale_id = new_task(dataset, query())
+
+    def count_until_stale(conn, q, record_ids=None):
+        with dataset.begin() as other:  # the stale check of another process, during the wait
+            assert export_tasks.fail_stale(other, now=export_tasks.utc_now() + timedelta(minutes=5)) == 1
+        time.sleep(1)  # the heartbeat finds the attempt over
+        return real_count(conn, q, record_ids)
+
+    monkeypatch.setattr(builder.details, "count_rows", count_until_stale)
+    assert build_export(dataset, stale_id, tmp_path, heartbeat_seconds=0.3) is None  # given up
+    assert task(dataset, stale_id).status == export_tasks.FAILED and not list(tmp_path.glob(f"{stale_id}.*"))
 
 
 def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_path, monkeypatch):
