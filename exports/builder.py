@@ -154,8 +154,8 @@ def file_header(query: ExpenditureQuery, records: str, partner) -> FileHeader:
 class _Progress:
     """Records rows done (at most every `seconds`), which doubles as the heartbeat. While the
     build is silent (the database reads the view's tables, counts or sorts before the first
-    row: a minute for a large export on a busy machine), a thread of its own records the same
-    rows done every `seconds`, so that a live build is never taken for a dead one; the build
+    row: a minute for a large export on a busy machine) or slow, a thread of its own records
+    the latest rows done every `seconds`, so that a live build is never taken for a dead one; the build
     learns at its next row that the thread found the attempt over. With `seconds` 0, every
     check records, and no thread runs."""
 
@@ -181,18 +181,23 @@ class _Progress:
         if self._thread.is_alive():
             self._thread.join()
 
-    def beat(self, rows_done: int, rows: int | None = None) -> None:
+    def beat(self, rows_done: int | None = None, rows: int | None = None) -> None:
+        """Record `rows_done`, by default the latest the build has told (the thread's record)."""
         with self._lock:
+            if rows_done is not None:
+                self.rows_done = rows_done
             if self._over.is_set() or not export_tasks.change(self.engine, export_tasks.heartbeat, self.task_id,
-                                                               self.attempt, rows_done, rows):
+                                                               self.attempt, self.rows_done, rows):
                 self._over.set()
                 raise AttemptOver
-            self.rows_done, self.last = rows_done, time.monotonic()
+            self.last = time.monotonic()
 
     def reached(self, rows_done: int) -> None:
-        """Rows done so far: recorded if the last record is `seconds` old."""
+        """Rows done so far: recorded if the last record is `seconds` old (by the thread, if it
+        comes first: it records these rows too)."""
         if self._over.is_set():
             raise AttemptOver
+        self.rows_done = rows_done
         if time.monotonic() - self.last >= self.seconds:
             self.beat(rows_done)
 
@@ -207,7 +212,7 @@ class _Progress:
             if time.monotonic() - self.last < self.seconds:
                 continue  # the rows flow: the build records them itself
             try:
-                self.beat(self.rows_done)
+                self.beat()
             except AttemptOver:
                 return
             except Exception:  # noqa: BLE001 - the build reads the same database: a failure is its to report

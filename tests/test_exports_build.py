@@ -237,6 +237,25 @@ def test_a_build_beats_while_the_database_is_silent_and_stops_when_its_attempt_i
     assert task(dataset, stale_id).status == export_tasks.FAILED and not list(tmp_path.glob(f"{stale_id}.*"))
 
 
+def test_the_heartbeat_records_the_latest_rows_the_build_has_told(dataset, tmp_path, monkeypatch):
+    """Rows that slow down between two records: the thread's record carries the rows done so
+    far, not those of the build's last record (a progress stuck at 0% for a whole build)."""
+    task_id = new_task(dataset, query())
+    real_rows, recorded = details.detail_values, []
+
+    def slowing_rows(conn, q, record_ids=None, **options):
+        for index, row in enumerate(real_rows(conn, q, record_ids, **options)):
+            if index == 150:  # told 100 rows done, too soon after the last record to record them
+                time.sleep(1.2)
+                recorded.append(task(dataset, task_id).rows_done)
+            yield row
+
+    monkeypatch.setattr(builder.details, "detail_values", slowing_rows)
+    monkeypatch.setattr(builder._Progress, "CHECK_EVERY_ROWS", 100)
+    assert build_export(dataset, task_id, tmp_path, heartbeat_seconds=0.5) == export_tasks.COMPLETED
+    assert recorded == [100]
+
+
 def test_a_build_killed_midway_ends_failed_and_a_retry_completes(dataset, tmp_path, monkeypatch):
     q = query()
     task_id = new_task(dataset, q)
