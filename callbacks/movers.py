@@ -6,31 +6,37 @@ from __future__ import annotations
 from datetime import date
 
 from dash import Input, Output, State, html
+from dash.exceptions import PreventUpdate
 
 from answers import month_forecast, partner_facts, partner_today
 from auth.identity import current_scope
 from callbacks.common import answers_plain_json, stored_query
 from callbacks.drilldown import customer_trend_searches
 from dashboard import ids
-from dashboard.movers import movers_panel, scorecard_card, shown, shown_customers
+from dashboard import movers as panel
 from dashboard.view_state import from_search
 from data_access import movers
+from data_access.movers import Status
 from data_access.query import MAX_TOP_N, Basis, QueryError, Scope
 from i18n import translated
 from runtime import Runtime
 
 
-def movers_view(runtime: Runtime, scope: Scope, params, url_search, today: date | None = None):
+def movers_view(runtime: Runtime, scope: Scope, params, url_search, today: date | None = None,
+                status: Status | None = None):
+    """The panel, on the first status with customers; with `status`, only that tab's list."""
     try:
         query = stored_query(scope, params)
     except QueryError as error:
         return html.P(translated(error), className="text-muted mb-0")
     facts = partner_facts(runtime.answers, scope)
     result, counts = runtime.answers.remember(scope, ("movers_shown", query),
-                                              lambda: shown(runtime.answers.answer(movers.movers, query)))
+                                              lambda: panel.shown(runtime.answers.answer(movers.movers, query)))
+    shown_status = status or panel.first_status(counts)
     view, _problems = from_search(scope, today or partner_today(facts), url_search)
-    links = customer_trend_searches(view, shown_customers(result))
-    return movers_panel(result, counts, facts.currency, links)
+    links = customer_trend_searches(view, panel.shown_customers(result, shown_status))
+    listed = panel.status_list(result, counts, shown_status, facts.currency, links)
+    return listed if status else panel.movers_panel(result, counts, shown_status, listed)
 
 
 def scorecard_view(runtime: Runtime, scope: Scope, params):
@@ -44,7 +50,7 @@ def scorecard_view(runtime: Runtime, scope: Scope, params):
     currency = partner_facts(runtime.answers, scope).currency
     # Every manager's own forecast (up to MAX_TOP_N of them), not only the chart's top N.
     forecast = month_forecast(runtime.answers, query.replace(top_n=MAX_TOP_N))
-    return scorecard_card(runtime.answers.answer(movers.scorecard, query), currency, forecast)
+    return panel.scorecard_card(runtime.answers.answer(movers.scorecard, query), currency, forecast)
 
 
 def register(app, runtime: Runtime) -> None:
@@ -56,3 +62,13 @@ def register(app, runtime: Runtime) -> None:
     @answers_plain_json
     def _movers(params, url_search):
         return movers_view(runtime, current_scope(), params, url_search)
+
+    # The panel comes with its first tab's list: this draws another tab's when it is chosen.
+    @app.callback(Output(ids.MOVERS_LIST, "children"), Input(ids.MOVERS_TABS, "active_tab"),
+                  State(ids.QUERY_PARAMS, "data"), State(ids.URL, "search"), prevent_initial_call=True)
+    @answers_plain_json
+    def _movers_list(active_tab, params, url_search):
+        status = panel.status_of_tab(active_tab)
+        if status is None:
+            raise PreventUpdate
+        return movers_view(runtime, current_scope(), params, url_search, status=status)

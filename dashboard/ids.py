@@ -111,6 +111,7 @@ OVERVIEW_FORECAST = "overview-forecast"  # the card "Forecast for MONTH"
 OVERVIEW_BREAKDOWNS = "overview-breakdowns"  # links from the total to its breakdowns
 MOVERS = "movers"                    # the movers panel (dashboard/movers.py)
 MOVERS_TABS = "movers-tabs"          # a tab per status
+MOVERS_LIST = "movers-list"          # the customers of the active tab
 
 
 def overview_total(measure: str) -> str:

@@ -61,34 +61,53 @@ def shown(result: Movers) -> tuple[Movers, dict[Status, int]]:
                                                     if mover.customer_id in listed)), result.counts
 
 
-def movers_panel(result: Movers, counts: dict[Status, int], currency: str, links: dict[str, str]) -> list:
-    """What changed, against which period, and a tab per status with its first SHOWN
-    customers (largest change first): `result` as `shown` leaves it, and `counts` of each
-    status. `links`: the Trend view of each customer listed."""
+def movers_panel(result: Movers, counts: dict[Status, int], status: Status, listed: list) -> list:
+    """What changed, against which period, and a tab per status with its count; under them
+    `listed` (status_list) of `status`, the active tab's. `result` as `shown` leaves it."""
     intro = html.P(_("Customers whose Amount changed against %(start)s to %(end)s.",
                      start=day(result.compare_start), end=day(result.compare_end)),
                    className="small text-muted mb-2")
     if not result.movers:
         return [intro, html.P(_("No customer spent in either period."), className="mb-0")]
-    tabs = []
-    for status in STATUS_ORDER:
-        listed = result.of(status)[:SHOWN]
-        more = counts[status] - len(listed)
-        content = [_table(listed, currency, links) if listed else
-                   html.P(_(NO_CUSTOMERS[status]), className="text-muted small my-2")]
-        if more > 0:
-            content.append(html.P(ngettext("%(count)s more, with a smaller change.",
-                                           "%(count)s more, with smaller changes.", more),
-                                  className="small text-muted mt-2 mb-0"))
-        tabs.append(dbc.Tab(html.Div(content, className="pt-2"), label=f"{term(status.label)} {number(counts[status])}",
-                            tab_id=f"movers-{status.value}"))
-    first = next((status for status in STATUS_ORDER if counts[status]), STATUS_ORDER[0])
-    return [intro, dbc.Tabs(tabs, id=ids.MOVERS_TABS, active_tab=f"movers-{first.value}", className="movers-tabs")]
+    # Only the active tab's customers are drawn: the five tables together were most of the
+    # components of the Overview, and the browser drew the chart only after them.
+    tabs = dbc.Tabs([dbc.Tab(label=f"{term(each.label)} {number(counts[each])}", tab_id=tab_id(each))
+                     for each in STATUS_ORDER], id=ids.MOVERS_TABS, active_tab=tab_id(status),
+                    className="movers-tabs")
+    return [intro, tabs, html.Div(listed, id=ids.MOVERS_LIST, className="pt-2")]
 
 
-def shown_customers(result: Movers) -> list[str]:
-    """The customers the panel lists, whose links it needs."""
-    return [mover.customer_id for status in STATUS_ORDER for mover in result.of(status)[:SHOWN]]
+def first_status(counts: dict[Status, int]) -> Status:
+    """The tab the panel opens on: the first status with customers."""
+    return next((status for status in STATUS_ORDER if counts[status]), STATUS_ORDER[0])
+
+
+def tab_id(status: Status) -> str:
+    return f"movers-{status.value}"
+
+
+def status_of_tab(value) -> Status | None:
+    """The status of a tab id the browser sent, None if it is none of the panel's."""
+    return next((status for status in STATUS_ORDER if tab_id(status) == value), None)
+
+
+def status_list(result: Movers, counts: dict[Status, int], status: Status, currency: str,
+                links: dict[str, str]) -> list:
+    """The first SHOWN customers of `status` (largest change first), and how many more."""
+    listed = result.of(status)[:SHOWN]
+    content = [_table(listed, currency, links) if listed else
+               html.P(_(NO_CUSTOMERS[status]), className="text-muted small my-2")]
+    more = counts[status] - len(listed)
+    if more > 0:
+        content.append(html.P(ngettext("%(count)s more, with a smaller change.",
+                                       "%(count)s more, with smaller changes.", more),
+                              className="small text-muted mt-2 mb-0"))
+    return content
+
+
+def shown_customers(result: Movers, status: Status) -> list[str]:
+    """The customers the panel lists for `status`, whose links it needs."""
+    return [mover.customer_id for mover in result.of(status)[:SHOWN]]
 
 
 def _percent(value) -> str:

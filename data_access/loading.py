@@ -16,9 +16,9 @@ import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as upsert
 
-from data_access import attribution, rollups
+from data_access import attribution, partitions, rollups
 from data_access.db import is_duckdb
-from data_access.schema import MONEY, assignments, customers, expenditures, managers, partners
+from data_access.schema import MONEY, assignments, customers, expenditure_ids, expenditures, managers, partners
 
 EXPENDITURE_COLUMNS = ("record_id", "customer_id", "day", "service_type", "billing_mode",
                        "bill_type", "region", "resource_id", "amount", "cash_coupon")
@@ -85,8 +85,8 @@ def upsert_assignments(conn: sa.Connection, partner_id: str, rows: list[dict]) -
 
 
 def insert_expenditures(conn: sa.Connection, partner_id: str, table: pa.Table) -> int:
-    """Insert records (an Arrow table of EXPENDITURE_ARROW_SCHEMA), attributed on the way in.
-    Records whose id is already stored are left alone. Returns the number inserted."""
+    """Insert records (an Arrow table of EXPENDITURE_ARROW_SCHEMA, each id once), attributed on
+    the way in. Records whose id is already stored are left alone. Returns the number inserted."""
     table = table.select(list(EXPENDITURE_COLUMNS)).cast(EXPENDITURE_ARROW_SCHEMA)
     staging = f"staging_{uuid.uuid4().hex}"
     staged = sa.Table(staging, sa.MetaData(), *(sa.Column(column.name, column.type)
@@ -95,25 +95,40 @@ def insert_expenditures(conn: sa.Connection, partner_id: str, table: pa.Table) -
     staged.create(conn)
     try:
         _bulk_copy(conn, staging, table)
-        period = attribution.periods(partner_id)
-        source = (sa.select(sa.literal(partner_id).label("partner_id"),
-                            *(staged.c[name] for name in EXPENDITURE_COLUMNS),
-                            period.c.manager_id)
-                  .select_from(staged.outerjoin(period, sa.and_(
-                      period.c.customer_id == staged.c.customer_id,
-                      attribution.covers(period, staged.c.day))))
-                  # Stored in day order: a time range then reads few of DuckDB's row groups.
-                  .order_by(staged.c.day, staged.c.record_id))
-        result = conn.execute(upsert(expenditures)
-                              .from_select(["partner_id", *EXPENDITURE_COLUMNS, "manager_id"], source)
-                              .on_conflict_do_nothing(index_elements=["partner_id", "record_id"]),
-                              execution_options={"preserve_rowcount": True})
-        if result.rowcount:  # a file imported again changes nothing, not even the cache keys
+        partitions.ensure_months(conn, table.column("day").unique().to_pylist())
+        inserted = _insert_new(conn, partner_id, staged)
+        if inserted:  # a file imported again changes nothing, not even the cache keys
             bump_data_version(conn, partner_id)
             rollups.rebuild(conn, partner_id, conn.execute(sa.select(staged.c.day).distinct()).scalars())
-        return result.rowcount
+        return inserted
     finally:
         staged.drop(conn)
+
+
+def _insert_new(conn: sa.Connection, partner_id: str, staged: sa.Table) -> int:
+    """Store the staged records whose id is new: the id in expenditure_ids, the record, with its
+    account manager, in expenditures. -> the number stored."""
+    ids = sa.select(sa.literal(partner_id).label("partner_id"), staged.c.record_id)
+    if is_duckdb(conn.engine):  # one writer at a time: the ids stored are the ids to skip
+        conn.execute(sa.delete(staged).where(sa.exists().where(
+            expenditure_ids.c.partner_id == partner_id, expenditure_ids.c.record_id == staged.c.record_id)))
+        conn.execute(expenditure_ids.insert().from_select(["partner_id", "record_id"], ids))
+        new = None
+    else:  # the key decides, each id looked up in its index, as concurrent imports wait on it
+        new = (upsert(expenditure_ids).from_select(["partner_id", "record_id"], ids)
+               .on_conflict_do_nothing().returning(expenditure_ids.c.record_id).cte("new"))
+    period = attribution.periods(partner_id)
+    records = staged if new is None else staged.join(new, new.c.record_id == staged.c.record_id)
+    source = (sa.select(sa.literal(partner_id).label("partner_id"),
+                        *(staged.c[name] for name in EXPENDITURE_COLUMNS), period.c.manager_id)
+              .select_from(records.outerjoin(period, sa.and_(
+                  period.c.customer_id == staged.c.customer_id, attribution.covers(period, staged.c.day))))
+              # Stored in day order: a time range then reads few of DuckDB's row groups.
+              .order_by(staged.c.day, staged.c.record_id))
+    statement = expenditures.insert().from_select(["partner_id", *EXPENDITURE_COLUMNS, "manager_id"], source)
+    if new is not None:
+        statement = statement.add_cte(new)
+    return conn.execute(statement, execution_options={"preserve_rowcount": True}).rowcount
 
 
 def _bulk_copy(conn: sa.Connection, table_name: str, table: pa.Table) -> None:

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from data_access import rollups
-from data_access.schema import MONEY, ROLLUP_MONEY, expenditures, schema_meta, users
+from data_access import partitions, rollups
+from data_access.schema import MONEY, ROLLUP_MONEY, expenditure_ids, expenditures, schema_meta, users
 
 
 def read_meta(conn: sa.Connection, key: str) -> str | None:
@@ -75,12 +75,40 @@ def export_tasks_error_message(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE export_tasks ADD COLUMN IF NOT EXISTS error_message TEXT"))
 
 
+def record_ids(conn: sa.Connection) -> None:
+    """The ids of the records stored, in expenditure_ids, which now decides whether an id is new."""
+    conn.execute(expenditure_ids.insert().from_select(
+        ["partner_id", "record_id"], sa.select(expenditures.c.partner_id, expenditures.c.record_id)
+        .where(~sa.exists().where(expenditure_ids.c.partner_id == expenditures.c.partner_id,
+                                  expenditure_ids.c.record_id == expenditures.c.record_id))))
+
+
+def expenditures_by_month(conn: sa.Connection) -> None:
+    """PostgreSQL: the records from their single table into one partition per month (copied
+    in day order, then the single table dropped). DuckDB has no partitions."""
+    if conn.dialect.name != "postgresql" or partitions.is_partitioned(conn):
+        return
+    single = f"{expenditures.name}_single"
+    conn.exec_driver_sql(f'ALTER TABLE "{expenditures.name}" RENAME TO "{single}"')
+    for index in expenditures.indexes:  # their names are the partitioned table's
+        conn.exec_driver_sql(f'DROP INDEX IF EXISTS "{index.name}"')
+    expenditures.create(conn)
+    partitions.ensure_months(conn, conn.execute(sa.text(
+        f'SELECT DISTINCT CAST(date_trunc(\'month\', day) AS date) FROM "{single}"')).scalars())
+    columns = ", ".join(f'"{column.name}"' for column in expenditures.columns)
+    conn.exec_driver_sql(f'INSERT INTO "{expenditures.name}" ({columns}) SELECT {columns} FROM "{single}"'
+                         " ORDER BY day, record_id")
+    conn.exec_driver_sql(f'DROP TABLE "{single}"')
+
+
 # (unique name, step), applied in this order; a name, once released, never changes.
 MIGRATIONS: tuple[tuple[str, Callable[[sa.Connection], None]], ...] = (
     ("money-8-decimals", money_at_eight_decimals),
     ("users-session-generation", users_session_generation),
     ("users-language", users_language),
     ("export-tasks-error-message", export_tasks_error_message),
+    ("record-ids", record_ids),
+    ("expenditures-by-month", expenditures_by_month),
 )
 
 

@@ -13,9 +13,12 @@ from dash.exceptions import PreventUpdate
 from callbacks.drilldown import crumbs, drill_search, overview_links
 from callbacks.movers import movers_view, scorecard_view
 from callbacks.view import sync_view
+from dashboard import ids
 from dashboard.drilldown import NEXT_BASIS, Step, back, drill
+from dashboard.movers import status_of_tab
 from dashboard.view_state import from_search, to_controls, to_search
 from data_access import breakdowns
+from data_access.movers import Status
 from data_access.query import OTHERS_KEY, UNASSIGNED_KEY, Basis, ExpenditureQuery, QueryError, Scope
 from tests.helpers import make_app, seed_small
 from tests.helpers.database import empty
@@ -153,9 +156,12 @@ def test_the_movers_panel_lists_customers_linked_to_their_trend(runtime):
     tabs = {tab.tab_id: tab for tab in panel[1].children}
     assert [tab.label for tab in tabs.values()] == ["Growing 0", "Shrinking 1", "New 0", "Lost 1", "Steady 0"]
     assert panel[1].active_tab == "movers-shrinking"  # the first status with customers
-    lost = tabs["movers-lost"].children.children[0]  # the table
+    assert panel[2].id == ids.MOVERS_LIST  # drawn with the panel: the active tab's list only
+    shrinking = panel[2].children[0].children[1].children
+    assert [row.children[0].children.children for row in shrinking] == ["alpha-games"]
+    assert all(tab.children is None for tab in tabs.values())
+    lost = movers_view(runtime, ADMIN_A, params, link, TODAY, status=Status.LOST)[0]  # the Lost tab chosen
     row = lost.children[1].children[0]
-    assert row.children[0].children.children == "alpha-retail"  # 1203.41 on the 3rd, nothing after
     target = from_search(ADMIN_A, TODAY, row.children[0].children.href)[0]
     assert target.tab == "trend" and target.query.group_by is Basis.SERVICE_TYPE
     assert target.query.include == ((Basis.CUSTOMER_ACCOUNT, ("A-C1",)),)
@@ -164,6 +170,11 @@ def test_the_movers_panel_lists_customers_linked_to_their_trend(runtime):
     # the 10th does not count), alpha-retail lost.
     alice = movers_view(runtime, ALICE, params, link, TODAY)
     assert [tab.label for tab in alice[1].children] == ["Growing 0", "Shrinking 0", "New 1", "Lost 1", "Steady 0"]
+
+
+def test_a_movers_tab_is_known_by_its_id_and_nothing_else():
+    assert status_of_tab("movers-lost") is Status.LOST
+    assert [status_of_tab(value) for value in ("movers-x", "lost", None, 5, ["movers-lost"])] == [None] * 5
 
 
 def test_the_scorecard_shows_when_grouped_by_account_manager(runtime):

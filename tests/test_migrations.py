@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from data_access import migrations, rollups
+from data_access import loading, migrations, partitions, rollups
 from data_access.db import init_db, make_engine
-from data_access.schema import expenditures, metadata, partners, schema_meta
+from data_access.schema import SCHEMA_VERSION, expenditure_ids, expenditures, metadata, partners, schema_meta
 from tests.conftest import _create_schema, _drop_schema
+from tests.helpers.builders import expenditure_table
 from tests.helpers.database import POSTGRES_URL
 
 MONEY_TABLES = [expenditures.name, *(rollup.table.name for rollup in rollups.ROLLUPS)]
@@ -34,11 +35,16 @@ def blank_engine(request, tmp_path):
 
 
 def create_old_database(engine, amounts: list[Decimal]) -> None:
-    """The tables as schema version 2 made them, money NUMERIC(18, 2), holding `amounts`."""
+    """The tables as schema version 2 made them, money NUMERIC(18, 2), holding `amounts`: the
+    records in one table keyed by partner and record id, no expenditure_ids."""
     old = sa.MetaData()
     for table in metadata.sorted_tables:
+        if table is expenditure_ids:
+            continue
         copy = table.to_metadata(old)
         copy.indexes.clear()  # copies lose their engine conditions; init_db makes the missing ones
+        if table is expenditures:  # a copy: not partitioned
+            copy.append_constraint(sa.PrimaryKeyConstraint("partner_id", "record_id"))
         if table.name in MONEY_TABLES:
             copy.c.amount.type = copy.c.cash_coupon.type = sa.Numeric(18, 2)
     old.create_all(engine)
@@ -85,7 +91,7 @@ def test_init_db_moves_two_decimal_money_to_eight_keeping_every_value(blank_engi
     assert after[0][1:] == (Decimal("12345678.91"), Decimal("0.01"))  # read back exactly
     with blank_engine.begin() as conn:
         assert migrations.read_meta(conn, "migration:money-8-decimals") is not None
-        assert migrations.read_meta(conn, "schema_version") == "3"
+        assert migrations.read_meta(conn, "schema_version") == str(SCHEMA_VERSION)
         # eight decimals now fit, in the records and through the rollups
         conn.execute(sa.update(expenditures).where(expenditures.c.record_id == "r1")
                      .values(amount=Decimal("-0.83822466")))
@@ -119,3 +125,22 @@ def test_a_new_database_records_every_step_and_each_runs_once(blank_engine, monk
     init_db(blank_engine)
     assert len(ran) == 1
     assert len({name for name, _ in migrations.MIGRATIONS}) == len(migrations.MIGRATIONS)
+
+
+def test_init_db_moves_the_records_into_months_and_their_ids_into_expenditure_ids(blank_engine):
+    create_old_database(blank_engine, OLD_AMOUNTS)
+    before = money_values(blank_engine)
+
+    init_db(blank_engine)
+
+    assert money_values(blank_engine) == before
+    with blank_engine.connect() as conn:
+        assert sorted(conn.execute(sa.select(expenditure_ids)).all()) == [
+            ("P1", f"r{index}") for index in range(len(OLD_AMOUNTS))]
+        assert partitions.is_partitioned(conn) == (blank_engine.dialect.name == "postgresql")
+        if partitions.is_partitioned(conn):
+            assert partitions.stored_months(conn) == {"expenditures_2025_01"}
+    with blank_engine.begin() as conn:  # a stored id, on another day: left alone
+        record = {"record_id": "r0", "customer_id": "c1", "day": "2025-03-01", "amount": "1.00"}
+        assert loading.insert_expenditures(conn, "P1", expenditure_table([record])) == 0
+    assert money_values(blank_engine) == before

@@ -83,6 +83,10 @@ def test_movers_on_the_overview_open_the_customers_trend(setup, console_errors):
     board.screenshot("movers-390")
     board.page.set_viewport_size({"width": 1280, "height": 900})
     board.screenshot("movers-1280")
+    panel.get_by_role("tab", name="Lost 0").click()  # another tab's list, drawn when chosen
+    expect(panel.get_by_text("No lost customers.")).to_be_visible()
+    expect(panel.get_by_role("link", name="alpha-games")).to_have_count(0)
+    panel.get_by_role("tab", name="New 3").click()
     panel.get_by_role("link", name="alpha-games").click()
     expect(board.page.get_by_role("tab", name="Expenditure Trend")).to_have_class(re.compile(r"\bactive\b"))
     expect(rows(board)).to_have_text(["Object Storage Service", "Elastic Cloud Server"])
