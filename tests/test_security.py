@@ -233,8 +233,8 @@ def test_the_session_generation_column_is_added_to_an_older_database(engine):
     with engine.connect() as conn:
         assert get_user(conn, "old@a").session_generation == 0
         assert sorted(conn.execute(sa.select(schema_meta.c.key).where(schema_meta.c.key.like("migration:%"))
-                                   ).scalars()) == ["migration:export-tasks-error-message",
-                                                    "migration:expenditures-by-month",
+                                   ).scalars()) == ["migration:expenditures-by-month",
+                                                    "migration:export-tasks-error-message",
                                                     "migration:money-8-decimals", "migration:record-ids",
                                                     "migration:users-language",
                                                     "migration:users-session-generation"]
