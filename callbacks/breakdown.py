@@ -9,7 +9,7 @@ from dash.exceptions import PreventUpdate
 from answers import empty_message, month_forecast, partner_facts
 from answers.partner import data_up_to
 from auth.identity import current_scope
-from callbacks.common import answers_plain_json, stored_query
+from callbacks.common import answers_plain_json, drawn, stored_query
 from dashboard import breakdown_tab, ids
 from dashboard.colors import group_colors
 from dashboard.comparison_figures import trend_extras
@@ -53,11 +53,15 @@ def breakdown_view(runtime: Runtime, scope: Scope, tab, params, measure, chart=D
         lambda: _drawn_breakdown(runtime, query, tab, measure, chart, currency))
     if message is not None:
         return {}, HIDDEN, None, None, breakdown_tab.no_rows(message), message
-    colors = group_colors(group.key for group in groups.groups)
-    landing = month_forecast(runtime.answers, query)
-    return (figure, {}, breakdown_tab.group_table(groups, measure, currency, colors),
-            breakdown_tab.forecast_table(landing, query.group_by.label, currency) if landing else None,
-            breakdown_tab.detail_grid(tab, query.to_params(), currency, columns), None)
+
+    def tables() -> tuple:
+        colors = group_colors(group.key for group in groups.groups)
+        landing = month_forecast(runtime.answers, query)
+        return (breakdown_tab.group_table(groups, measure, currency, colors),
+                breakdown_tab.forecast_table(landing, query.group_by.label, currency) if landing else None,
+                breakdown_tab.detail_grid(tab, query.to_params(), currency, columns))
+    group_table, forecast_table, grid = drawn(runtime, scope, ("breakdown", query, tab, measure, repr(columns)), tables)
+    return figure, {}, group_table, forecast_table, grid, None
 
 
 def _drawn_breakdown(runtime: Runtime, query, tab: str, measure: str, chart: str, currency: str) -> tuple:

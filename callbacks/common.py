@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
 from data_access.query import ExpenditureQuery, QueryError, Scope
-from i18n import N_
+from i18n import N_, current_language
+from runtime import Runtime
 
 # The store's value while the controls name no usable view (the message above them says why):
 # the tabs draw nothing rather than the last good view's figures, which would not match them.
@@ -37,6 +39,13 @@ def plain_json(value):
     if isinstance(value, (list, tuple)):
         return [plain_json(item) for item in value]
     return value
+
+
+def drawn(runtime: Runtime, scope: Scope, key: tuple, draw: Callable[[], object]):
+    """`draw()` as plain JSON, drawn once for each `key` and language while the scope's data
+    stays as it is (Answers.remember): building and encoding components cost a warm request
+    more than reading them back."""
+    return runtime.answers.remember(scope, ("drawn", *key, current_language()), lambda: plain_json(draw()))
 
 
 def answers_plain_json(callback):

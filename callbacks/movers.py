@@ -10,7 +10,7 @@ from dash.exceptions import PreventUpdate
 
 from answers import month_forecast, partner_facts, partner_today
 from auth.identity import current_scope
-from callbacks.common import answers_plain_json, stored_query
+from callbacks.common import drawn, stored_query
 from callbacks.drilldown import customer_trend_searches
 from dashboard import ids
 from dashboard import movers as panel
@@ -39,6 +39,14 @@ def movers_view(runtime: Runtime, scope: Scope, params, url_search, today: date 
     return listed if status else panel.movers_panel(result, counts, shown_status, listed)
 
 
+def movers_drawn(runtime: Runtime, scope: Scope, params, url_search, status: Status | None = None):
+    """movers_view, drawn once for each question, link, tab and day: its components were most
+    of a warm Overview request's time."""
+    today = partner_today(partner_facts(runtime.answers, scope))
+    return drawn(runtime, scope, ("movers", repr(params), url_search, status, today),
+                 lambda: movers_view(runtime, scope, params, url_search, today, status))
+
+
 def scorecard_view(runtime: Runtime, scope: Scope, params):
     """The scorecard when the breakdown groups by account manager, else nothing."""
     try:
@@ -59,16 +67,14 @@ def register(app, runtime: Runtime) -> None:
         return scorecard_view(runtime, current_scope(), params)
 
     @app.callback(Output(ids.MOVERS, "children"), Input(ids.QUERY_PARAMS, "data"), State(ids.URL, "search"))
-    @answers_plain_json
     def _movers(params, url_search):
-        return movers_view(runtime, current_scope(), params, url_search)
+        return movers_drawn(runtime, current_scope(), params, url_search)
 
     # The panel comes with its first tab's list: this draws another tab's when it is chosen.
     @app.callback(Output(ids.MOVERS_LIST, "children"), Input(ids.MOVERS_TABS, "active_tab"),
                   State(ids.QUERY_PARAMS, "data"), State(ids.URL, "search"), prevent_initial_call=True)
-    @answers_plain_json
     def _movers_list(active_tab, params, url_search):
         status = panel.status_of_tab(active_tab)
         if status is None:
             raise PreventUpdate
-        return movers_view(runtime, current_scope(), params, url_search, status=status)
+        return movers_drawn(runtime, current_scope(), params, url_search, status)

@@ -11,15 +11,17 @@ import pytest
 from dash.exceptions import PreventUpdate
 
 from callbacks.drilldown import crumbs, drill_search, overview_links
-from callbacks.movers import movers_view, scorecard_view
+from callbacks.movers import movers_drawn, movers_view, scorecard_view
 from callbacks.view import sync_view
 from dashboard import ids
+from dashboard import movers as movers_panel
 from dashboard.drilldown import NEXT_BASIS, Step, back, drill
 from dashboard.movers import status_of_tab
 from dashboard.view_state import from_search, to_controls, to_search
 from data_access import breakdowns
 from data_access.movers import Status
 from data_access.query import OTHERS_KEY, UNASSIGNED_KEY, Basis, ExpenditureQuery, QueryError, Scope
+from i18n import speaking
 from tests.helpers import make_app, seed_small
 from tests.helpers.database import empty
 
@@ -170,6 +172,23 @@ def test_the_movers_panel_lists_customers_linked_to_their_trend(runtime):
     # the 10th does not count), alpha-retail lost.
     alice = movers_view(runtime, ALICE, params, link, TODAY)
     assert [tab.label for tab in alice[1].children] == ["Growing 0", "Shrinking 0", "New 1", "Lost 1", "Steady 0"]
+
+
+def test_the_movers_panel_is_drawn_once_for_a_question_and_language_then_read_back(runtime, monkeypatch):
+    link = "?range=custom&from=2025-01-11&to=2025-01-20"
+    params = from_search(ADMIN_A, TODAY, link)[0].shown_query().to_params()
+    drawn = []
+    status_list = movers_panel.status_list
+    monkeypatch.setattr(movers_panel, "status_list", lambda *args: drawn.append(args[2]) or status_list(*args))
+
+    first = movers_drawn(runtime, ADMIN_A, params, link)
+    assert movers_drawn(runtime, ADMIN_A, params, link) == first and drawn == [Status.SHRINKING]
+    assert "alpha-games" in str(first)  # plain JSON, as the browser receives it
+    lost = movers_drawn(runtime, ADMIN_A, params, link, Status.LOST)  # another tab: drawn once too
+    assert movers_drawn(runtime, ADMIN_A, params, link, Status.LOST) == lost and drawn[1:] == [Status.LOST]
+    with speaking("zh-CN"):
+        assert movers_drawn(runtime, ADMIN_A, params, link) != first
+    assert drawn[2:] == [Status.SHRINKING]
 
 
 def test_a_movers_tab_is_known_by_its_id_and_nothing_else():
