@@ -82,6 +82,8 @@ def test_movers_on_the_overview_open_the_customers_trend(setup, console_errors):
     expect(panel.get_by_role("tab")).to_have_text(["Growing 0", "Shrinking 0", "New 3", "Lost 0", "Steady 0"])
     board.screenshot("movers-390")
     board.page.set_viewport_size({"width": 1280, "height": 900})
+    board.page.wait_for_function(  # the chart follows the wider window (Plotly's resize waits a little)
+        f"() => document.querySelector('#{ids.OVERVIEW_GRAPH} .main-svg').getBoundingClientRect().width > 800")
     board.screenshot("movers-1280")
     panel.get_by_role("tab", name="Lost 0").click()  # another tab's list, drawn when chosen
     expect(panel.get_by_text("No lost customers.")).to_be_visible()
