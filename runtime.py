@@ -52,8 +52,10 @@ class Runtime:
             # The development server and the commands hold a DuckDB file from the start (a
             # gunicorn worker once loaded: gunicorn.conf.py).
             hold_duckdb_file(engine, keep=not config.reloader_parent)
+        # In-process without Redis: past its threshold of entries it drops the oldest. Each
+        # view caches a few answers and their drawings: 500, its default, held a few dozen views.
         cache_settings = ({"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": config.redis_url}
-                          if config.redis_url else {"CACHE_TYPE": "SimpleCache"})
+                          if config.redis_url else {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 3000})
         cache = Cache(server, config={**cache_settings,
                                       "CACHE_DEFAULT_TIMEOUT": config.cache_timeout_seconds})
         # The answers and the data version their cache keys hold are read from the same server, so a
