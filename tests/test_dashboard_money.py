@@ -14,7 +14,7 @@ from dashboard.view_state import from_search
 from data_access.query import Scope
 from tests.helpers import make_app
 from tests.helpers.builders import load
-from tests.helpers.components import find
+from tests.helpers.components import Drawn, find, tree
 
 ADMIN = Scope("P1")
 TODAY = date(2025, 2, 10)
@@ -44,10 +44,11 @@ def params(search: str) -> dict:
 
 
 def components(component, kind: str) -> list:
-    """The components of one kind ("Tr", "Td") in a component tree, in order."""
+    """The components of one kind ("Tr", "Td") in a component tree (or its plain JSON), in order."""
+    component = tree(component)
     if isinstance(component, (list, tuple)):
         return [found for child in component for found in components(child, kind)]
-    if type(component).__name__ == kind:
+    if (component["type"] if isinstance(component, Drawn) else type(component).__name__) == kind:
         return [component]
     children = getattr(component, "children", None)
     return [] if children is None or isinstance(children, str) else components(children, kind)
