@@ -38,20 +38,19 @@ def stored_months(conn: sa.Connection) -> set[str]:
         " WHERE i.inhparent = to_regclass(:table)"), {"table": expenditures.name}).scalars())
 
 
-def ensure_months(conn: sa.Connection, days: Iterable[date]) -> list[str]:
-    """Make the partitions the months of `days` lack; returns the names of those made."""
+def ensure_months(conn: sa.Connection, days: Iterable[date]) -> None:
+    """Make the partitions the months of `days` lack."""
     if not is_partitioned(conn):
-        return []
-    months = sorted({date(day.year, day.month, 1) for day in days})
-    if all(month_name(month) in stored_months(conn) for month in months):
-        return []
+        return
+    months = {month_name(month): month for month in {date(day.year, day.month, 1) for day in days}}
+    if months.keys() <= stored_months(conn):
+        return
     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     stored = stored_months(conn)  # as another import may have left them, once it let go
-    made = []
-    for month in (month for month in months if month_name(month) not in stored):
+    for name, month in sorted(months.items()):
+        if name in stored:
+            continue
         following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         # The name and the bounds are made here from dates, never from input text.
-        conn.exec_driver_sql(f'CREATE TABLE "{month_name(month)}" PARTITION OF "{expenditures.name}"'
+        conn.exec_driver_sql(f'CREATE TABLE "{name}" PARTITION OF "{expenditures.name}"'
                              f" FOR VALUES FROM ('{month}') TO ('{following}')")
-        made.append(month_name(month))
-    return made
